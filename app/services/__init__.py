@@ -1,0 +1,1 @@
+"""Qt-free services: pipeline, policy, secret store, audit log, SIEM, watcher."""

@@ -1,0 +1,1 @@
+"""Detectors: each turns a text into findings. See ``base.Detector``."""

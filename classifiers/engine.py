@@ -1,0 +1,186 @@
+"""Engine: runs detectors over a text, merges overlaps, enforces budgets.
+
+Large texts are scanned in overlapping windows so that memory per detector stays bounded
+and a secret that straddles a window boundary is still found once. A scan that runs out
+of its time or size budget returns ``complete=False`` with a note; it never raises.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from classifiers.detectors.base import Detector
+from classifiers.model import Finding, ScanResult
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """Limits of one scan. ``window`` and ``overlap`` are in characters."""
+
+    max_chars: int = 200_000_000
+    max_seconds: float = 60.0
+    window: int = 262_144
+    overlap: int = 16_384
+
+
+def _priority(f: Finding) -> tuple[int, float, int]:
+    return (f.severity.rank, f.score, f.length)
+
+
+def merge_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per value: overlapping spans keep the most severe, surest, longest.
+
+    The result is sorted by start and its spans are disjoint.
+    """
+    chosen: list[Finding] = []
+    starts: list[int] = []
+    for f in sorted(findings, key=_priority, reverse=True):
+        if f.start == f.end:
+            continue
+        i = bisect.bisect_right(starts, f.start)
+        if i > 0 and chosen[i - 1].end > f.start:
+            continue
+        if i < len(chosen) and chosen[i].start < f.end:
+            continue
+        chosen.insert(i, f)
+        starts.insert(i, f.start)
+    return chosen
+
+
+class _LineIndex:
+    """Maps offsets of a text to 1-based line and column numbers."""
+
+    def __init__(self, text: str, base_line: int = 1, base_offset: int = 0) -> None:
+        self._base_line = base_line
+        self._base_offset = base_offset
+        self._newlines: list[int] = []
+        pos = text.find("\n")
+        while pos != -1:
+            self._newlines.append(base_offset + pos)
+            pos = text.find("\n", pos + 1)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self._newlines, offset)
+        line_start = self._newlines[i - 1] + 1 if i > 0 else self._base_offset
+        return self._base_line + i, offset - line_start + 1
+
+
+class Engine:
+    """Runs a fixed set of detectors. Thread-safe: detectors hold no per-scan state."""
+
+    def __init__(
+        self,
+        detectors: Sequence[Detector],
+        *,
+        budget: Budget | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        notices: Sequence[str] = (),
+    ) -> None:
+        self.detectors = tuple(detectors)
+        self.budget = budget or Budget()
+        self._clock = clock
+        self.notices = tuple(notices)
+
+    def scan(self, text: str, source: str = "-") -> ScanResult:
+        """Classify one text held in memory."""
+        return self.scan_stream(_slices(text, self.budget.window), source=source)
+
+    def scan_stream(self, pieces: Iterable[str], source: str = "-") -> ScanResult:
+        """Classify a text given as consecutive pieces (e.g. decoded file chunks).
+
+        Each window of ``budget.window`` characters is scanned together with the next
+        ``budget.overlap`` characters; findings that start in the overlap belong to the
+        next window, and a finding that overlaps one already kept is dropped.
+        """
+        budget = self.budget
+        deadline = self._clock() + budget.max_seconds
+        notes: list[str] = list(self.notices)
+        complete = True
+        kept: list[Finding] = []
+        buf = ""
+        offset = 0  # offset of buf[0] in the whole text
+        line_base = 1
+        total = 0
+        exhausted = False
+        it: Iterator[str] = iter(pieces)
+        while True:
+            while not exhausted and len(buf) < budget.window + budget.overlap:
+                piece = next(it, None)
+                if piece is None:
+                    exhausted = True
+                    break
+                if total + len(piece) > budget.max_chars:
+                    piece = piece[: max(0, budget.max_chars - total)]
+                    notes.append(
+                        f"size budget: only the first {budget.max_chars:,} characters were scanned"
+                    )
+                    complete = False
+                    exhausted = True
+                total += len(piece)
+                buf += piece
+            if not buf:
+                break
+            last = exhausted and len(buf) <= budget.window + budget.overlap
+            window_end = len(buf) if last else budget.window
+            chunk = buf if last else buf[: budget.window + budget.overlap]
+            found, ok = self._run_detectors(chunk, deadline, notes)
+            if not ok:
+                complete = False
+            lines = _LineIndex(chunk, line_base, offset)
+            for f in merge_overlaps(found):
+                if f.start >= window_end:
+                    continue
+                start, end = f.start + offset, f.end + offset
+                if kept and kept[-1].end > start:
+                    continue
+                line, col = lines.locate(start)
+                kept.append(
+                    f.with_changes(start=start, end=end, line=line, column=col,
+                                   location=f.location or f"line {line}")
+                )
+            if last:
+                break
+            line_base += buf.count("\n", 0, window_end)
+            buf = buf[window_end:]
+            offset += window_end
+            if self._clock() > deadline:
+                complete = False
+                notes.append(
+                    f"time budget: stopped after {offset:,} characters "
+                    f"({budget.max_seconds:g} s limit)"
+                )
+                break
+        return ScanResult(
+            source=source,
+            findings=tuple(kept),
+            complete=complete,
+            notes=tuple(dict.fromkeys(notes)),
+            text_length=total,
+        )
+
+    def _run_detectors(
+        self, chunk: str, deadline: float, notes: list[str]
+    ) -> tuple[list[Finding], bool]:
+        found: list[Finding] = []
+        ok = True
+        for detector in self.detectors:
+            if self._clock() > deadline:
+                notes.append(f"time budget: detector {detector.name} skipped")
+                ok = False
+                continue
+            try:
+                for f in detector.detect(chunk):
+                    if 0 <= f.start < f.end <= len(chunk):
+                        found.append(f)
+            except Exception as exc:  # a detector bug must not silently allow the text
+                notes.append(f"detector {detector.name} failed ({type(exc).__name__})")
+                ok = False
+        return found, ok
+
+
+def _slices(text: str, size: int) -> Iterator[str]:
+    for i in range(0, len(text), size):
+        yield text[i : i + size]
