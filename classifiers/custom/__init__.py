@@ -1,0 +1,28 @@
+"""The organisation's own data: keyword lists, exact data match (EDM), document fingerprints.
+
+``CustomData`` (data.py) is what ``EngineOptions.custom_data`` carries;
+``classifiers.detectors.custom`` turns it into a detector.
+"""
+
+from classifiers.custom.data import (
+    CustomData,
+    CustomDataError,
+    EdmRule,
+    FingerprintRule,
+)
+from classifiers.custom.edm import EdmError, EdmIndex
+from classifiers.custom.fingerprint import FingerprintError, FingerprintSet
+from classifiers.custom.keywords import KeywordMatcher, KeywordRule
+
+__all__ = [
+    "CustomData",
+    "CustomDataError",
+    "EdmError",
+    "EdmIndex",
+    "EdmRule",
+    "FingerprintError",
+    "FingerprintRule",
+    "FingerprintSet",
+    "KeywordMatcher",
+    "KeywordRule",
+]
