@@ -1,0 +1,341 @@
+"""The pattern detector: runs every rule of the loaded rule packs over a text.
+
+How a text is scanned (all matching is RE2, so linear in the text):
+
+1. The text is encoded to UTF-8 once.
+2. Keyword prefilter: one case-insensitive RE2 set of every rule's keywords tells which
+   keywords occur anywhere in the text; a rule whose keywords are all absent cannot fire
+   (rules with ``prefilter = "none"`` always can).
+3. The text is cut into chunks of about a kilobyte at line ends (rules never cross a
+   newline). One RE2 set of every rule's regex tells which rules match in a chunk; only
+   those rules' own regexes run, and only over that chunk.
+4. Each match goes through its rule's value group, extender, minimum length, allowlist,
+   filters, entropy threshold, validator and context words, and becomes a ``Finding``
+   whose explanation says which of those steps applied (never the value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import re2
+
+from classifiers.detectors.base import make_finding
+from classifiers.entropy import shannon_entropy
+from classifiers.errors import RulePackError
+from classifiers.extenders import EXTENDERS
+from classifiers.filters import FILTERS
+from classifiers.model import Finding
+from classifiers.rules import Rule, RulePack, re2_options
+from classifiers.validators import VALIDATORS
+
+CHUNK_BYTES = 1024
+_SET_MAX_MEM = 64 << 20
+# UTF-8 continuation bytes: deleting them and counting the rest maps bytes to chars.
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _word_alternation(words: Sequence[str]) -> str:
+    return "|".join(re2.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _WordFinder:
+    """Finds whole words (case-insensitive; ``_`` and punctuation separate words, and a
+    capitalised word after a lower-case letter counts too: dbPassword)."""
+
+    plain: object
+    camel: object | None
+
+    @classmethod
+    def build(cls, words: Sequence[str]) -> _WordFinder | None:
+        if not words:
+            return None
+        alternation = _word_alternation(words)
+        plain = re2.compile(
+            rf"(?:^|[^A-Za-z0-9])({alternation})(?:[^A-Za-z0-9]|$)", re2_options(True)
+        )
+        capitalised = [w[0].upper() + w[1:] for w in words if w[:1].isalpha()]
+        camel = None
+        if capitalised:
+            camel = re2.compile(
+                rf"[a-z0-9]({_word_alternation(capitalised)})(?:[^a-z0-9]|$)", re2_options()
+            )
+        return cls(plain, camel)
+
+    def search(self, region: str) -> str | None:
+        m = self.plain.search(region)  # type: ignore[attr-defined]
+        if m is not None:
+            return str(m.group(1)).lower()
+        if self.camel is not None:
+            m = self.camel.search(region)  # type: ignore[attr-defined]
+            if m is not None:
+                return str(m.group(1)).lower()
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledRule:
+    rule: Rule
+    full_id: str
+    value_group: int  # 0 = the whole match
+    context: _WordFinder | None
+    negative: _WordFinder | None
+
+
+class _OffsetMap:
+    """Maps UTF-8 byte offsets of the encoded text back to ``str`` offsets."""
+
+    _STEP = 4096
+
+    def __init__(self, data: bytes, ascii_only: bool) -> None:
+        self._data = data
+        self._ascii = ascii_only
+        self._checkpoints: list[int] | None = None  # chars before byte k * _STEP
+
+    def char(self, offset: int) -> int:
+        if self._ascii:
+            return offset
+        if self._checkpoints is None:
+            self._checkpoints = self._build()
+        k, base = divmod(offset, self._STEP)
+        start = offset - base
+        return self._checkpoints[k] + self._chars_between(start, offset)
+
+    def _chars_between(self, start: int, end: int) -> int:
+        # every byte that is not a UTF-8 continuation byte starts one character
+        return len(self._data[start:end].translate(None, _CONTINUATION))
+
+    def _build(self) -> list[int]:
+        points = [0]
+        total = 0
+        for start in range(0, len(self._data), self._STEP):
+            total += self._chars_between(start, start + self._STEP)
+            points.append(total)
+        return points
+
+
+class PatternDetector:
+    """Runs the rules of ``packs`` (minus ``disabled_rules``, full ids like
+    ``secrets/jwt``). Immutable after construction, so one instance serves every thread."""
+
+    name = "pattern"
+
+    def __init__(self, packs: Iterable[RulePack], disabled_rules: frozenset[str] = frozenset()):
+        compiled: list[_CompiledRule] = []
+        seen: set[str] = set()
+        duplicates: list[str] = []
+        for pack in packs:
+            for rule in pack.rules:
+                full_id = rule.full_id
+                if full_id in seen:
+                    duplicates.append(f"rule id `{full_id}` is defined twice")
+                seen.add(full_id)
+                if full_id in disabled_rules or rule.pattern is None:
+                    continue
+                group = rule.pattern.groupindex[rule.value_group] if rule.value_group else 0
+                compiled.append(
+                    _CompiledRule(
+                        rule=rule,
+                        full_id=full_id,
+                        value_group=group,
+                        context=_WordFinder.build(rule.context),
+                        negative=_WordFinder.build(rule.negative_context),
+                    )
+                )
+        if duplicates:
+            raise RulePackError("rule packs", duplicates)
+        self._rules = tuple(compiled)
+        self.rule_ids = tuple(r.full_id for r in compiled)
+        self._always = frozenset(
+            i for i, r in enumerate(compiled) if r.rule.prefilter == "none" or not r.rule.keywords
+        )
+        self._keyword_set, self._keyword_rules = self._build_keyword_set(compiled)
+        self._rule_set = self._build_rule_set(compiled)
+
+    # --- construction -------------------------------------------------------------------
+
+    @staticmethod
+    def _build_keyword_set(
+        compiled: Sequence[_CompiledRule],
+    ) -> tuple[object | None, list[tuple[int, ...]]]:
+        keywords: dict[str, list[int]] = {}
+        for i, c in enumerate(compiled):
+            if c.rule.prefilter == "none":
+                continue
+            for kw in c.rule.keywords:
+                keywords.setdefault(kw.lower(), []).append(i)
+        if not keywords:
+            return None, []
+        options = re2_options(case_insensitive=True)
+        options.max_mem = _SET_MAX_MEM
+        kw_set = re2.Set.SearchSet(options)
+        kw_set.Add("")  # sentinel: a successful match always reports index 0
+        rules_of: list[tuple[int, ...]] = [()]
+        for kw, rule_indexes in keywords.items():
+            kw_set.Add(re2.escape(kw))
+            rules_of.append(tuple(rule_indexes))
+        kw_set.Compile()
+        return kw_set, rules_of
+
+    @staticmethod
+    def _build_rule_set(compiled: Sequence[_CompiledRule]) -> object | None:
+        if not compiled:
+            return None
+        options = re2_options()
+        options.max_mem = _SET_MAX_MEM
+        rule_set = re2.Set.SearchSet(options)
+        rule_set.Add("")  # sentinel, see _rules_in
+        for c in compiled:
+            regex = c.rule.regex
+            rule_set.Add(f"(?i:{regex})" if c.rule.case_insensitive else f"(?:{regex})")
+        rule_set.Compile()
+        return rule_set
+
+    # --- scanning -----------------------------------------------------------------------
+
+    def detect(self, text: str) -> list[Finding]:
+        if not text or not self._rules:
+            return []
+        data = text.encode("utf-8", "surrogatepass")
+        enabled = self._enabled_rules(data)
+        if not enabled:
+            return []
+        offsets = _OffsetMap(data, len(data) == len(text))
+        findings: list[Finding] = []
+        seen: set[tuple[int, int, int]] = set()
+        n = len(data)
+        pos = 0
+        while pos < n:
+            cut = pos + CHUNK_BYTES
+            if cut >= n:
+                end = n
+            else:
+                nl = data.find(b"\n", cut)
+                end = n if nl == -1 else nl + 1
+            chunk = data[pos:end]
+            for index in self._rules_in(chunk, enabled):
+                self._run_rule(index, chunk, pos, text, offsets, findings, seen)
+            pos = end
+        findings.sort(key=lambda f: (f.start, f.end))
+        return findings
+
+    def _enabled_rules(self, data: bytes) -> frozenset[int]:
+        if self._keyword_set is None:
+            return self._always
+        hits = self._keyword_set.Match(data)  # type: ignore[attr-defined]
+        if hits is None:  # the set could not run (e.g. out of memory): be safe, run all
+            return frozenset(range(len(self._rules)))
+        enabled = set(self._always)
+        for k in hits:
+            enabled.update(self._keyword_rules[k])
+        return frozenset(enabled)
+
+    def _rules_in(self, chunk: bytes, enabled: frozenset[int]) -> list[int]:
+        hits = self._rule_set.Match(chunk)  # type: ignore[attr-defined]
+        if hits is None:  # no sentinel: the set failed, so try every enabled rule
+            return sorted(enabled)
+        return [i - 1 for i in hits if i > 0 and (i - 1) in enabled]
+
+    def _run_rule(
+        self,
+        index: int,
+        chunk: bytes,
+        base: int,
+        text: str,
+        offsets: _OffsetMap,
+        findings: list[Finding],
+        seen: set[tuple[int, int, int]],
+    ) -> None:
+        c = self._rules[index]
+        for m in c.rule.pattern.finditer(chunk):  # type: ignore[union-attr]
+            b_start, b_end = m.span(c.value_group)
+            if b_start < 0 or b_start == b_end:
+                continue
+            start, end = offsets.char(base + b_start), offsets.char(base + b_end)
+            if c.rule.extend:
+                span = EXTENDERS[c.rule.extend](text, start, end)
+                if span is None:
+                    continue
+                start, end = span
+            key = (index, start, end)
+            if key in seen:
+                continue
+            seen.add(key)
+            finding = self._judge(c, text, start, end)
+            if finding is not None:
+                findings.append(finding)
+
+    def _judge(self, c: _CompiledRule, text: str, start: int, end: int) -> Finding | None:
+        """Apply the rule's checks to one candidate value; None drops it."""
+        rule = c.rule
+        value = text[start:end]
+        if len(value) < rule.min_length:
+            return None
+        for allowed in rule.allow_patterns:
+            if allowed.search(value) is not None:
+                return None
+        for name in rule.filters:
+            if _safe(FILTERS[name], value):
+                return None
+        if rule.min_entropy is not None and shannon_entropy(value) < rule.min_entropy:
+            return None
+        explanation = [f"pattern {c.full_id}"]
+        if rule.validator:
+            if not _safe(VALIDATORS[rule.validator], value):
+                return None
+            explanation.append(f"validator {rule.validator} ok")
+        score = rule.score
+        if c.context is not None or c.negative is not None:
+            region = _context_region(text, start, end, rule.context_window)
+            word = c.context.search(region) if c.context is not None else None
+            if word is not None:
+                score += rule.context_score
+                explanation.append(f"context '{word}' +{rule.context_score:.2f}")
+            elif rule.requires_context:
+                return None
+            bad = c.negative.search(region) if c.negative is not None else None
+            if bad is not None:
+                score -= rule.negative_context_score
+                explanation.append(
+                    f"negative context '{bad}' -{rule.negative_context_score:.2f}"
+                )
+        score = min(1.0, max(0.0, score))
+        if score < rule.min_score:
+            return None
+        return make_finding(
+            rule.entity_type,
+            text,
+            start,
+            end,
+            score,
+            c.full_id,
+            severity=rule.severity,
+            explanation="; ".join(explanation),
+        )
+
+
+def _safe(check: object, value: str) -> bool:
+    """A validator or filter result; a check that raises counts as False (never crash)."""
+    try:
+        return bool(check(value))  # type: ignore[operator]
+    except Exception:  # a buggy check must not stop the scan
+        return False
+
+
+def _context_region(text: str, start: int, end: int, window: int) -> str:
+    """Up to ``window`` characters before the value, not going back further than the start
+    of the previous line, plus the rest of the value's own line (at most ``window``)."""
+    lo = max(0, start - window)
+    nl = text.rfind("\n", lo, start)
+    if nl != -1:
+        prev = text.rfind("\n", lo, nl)
+        if prev != -1:
+            lo = prev + 1
+    hi = min(len(text), end + window)
+    nl_after = text.find("\n", end, hi)
+    if nl_after != -1:
+        hi = nl_after
+    return text[lo:start] + "\n" + text[end:hi]
+

@@ -1,0 +1,214 @@
+"""False-positive filters: ``FILTERS[name](value) -> True`` means "not a real value, drop it".
+
+A rule names the filters its matches go through (``filters = ["placeholder", "uuid"]``).
+Each filter is a pure function of the matched value and never raises. They are written
+for the shapes people actually paste: documentation placeholders, template variables,
+redacted values, vendor example keys, digests, identifiers and references to secrets that
+live elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from classifiers.entropy import shannon_entropy
+from classifiers.validators import is_simple_run
+
+# Words that, inside a value, mark it as a stand-in rather than a real secret. Matched as
+# whole segments of the value (split on non-alphanumerics and case changes), so
+# "testimony" or "samples1x9..." in a random token does not count. One strong word is
+# enough; weak words only count when the value is made of nothing else (my-secret-key),
+# because real weak passwords look like "password123" or "MySecretPassw0rd".
+_STRONG_WORDS = frozenset(
+    {
+        "your", "yours", "replace", "replaceme", "changeme", "placeholder", "redacted",
+        "dummy", "example", "examples", "sample", "fake", "foo", "bar", "baz", "foobar",
+        "todo", "fixme", "xxx", "tbd", "undefined", "notreal", "insert", "removed",
+        "masked", "censored", "omitted",
+    }
+)  # fmt: skip
+_WEAK_WORDS = frozenset(
+    {
+        "my", "our", "here", "change", "enter", "put", "test", "testing", "none", "null",
+        "nil", "secret", "password", "passwd", "token", "api", "apikey", "key", "value",
+        "hidden", "invalid", "access", "auth", "client", "id", "private", "the", "a",
+        "goes", "this", "with", "some", "random", "string", "new", "pass",
+    }
+)  # fmt: skip
+
+# Placeholders that are whole phrases or template syntax.
+_PLACEHOLDER_PATTERNS = re.compile(
+    r"""
+      <[^<>]{1,64}>                     # <TOKEN>, <your key>
+    | \$\{[^{}]{0,64}\}                 # ${VAR}
+    | \{\{[^{}]{0,64}\}\}               # {{ var }}
+    | \{[A-Za-z_][A-Za-z0-9_]{0,40}\}   # {token}
+    | %\(?[A-Za-z_]{0,32}\)?[sd]\b           # %s, %(name)s
+    | \.\.\. | …                       # elided
+    | x{4,} | X{4,} | \*{3,} | \#{4,}    # masked runs
+    | (?:^|[^a-z])(?:xxx|yyy|zzz)(?:[^a-z]|$)
+    | replace[_\- ]?(?:me|this|with)
+    | change[_\- ]?(?:me|this|it)
+    | your[_\- ]?(?:own[_\- ]?)?[a-z_\-]{0,24}(?:key|token|secret|password|id)
+    | (?:api|access|secret)[_\- ]?key[_\- ]?here
+    | redacted | placeholder | dummy | not[_\- ]?a[_\- ]?real
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_SEGMENTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_TOKENS = re.compile(r"[A-Za-z0-9]+")
+
+
+def _segments(value: str) -> list[str]:
+    """Words of a value: split on punctuation, then on case changes and digits. Short
+    words (foo, bar) only count as a whole punctuation-delimited token, so that random
+    base62 strings, which are full of case changes, do not yield them by chance."""
+    words: list[str] = []
+    for token in _TOKENS.findall(value):
+        parts = _SEGMENTS.findall(token)
+        if len(parts) == 1:
+            words.append(token.lower())
+            continue
+        words.extend(p.lower() for p in parts if len(p) >= 4 or p.isdigit())
+    return words
+
+
+def placeholder(value: str) -> bool:
+    """A stand-in value: template syntax, masked or elided runs, placeholder words."""
+    v = value.strip().strip("'\"`")
+    if not v:
+        return True
+    if _PLACEHOLDER_PATTERNS.search(v):
+        return True
+    compact = re.sub(r"[^A-Za-z0-9]", "", v)
+    if compact and len(set(compact.lower())) == 1:  # all X, all 0, all a
+        return True
+    if not compact:  # only punctuation: ****, ----
+        return True
+    segments = _segments(v)
+    if any(s in _STRONG_WORDS for s in segments):
+        return True
+    # made only of weak words (and no digits): my-secret-key, api_token_value
+    return len(segments) >= 2 and all(s in _WEAK_WORDS for s in segments)
+
+
+def vendor_example(value: str) -> bool:
+    """A vendor's documented example credential (AWS's AKIAIOSFODNN7EXAMPLE, keys and
+    tokens with EXAMPLE in them)."""
+    return "EXAMPLE" in value.upper()
+
+
+_UUID = re.compile(
+    r"[{(]?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}[})]?"
+)
+
+
+def uuid(value: str) -> bool:
+    """A UUID/GUID (with or without dashes or braces): an identifier, not a secret."""
+    v = value.strip()
+    if not _UUID.fullmatch(v):
+        return False
+    # Dashless 32-hex values are also MD5 digests; both are identifiers, not secrets.
+    return True
+
+
+_HEX = re.compile(r"(?:0x)?[0-9a-fA-F]+")
+_HASH_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+
+
+def hex_hash(value: str) -> bool:
+    """A pure hex digest of a standard length (MD5, SHA-1/git, SHA-224/256/384/512)."""
+    v = value.strip()
+    if v.lower().startswith(("sha256:", "sha1:", "sha512:", "md5:")):
+        v = v.split(":", 1)[1]
+    if not _HEX.fullmatch(v):
+        return False
+    v = v[2:] if v[:2].lower() == "0x" else v
+    return len(v) in _HASH_LENGTHS and (v == v.lower() or v == v.upper())
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "0987654321")
+
+
+def sequence(value: str) -> bool:
+    """A keyboard or alphabet run (abcdef, 123456789, qwerty, 987654) dominating the value."""
+    compact = re.sub(r"[^A-Za-z0-9]", "", value).lower()
+    if len(compact) < 4:
+        return False
+    if is_simple_run(compact):
+        return True
+    for row in _KEYBOARD_ROWS:
+        for size in range(min(len(row), len(compact)), 5, -1):
+            for i in range(len(row) - size + 1):
+                if row[i : i + size] in compact and size * 2 >= len(compact):
+                    return True
+    # repeated short unit: abcabcabc, 1212121212
+    for unit in range(1, 5):
+        if len(compact) >= unit * 3 and compact == (compact[:unit] * len(compact))[: len(compact)]:
+            return True
+    return False
+
+
+def low_entropy(value: str) -> bool:
+    """A long value with little information (below 2.5 bits per character)."""
+    return len(value) >= 12 and shannon_entropy(value) < 2.5
+
+
+_ENV_REFERENCE = re.compile(
+    r"""
+      ^\$[A-Za-z_][A-Za-z0-9_]*$                       # $VAR
+    | ^\$\{[^{}]+\}$                                  # ${VAR}, ${VAR:-default}
+    | ^\$\([^()]+\)$                                  # $(command)
+    | ^%[A-Za-z_][A-Za-z0-9_]*%$                      # %VAR%
+    | ^\{\{.*\}\}$                                    # {{ secrets.X }}, {{ .Values.x }}
+    | ^\$\{\{.*\}\}$                                  # ${{ secrets.X }}
+    | os\.environ | os\.getenv | getenv\(             # Python
+    | process\.env\.                                  # Node
+    | System\.getenv | Environment\.GetEnvironmentVariable
+    | ENV\[ | \bsecrets\.[A-Za-z_] | \bvars\.[A-Za-z_]
+    | ^<[^<>]+>$                                      # <password>
+    | ^\*+$                                           # ****
+    | ^(?:env|secret|vault|ssm|arn):                  # secret-manager references
+    """,
+    re.VERBOSE,
+)
+
+
+def env_reference(value: str) -> bool:
+    """A reference to a secret kept elsewhere, not the secret itself."""
+    return bool(_ENV_REFERENCE.search(value.strip().strip("'\"`")))
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://([^/?#\s]*)")
+_PATH = re.compile(
+    r"""^(?:
+        ~?/[^\s]*                          # /usr/local/bin, ~/x
+      | \.{1,2}/[^\s]*                     # ./x, ../x
+      | [A-Za-z]:[\\/][^\s]*               # C:\Windows
+      | \\\\[^\s]+                         # \\server\share
+      | (?:[A-Za-z0-9_.\-]+/){2,}[A-Za-z0-9_.\-]*   # a/b/c relative paths
+    )$""",
+    re.VERBOSE,
+)
+
+
+def file_path(value: str) -> bool:
+    """A file path or a URL without embedded credentials."""
+    v = value.strip().strip("'\"`")
+    if m := _URL.match(v):
+        return "@" not in m.group(1)
+    return bool(_PATH.match(v))
+
+
+FILTERS: dict[str, Callable[[str], bool]] = {
+    "placeholder": placeholder,
+    "vendor_example": vendor_example,
+    "uuid": uuid,
+    "hex_hash": hex_hash,
+    "sequence": sequence,
+    "low_entropy": low_entropy,
+    "env_reference": env_reference,
+    "file_path": file_path,
+}
