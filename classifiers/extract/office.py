@@ -1,0 +1,535 @@
+"""Office Open XML (.docx, .xlsx, .pptx) read directly from the zip with streaming XML.
+
+Why not python-docx / openpyxl / python-pptx: they build a full object tree (lxml) of each
+part, python-docx skips headers' hidden runs, comments and tracked deletions unless walked
+by hand, openpyxl's read-only mode still loads shared strings and styles and does not give
+comments, and none of them bounds decompression. Here every part is streamed through
+``xmlsafe.parse_xml`` (expat, DTDs refused) from ``zipread.member_chunks`` (byte, ratio and
+time budgets), so memory is bounded by the text kept and a bomb stops with a note.
+
+Locations: docx ``body:<paragraph>``, ``header 1``, ``footer 1``, ``footnotes``,
+``endnotes``, ``comments``; xlsx ``Sheet1!C7`` (one segment per cell) and
+``Sheet1!C7 comment``; pptx ``slide 3`` and ``slide 3 notes``; all formats
+``document properties`` (core, app and custom properties, sensitivity labels as
+``MSIP_Label_<guid>_Name = Confidential`` lines).
+
+Hidden text: docx runs with ``w:vanish`` (``docx vanish``), white font colour
+(``white text``), size of 1 pt or less (``tiny text``) and tracked deletions; xlsx hidden
+and very hidden sheets (``hidden sheet``); pptx slides with ``show="0"`` (``hidden slide``).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
+from classifiers.extract.xmlsafe import XmlHandler, XmlRefused, parse_xml
+from classifiers.extract.zipread import member_chunks
+
+_OFF = {"0", "false", "off"}
+
+
+def extract_office(data: bytes, name: str, kind: str, ctx: Context) -> DocBuilder:
+    doc = DocBuilder()
+    doc.segment("")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        doc.incomplete(f"damaged or truncated {kind} file, text not checked")
+        return doc
+    with zf:
+        if len(zf.infolist()) > ctx.limits.max_entries:
+            doc.incomplete(f"{kind} file has more than {ctx.limits.max_entries:,} parts, "
+                           "not checked")
+            return doc
+        reader = _Reader(zf, ctx, doc)
+        try:
+            reader.properties()
+            if kind == "docx":
+                _docx(reader)
+            elif kind == "xlsx":
+                _xlsx(reader)
+            else:
+                _pptx(reader)
+        except BudgetExceeded as exc:
+            doc.incomplete(exc.note)
+    return doc
+
+
+class _Reader:
+    def __init__(self, zf: zipfile.ZipFile, ctx: Context, doc: DocBuilder) -> None:
+        self.zf = zf
+        self.ctx = ctx
+        self.doc = doc
+        self.names = {i.filename: i for i in zf.infolist()}
+
+    def parse(self, part: str, handler: XmlHandler) -> bool:
+        """Parse one part; a damaged part becomes a note. False when it is missing."""
+        info = self.names.get(part)
+        if info is None:
+            return False
+        try:
+            parse_xml(member_chunks(self.zf, info, self.ctx), handler, self.ctx.check_time)
+        except XmlRefused as exc:
+            self.doc.incomplete(f"{part}: {exc}, part not fully checked")
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            self.doc.incomplete(f"{part}: damaged ({type(exc).__name__}), part not checked")
+        return True
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (type, target part name) of ``part``."""
+        folder, base = posixpath.split(part)
+        handler = _Rels()
+        self.parse(posixpath.join(folder, "_rels", base + ".rels"), handler)
+        out = {}
+        for rid, (rtype, target, external) in handler.rels.items():
+            if external:
+                continue
+            if target.startswith("/"):
+                full = target.lstrip("/")
+            else:
+                full = posixpath.normpath(posixpath.join(folder, target))
+            out[rid] = (rtype, full)
+        return out
+
+    def properties(self) -> None:
+        handler = _Props()
+        for part in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml",
+                     "docMetadata/LabelInfo.xml"):
+            self.parse(part, handler)
+        if handler.lines:
+            self.doc.segment("document properties")
+            self.doc.write("\n".join(handler.lines) + "\n")
+
+
+class _Rels(XmlHandler):
+    def __init__(self) -> None:
+        self.rels: dict[str, tuple[str, str, bool]] = {}
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "Relationship" and "Id" in attrs:
+            self.rels[attrs["Id"]] = (
+                attrs.get("Type", ""),
+                attrs.get("Target", ""),
+                attrs.get("TargetMode", "") == "External",
+            )
+
+
+_CORE_SKIP = {"created", "modified", "lastPrinted", "revision", "coreProperties"}
+_APP_KEEP = {"Company", "Manager", "HyperlinkBase", "Template"}
+
+
+class _Props(XmlHandler):
+    """core.xml / app.xml / custom.xml / LabelInfo.xml as ``name = value`` lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._stack: list[str] = []
+        self._text: list[str] = []
+        self._custom: str | None = None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self._stack.append(name)
+        self._text = []
+        if name == "property" and "name" in attrs:
+            self._custom = attrs["name"]
+        elif name == "label" and "id" in attrs:
+            guid = attrs["id"].strip("{}")
+            for key in ("enabled", "method", "siteId", "contentBits", "removed"):
+                if key in attrs:
+                    self.lines.append(f"MSIP_Label_{guid}_{key[0].upper()}{key[1:]} = "
+                                      f"{attrs[key]}")
+
+    def data(self, text: str) -> None:
+        if len(self._text) < 64:
+            self._text.append(text)
+
+    def end(self, name: str) -> None:
+        self._stack.pop() if self._stack else None
+        value = "".join(self._text).strip().replace("\n", " ")[:4096]
+        self._text = []
+        if not value:
+            if name == "property":
+                self._custom = None
+            return
+        if self._custom is not None and name != "property":
+            self.lines.append(f"{self._custom} = {value}")
+            self._custom = None
+        elif self._custom is None and name not in _CORE_SKIP and (
+            not self._stack or self._stack[-1] in ("coreProperties", "Properties")
+        ):
+            if self._stack and self._stack[-1] == "Properties" and name not in _APP_KEEP:
+                return
+            self.lines.append(f"{name} = {value}")
+
+
+# --------------------------------------------------------------------------- docx
+
+
+class _Docx(XmlHandler):
+    def __init__(self, doc: DocBuilder) -> None:
+        self.doc = doc
+        self._in_r = False
+        self._in_rpr = False
+        self._in_t = False
+        self._del = 0
+        self._flags: str | None = None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "r":
+            self._in_r = True
+            self._flags = None
+        elif name == "rPr" and self._in_r:
+            self._in_rpr = True
+        elif self._in_rpr:
+            val = _attr(attrs, "val")
+            if name == "vanish" and (val is None or val.lower() not in _OFF):
+                self._flags = "docx vanish"
+            elif name == "color" and val and val.upper() == "FFFFFF" and not self._flags:
+                self._flags = "white text"
+            elif name == "sz" and val and val.isdigit() and int(val) <= 2 and not self._flags:
+                self._flags = "tiny text"
+        elif name in ("t", "delText"):
+            self._in_t = True
+        elif name == "del":
+            self._del += 1
+        elif self._in_r and name == "tab":
+            self._write("\t")
+        elif self._in_r and name in ("br", "cr"):
+            self._write("\n")
+
+    def end(self, name: str) -> None:
+        if name in ("t", "delText"):
+            self._in_t = False
+        elif name == "rPr":
+            self._in_rpr = False
+        elif name == "r":
+            self._in_r = False
+            self._flags = None
+        elif name == "p":
+            self.doc.write("\n")
+        elif name == "del":
+            self._del = max(0, self._del - 1)
+
+    def data(self, text: str) -> None:
+        if self._in_t:
+            self._write(text)
+
+    def _write(self, text: str) -> None:
+        reason = self._flags or ("tracked deletion" if self._del else None)
+        if reason:
+            self.doc.write_hidden(text, reason)
+        else:
+            self.doc.write(text)
+
+
+def _attr(attrs: dict[str, str], key: str) -> str | None:
+    return attrs.get(key)
+
+
+def _numbered(names: list[str], pattern: str) -> list[tuple[int, str]]:
+    rx = re.compile(pattern)
+    out = []
+    for n in names:
+        m = rx.fullmatch(n)
+        if m:
+            out.append((int(m.group(1) or 0), n))
+    return sorted(out)
+
+
+def _docx(r: _Reader) -> None:
+    names = list(r.names)
+    parts: list[tuple[str, str]] = [("body", "word/document.xml")]
+    parts += [(f"header {i}", n) for i, n in _numbered(names, r"word/header(\d*)\.xml")]
+    parts += [(f"footer {i}", n) for i, n in _numbered(names, r"word/footer(\d*)\.xml")]
+    for label in ("footnotes", "endnotes", "comments"):
+        parts.append((label, f"word/{label}.xml"))
+    for label, part in parts:
+        if part not in r.names:
+            continue
+        r.doc.segment(label)
+        r.parse(part, _Docx(r.doc))
+
+
+# --------------------------------------------------------------------------- xlsx
+
+_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
+
+
+def _col_name(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _sheet_label(name: str) -> str:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _number(value: str) -> str:
+    """Numbers as a person would type them: 4.111111111111111E+15 -> 4111111111111111."""
+    if "E" not in value and "e" not in value:
+        return value[:-2] if value.endswith(".0") else value
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return value
+    if d == d.to_integral_value() and abs(d) < Decimal("1e30"):
+        return str(int(d))
+    return value
+
+
+class _Workbook(XmlHandler):
+    def __init__(self) -> None:
+        self.sheets: list[tuple[str, str, str]] = []  # name, state, rid
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "sheet":
+            self.sheets.append(
+                (attrs.get("name", "?"), attrs.get("state", "visible"), attrs.get("rel:id", ""))
+            )
+
+
+class _SharedStrings(XmlHandler):
+    def __init__(self, ctx: Context) -> None:
+        self.strings: list[str] = []
+        self._buf: list[str] = []
+        self._in_t = False
+        self._skip = 0
+        self._ctx = ctx
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "si":
+            self._buf = []
+        elif name == "t" and not self._skip:
+            self._in_t = True
+        elif name in ("rPh", "phoneticPr"):
+            self._skip += 1
+
+    def end(self, name: str) -> None:
+        if name == "si":
+            self.strings.append("".join(self._buf))
+            if len(self.strings) > 4 * self._ctx.limits.max_cells:
+                raise BudgetExceeded(
+                    f"cell budget: more than {4 * self._ctx.limits.max_cells:,} shared strings"
+                )
+        elif name == "t":
+            self._in_t = False
+        elif name in ("rPh", "phoneticPr"):
+            self._skip = max(0, self._skip - 1)
+
+    def data(self, text: str) -> None:
+        if self._in_t:
+            self._buf.append(text)
+
+
+class _Sheet(XmlHandler):
+    def __init__(self, r: _Reader, label: str, strings: list[str], counter: list[int]) -> None:
+        self.doc = r.doc
+        self.ctx = r.ctx
+        self.label = label
+        self.strings = strings
+        self.counter = counter
+        self._row = 0
+        self._col = -1
+        self._ref = ""
+        self._type = ""
+        self._buf: list[str] = []
+        self._in_v = False
+        self._in_is = False
+        self._row_written = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "row":
+            r = attrs.get("r")
+            self._row = int(r) if r and r.isdigit() else self._row + 1
+            self._col = -1
+        elif name == "c":
+            ref = attrs.get("r", "")
+            m = _REF.fullmatch(ref)
+            if m:
+                self._col = _col_index(m.group(1))
+                self._ref = ref
+            else:
+                self._col += 1
+                self._ref = f"{_col_name(self._col)}{max(self._row, 1)}"
+            self._type = attrs.get("t", "n")
+            self._buf = []
+        elif name == "v":
+            self._in_v = True
+        elif name == "is":
+            self._in_is = True
+        elif name == "t" and self._in_is:
+            self._in_v = True
+
+    def data(self, text: str) -> None:
+        if self._in_v:
+            self._buf.append(text)
+
+    def end(self, name: str) -> None:
+        if name == "v" or (name == "t" and self._in_is):
+            self._in_v = False
+        elif name == "is":
+            self._in_is = False
+        elif name == "c":
+            self._cell("".join(self._buf))
+        elif name == "row" and self._row_written:
+            self.doc.write("\n")
+            self._row_written = False
+
+    def _cell(self, raw: str) -> None:
+        t = self._type
+        if t == "s":
+            try:
+                value = self.strings[int(raw)]
+            except (ValueError, IndexError):
+                value = ""
+        elif t == "b":
+            value = "TRUE" if raw.strip() == "1" else "FALSE" if raw else ""
+        elif t in ("n", ""):
+            value = _number(raw.strip())
+        else:
+            value = raw
+        if not value:
+            return
+        self.counter[0] += 1
+        if self.counter[0] > self.ctx.limits.max_cells:
+            raise BudgetExceeded(
+                f"cell budget: stopped after {self.ctx.limits.max_cells:,} cells"
+            )
+        self.doc.segment(f"{self.label}!{self._ref}", line_base=False)
+        self.doc.write(value + "\t")
+        self._row_written = True
+
+
+class _Comments(XmlHandler):
+    def __init__(self) -> None:
+        self.comments: list[tuple[str, str]] = []
+        self._ref: str | None = None
+        self._buf: list[str] = []
+        self._in_t = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "comment":
+            self._ref = attrs.get("ref", "")
+            self._buf = []
+        elif name == "t" and self._ref is not None:
+            self._in_t = True
+
+    def end(self, name: str) -> None:
+        if name == "t":
+            self._in_t = False
+        elif name == "comment" and self._ref is not None:
+            self.comments.append((self._ref, "".join(self._buf)))
+            self._ref = None
+
+    def data(self, text: str) -> None:
+        if self._in_t and sum(map(len, self._buf)) < 1_000_000:
+            self._buf.append(text)
+
+
+def _xlsx(r: _Reader) -> None:
+    wb = _Workbook()
+    r.parse("xl/workbook.xml", wb)
+    rels = r.rels("xl/workbook.xml")
+    strings = _SharedStrings(r.ctx)
+    for _rtype, target in rels.values():
+        if target.endswith("sharedStrings.xml"):
+            r.parse(target, strings)
+            break
+    else:
+        r.parse("xl/sharedStrings.xml", strings)
+    counter = [0]
+    for sheet_name, state, rid in wb.sheets:
+        target = rels.get(rid, ("", ""))[1]
+        if not target:
+            continue
+        label = _sheet_label(sheet_name)
+        start = r.doc.length
+        r.doc.segment(label)
+        r.parse(target, _Sheet(r, label, strings.strings, counter))
+        for rtype, ctarget in r.rels(target).values():
+            if rtype.endswith("/comments"):
+                comments = _Comments()
+                r.parse(ctarget, comments)
+                for ref, text in comments.comments:
+                    r.doc.segment(f"{label}!{ref} comment")
+                    r.doc.write(text + "\n")
+        if state in ("hidden", "veryHidden"):
+            r.doc.mark_hidden(start, r.doc.length, "hidden sheet")
+
+
+# --------------------------------------------------------------------------- pptx
+
+
+class _Slide(XmlHandler):
+    def __init__(self, doc: DocBuilder) -> None:
+        self.doc = doc
+        self._in_t = False
+        self.hidden = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "t":
+            self._in_t = True
+        elif name == "br":
+            self.doc.write("\n")
+        elif name == "sld" and attrs.get("show", "1").lower() in _OFF:
+            self.hidden = True
+
+    def end(self, name: str) -> None:
+        if name == "t":
+            self._in_t = False
+        elif name == "p":
+            self.doc.write("\n")
+
+    def data(self, text: str) -> None:
+        if self._in_t:
+            self.doc.write(text)
+
+
+class _SlideList(XmlHandler):
+    def __init__(self) -> None:
+        self.rids: list[str] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "sldId" and "rel:id" in attrs:
+            self.rids.append(attrs["rel:id"])
+
+
+def _pptx(r: _Reader) -> None:
+    order = _SlideList()
+    r.parse("ppt/presentation.xml", order)
+    rels = r.rels("ppt/presentation.xml")
+    slides = [rels[rid][1] for rid in order.rids if rid in rels]
+    if not slides:
+        slides = [n for _, n in _numbered(list(r.names), r"ppt/slides/slide(\d+)\.xml")]
+    if len(slides) > r.ctx.limits.max_slides:
+        r.doc.incomplete(f"slide budget: only the first {r.ctx.limits.max_slides:,} slides read")
+        slides = slides[: r.ctx.limits.max_slides]
+    for number, part in enumerate(slides, start=1):
+        start = r.doc.length
+        r.doc.segment(f"slide {number}")
+        handler = _Slide(r.doc)
+        r.parse(part, handler)
+        for rtype, target in r.rels(part).values():
+            if rtype.endswith("/notesSlide"):
+                r.doc.segment(f"slide {number} notes")
+                r.parse(target, _Slide(r.doc))
+        if handler.hidden:
+            r.doc.mark_hidden(start, r.doc.length, "hidden slide")
