@@ -37,6 +37,9 @@ _WEAK_WORDS = frozenset(
     }
 )  # fmt: skip
 
+# Whole values that mean "no value".
+_NULL_VALUES = frozenset({"none", "null", "nil", "undefined", "empty", "true", "false", "na"})
+
 # Placeholders that are whole phrases or template syntax.
 _PLACEHOLDER_PATTERNS = re.compile(
     r"""
@@ -86,6 +89,8 @@ def placeholder(value: str) -> bool:
     if compact and len(set(compact.lower())) == 1:  # all X, all 0, all a
         return True
     if not compact:  # only punctuation: ****, ----
+        return True
+    if compact.lower() in _NULL_VALUES:
         return True
     segments = _segments(v)
     if any(s in _STRONG_WORDS for s in segments):

@@ -1,0 +1,165 @@
+"""False-positive filters: real-world-shaped placeholders, references and identifiers."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifiers.entropy import shannon_entropy
+from classifiers.filters import FILTERS
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "your-api-key-here", "YOUR_API_KEY", "<YOUR_TOKEN>", "<TOKEN>", "replace-me",
+        "REPLACE_ME", "changeme", "change_me", "xxxxxxxxxxxxxxxxxxxx", "AKIAXXXXXXXXXXXXXXXX",
+        "sk_test_xxx", "sk-...REDACTED", "sk-…", "ghp_...", "${API_KEY}", "{{ api_key }}",
+        "%s", "%(password)s", "REDACTED", "[redacted]", "dummy-token", "example_secret",
+        "sample-key-123", "********", "my-secret-key", "insert-your-key", "xxx-xxx-xxx",
+        "not-a-real-key", "<password>", "your_openai_key", "foo", "todo", "None", "null",
+        "0000000000000000", "placeholder_value", "api_key_here", "{token}",
+    ],
+)  # fmt: skip
+def test_placeholder_drops_stand_in_values(value: str) -> None:
+    assert FILTERS["placeholder"](value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "hunter2", "password123",
+        "MySecretPassw0rd!", "Tr0ub4dor&3", "correct-horse-battery-staple",
+        "sk_live_51H8fKQJx2mP9vR7tYbN3cLw", "wJalrXUtnFEMIK7MDENGbPxRfiCY0abcdEFGH",
+        "s3cr3t-Pa55", "testimony-Q8z",
+    ],
+)  # fmt: skip
+def test_placeholder_keeps_real_looking_values(value: str) -> None:
+    assert not FILTERS["placeholder"](value)
+
+
+def test_placeholder_rarely_drops_random_tokens() -> None:
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + string.digits
+    tokens = ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(5000)]
+    dropped = sum(FILTERS["placeholder"](t) for t in tokens)
+    assert dropped <= 5  # at most 0.1% of real tokens lost
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "xoxb-EXAMPLE-token",
+     "sk_live_example123"],
+)  # fmt: skip
+def test_vendor_example_drops_documented_example_keys(value: str) -> None:
+    assert FILTERS["vendor_example"](value)
+
+
+def test_vendor_example_keeps_real_shaped_keys() -> None:
+    assert not FILTERS["vendor_example"]("AKIA2E0A8F3B244C9986")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["123e4567-e89b-12d3-a456-426614174000", "{123E4567-E89B-12D3-A456-426614174000}",
+     "123e4567e89b12d3a456426614174000"],
+)  # fmt: skip
+def test_uuid_drops_uuids(value: str) -> None:
+    assert FILTERS["uuid"](value)
+
+
+def test_uuid_keeps_tokens_that_only_contain_dashes() -> None:
+    assert not FILTERS["uuid"]("xoxb-1234-5678-abcdefghij")
+
+
+@pytest.mark.parametrize("length", [32, 40, 56, 64, 96, 128])
+def test_hex_hash_drops_standard_digest_lengths(length: int) -> None:
+    rng = random.Random(length)
+    digest = "".join(rng.choice("0123456789abcdef") for _ in range(length))
+    assert FILTERS["hex_hash"](digest)
+    assert FILTERS["hex_hash"]("sha256:" + digest) or length != 64
+
+
+@pytest.mark.parametrize(
+    "value", ["0123456789abcdef0123456789abcdef0", "deadbeefdeadbeefdeadbeefdeadbeefxx"]
+)
+def test_hex_hash_keeps_other_lengths_and_non_hex(value: str) -> None:
+    assert not FILTERS["hex_hash"](value)
+
+
+@pytest.mark.parametrize(
+    "value", ["abcdefghijkl", "123456789012", "qwertyuiop", "9876543210", "abcabcabcabc",
+              "1212121212", "QWERTY123"],
+)  # fmt: skip
+def test_sequence_drops_keyboard_and_alphabet_runs(value: str) -> None:
+    assert FILTERS["sequence"](value)
+
+
+@pytest.mark.parametrize("value", ["xK9#mP2$vL5q", "a8f3kq0z", "Summer2024!"])
+def test_sequence_keeps_irregular_values(value: str) -> None:
+    assert not FILTERS["sequence"](value)
+
+
+def test_low_entropy_drops_long_values_with_few_distinct_characters() -> None:
+    assert FILTERS["low_entropy"]("aaaaaaaaaaab")
+    assert FILTERS["low_entropy"]("abababababababab")
+    assert not FILTERS["low_entropy"]("aab")  # too short to judge
+    assert not FILTERS["low_entropy"]("aB3dE5fG7hJ9kL1m")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["$DB_PASSWORD", "${DB_PASSWORD}", "${DB_PASSWORD:-}", "%APPDATA%",
+     "os.environ['API_KEY']", 'os.getenv("TOKEN")', "process.env.STRIPE_KEY",
+     "{{ secrets.GITHUB_TOKEN }}", "${{ secrets.NPM_TOKEN }}", "<password>", "****",
+     "ENV['SECRET']", "vault:secret/data/db#password"],
+)  # fmt: skip
+def test_env_reference_drops_references_to_secrets_kept_elsewhere(value: str) -> None:
+    assert FILTERS["env_reference"](value)
+
+
+@pytest.mark.parametrize("value", ["s3cr3t-Pa55", "p@ss$word", "abc%def"])
+def test_env_reference_keeps_literal_values(value: str) -> None:
+    assert not FILTERS["env_reference"](value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["/usr/local/bin/python3", "~/.ssh/config", "./secrets/db.yaml", r"C:\Users\me\key.txt",
+     "https://example.com/docs/api", "src/app/config/settings.py"],
+)  # fmt: skip
+def test_file_path_drops_paths_and_urls_without_credentials(value: str) -> None:
+    assert FILTERS["file_path"](value)
+
+
+@pytest.mark.parametrize("value", ["https://user:hunter2@example.com/x", "aB3dE5fG7hJ9kL1m"])
+def test_file_path_keeps_credentials_and_tokens(value: str) -> None:
+    assert not FILTERS["file_path"](value)
+
+
+def test_shannon_entropy_of_known_values() -> None:
+    assert shannon_entropy("") == 0.0
+    assert shannon_entropy("aaaa") == 0.0
+    assert shannon_entropy("ab") == pytest.approx(1.0)
+    assert shannon_entropy("abcd") == pytest.approx(2.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_no_filter_raises_on_any_text(value: str) -> None:
+    for name, check in FILTERS.items():
+        assert isinstance(check(value), bool), name
+
+
+@pytest.mark.parametrize("value", ["your" * 25_000, "%a" * 50_000, "{{" * 50_000, "a" * 100_000])
+def test_filters_stay_fast_on_hostile_values(value: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    for check in FILTERS.values():
+        check(value)
+    assert time.perf_counter() - started < 2.0
