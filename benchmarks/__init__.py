@@ -1,0 +1,1 @@
+"""presend's benchmarks: a labeled synthetic corpus, accuracy and speed comparisons."""

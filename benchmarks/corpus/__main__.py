@@ -1,0 +1,3 @@
+from benchmarks.corpus.generate import main
+
+raise SystemExit(main())
