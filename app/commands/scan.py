@@ -174,14 +174,14 @@ def _stdin_is_tty(ctx: CliContext) -> bool:
 
 def _read_stdin(ctx: CliContext) -> str:
     from classifiers.errors import ExtractionError
-    from classifiers.extract import decode_bytes
+    from classifiers.extract.text import decode_bytes
 
     stream = getattr(ctx.stdin, "buffer", ctx.stdin)
     data = stream.read()
     if isinstance(data, str):
         return data
     try:
-        return decode_bytes(data, "standard input")
+        return decode_bytes(data, "standard input")[0]
     except ExtractionError as exc:
         raise CliError(str(exc)) from None
 

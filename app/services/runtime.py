@@ -1,0 +1,227 @@
+"""The Qt-free half of the tray app's composition root: policy, engine, audit, state.
+
+``Runtime`` owns the current (immutable) policy, an engine built for it, the audit log
+and the list of problems that put the app in a degraded state. The tray, the clipboard
+guard, the folder watcher and the right-click check all go through it, so one decision
+sees one policy and every outcome is audited the same way.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.paths import AppPaths
+from app.services.pipeline import Outcome, Pipeline
+from app.services.secret_store import SecretStore
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeStatus:
+    state: str  # "active" | "degraded"
+    problems: tuple[str, ...]
+    policy: dict[str, Any]
+
+
+def record_outcome(
+    audit: Any,
+    policy: Any,
+    outcome: Outcome,
+    channel: str,
+    action: str,
+    override_reason: str | None = None,
+) -> None:
+    """Append one decision record (never raw values) to ``audit``."""
+    from app.services.audit import AuditEvent
+
+    decision = outcome.decision
+    hashed = bool(getattr(getattr(policy, "audit", None), "hash_sources", False))
+    event = AuditEvent.decision(
+        channel=channel,
+        source=outcome.result.source,
+        findings=tuple(decision.reported),  # type: ignore[attr-defined]
+        verdict=outcome.verdict,
+        action=action,
+        complete=outcome.result.complete,
+        policy_serial=getattr(policy, "serial", None),
+        policy_digest=getattr(policy, "digest", None),
+        fingerprint_key=audit.fingerprint_key,
+        override_reason=override_reason,
+        source_hashed=hashed,
+    )
+    audit.append(event)
+
+
+class Runtime:
+    """Policy + engine + audit for the app. Thread-safe; the policy swaps atomically."""
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        secret_store: SecretStore,
+        *,
+        policy_loader: Callable[[], Any] | None = None,
+        audit: Any = None,
+    ) -> None:
+        self.paths = paths
+        self.secret_store = secret_store
+        self._lock = threading.Lock()
+        self._problems: list[str] = []
+        self._policy_loader = policy_loader or self._default_policy_loader
+        self._policy = self._load_policy()
+        self._pipelines: dict[Any, Pipeline] = {}
+        self._audit = audit if audit is not None else self._open_audit()
+        self._run_key = secrets.token_bytes(32)
+
+    # -- policy ---------------------------------------------------------------------
+    def _default_policy_loader(self) -> Any:
+        from app.services.policy import load_builtin_policy
+
+        try:
+            from app.services.policy_store import load_effective_policy
+        except ImportError:
+            return load_builtin_policy()
+        return load_effective_policy(self.paths, self.secret_store, on_problem=self._add_problem)
+
+    def _load_policy(self) -> Any:
+        from app.services.policy import load_builtin_policy
+
+        try:
+            return self._policy_loader()
+        except Exception as exc:  # never fall open: built-in defaults, and say so
+            self._add_problem(
+                f"policy could not be loaded ({type(exc).__name__}); running on the built-in "
+                "defaults — run `presend policy status` for details"
+            )
+            return load_builtin_policy()
+
+    def reload_policy(self) -> Any:
+        new = self._load_policy()
+        with self._lock:
+            self._policy = new
+        return new
+
+    @property
+    def policy(self) -> Any:
+        with self._lock:
+            return self._policy
+
+    # -- engine ---------------------------------------------------------------------
+    def pipeline(self) -> Pipeline:
+        from classifiers.build import make_engine
+
+        policy = self.policy
+        options = policy.engine_options
+        with self._lock:
+            pipe = self._pipelines.get(options)
+        if pipe is None:
+            pipe = Pipeline(make_engine(options), lambda: self.policy)
+            with self._lock:
+                self._pipelines = {options: pipe}
+        return pipe
+
+    # -- keys -----------------------------------------------------------------------
+    def fingerprint_key(self) -> bytes:
+        key = getattr(self._audit, "fingerprint_key", b"") if self._audit else b""
+        return key or self._run_key
+
+    # -- audit ----------------------------------------------------------------------
+    def _open_audit(self) -> Any:
+        try:
+            from app.services.audit import AuditLog
+
+            retention = getattr(getattr(self.policy, "audit", None), "retention_days", None)
+            kwargs = {"retention_days": retention} if retention else {}
+            log = AuditLog.open(self.paths, self.secret_store, **kwargs)
+        except Exception as exc:
+            self._add_problem(f"audit log unavailable ({type(exc).__name__}); see `presend paths`")
+            return None
+        state = log.state
+        if not state.keyed:
+            self._add_problem(state.message)
+        return log
+
+    @property
+    def audit_log(self) -> Any:
+        return self._audit
+
+    def audit_outcome(
+        self, outcome: Outcome, channel: str, action: str, override_reason: str | None = None
+    ) -> bool:
+        if self._audit is None:
+            return False
+        try:
+            record_outcome(self._audit, self.policy, outcome, channel, action, override_reason)
+        except Exception as exc:
+            self._add_problem(f"audit write failed ({type(exc).__name__})")
+            return False
+        return True
+
+    def audit_admin(self, kind: str, details: dict[str, Any] | None = None,
+                    override_reason: str | None = None) -> bool:
+        if self._audit is None:
+            return False
+        from app.services.audit import AuditEvent
+
+        policy = self.policy
+        try:
+            self._audit.append(
+                AuditEvent.admin(
+                    kind, details or {}, policy_serial=getattr(policy, "serial", None),
+                    policy_digest=getattr(policy, "digest", None), override_reason=override_reason,
+                )
+            )
+        except Exception as exc:
+            self._add_problem(f"audit write failed ({type(exc).__name__})")
+            return False
+        return True
+
+    def recent_decisions(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest decision records with findings, newest first (for Recent findings)."""
+        if self._audit is None:
+            return []
+        rows: list[dict[str, Any]] = []
+        try:
+            for rec in self._audit.records():
+                if rec.get("event") != "decision" or not rec.get("findings"):
+                    continue
+                rows.append(
+                    {
+                        "time": rec.get("time", ""),
+                        "channel": rec.get("channel", ""),
+                        "source": rec.get("source", ""),
+                        "verdict": rec.get("verdict", ""),
+                        "action": rec.get("action", ""),
+                        "findings": ", ".join(
+                            f"{f.get('count', 1)}× {f.get('entity_type')}"
+                            for f in rec.get("findings", [])
+                        ),
+                    }
+                )
+        except Exception as exc:
+            self._add_problem(f"audit log could not be read ({type(exc).__name__})")
+        return rows[-limit:][::-1]
+
+    # -- state ----------------------------------------------------------------------
+    def _add_problem(self, message: str) -> None:
+        with self._lock:
+            if message not in self._problems:
+                self._problems.append(message)
+
+    def clear_problem(self, prefix: str) -> None:
+        with self._lock:
+            self._problems = [p for p in self._problems if not p.startswith(prefix)]
+
+    def report_problem(self, message: str) -> None:
+        self._add_problem(message)
+
+    def status(self) -> RuntimeStatus:
+        with self._lock:
+            problems = tuple(self._problems)
+            policy = self._policy
+        info = policy.info() if hasattr(policy, "info") else {}
+        info["keyring backend"] = self.secret_store.backend_name
+        return RuntimeStatus("degraded" if problems else "active", problems, info)

@@ -1,0 +1,1 @@
+"""The tray app: the only package that imports PySide6."""

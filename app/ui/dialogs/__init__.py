@@ -1,0 +1,1 @@
+"""The windows people see: findings, override reason, settings, policy status, recent, about."""
