@@ -25,7 +25,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -792,8 +792,13 @@ def allowlist_fingerprint(value: str) -> str:
 # --------------------------------------------------------------------------- parsing
 
 
+RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources" / "policy"
+
+
 def builtin_text() -> str:
-    return resources.files("resources.policy").joinpath("default.toml").read_text("utf-8")
+    # resources/ is a namespace package that may span several folders; the policy files
+    # sit next to the app package in a checkout, a wheel and the frozen app alike.
+    return (RESOURCE_DIR / "default.toml").read_text(encoding="utf-8")
 
 
 _BUILTIN_CACHE: dict[str, Policy] = {}
