@@ -1,0 +1,227 @@
+"""The pattern detector: prefilters, value groups, checks, context words and speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifiers.detectors.pattern import PatternDetector
+from classifiers.errors import RulePackError
+from classifiers.model import Category, Severity
+from classifiers.rules import RulePack, load_pack_text
+
+TOKEN = "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"
+AWS_SECRET = "Zq8Xw2Lp0Mn4Vb6Cx1Rt9Ys3Ua5Ie7Oo2Pk4Jh6T"
+
+
+def pack(rules: str, pack_id: str = "t") -> RulePack:
+    """A pack made of ``rules`` (TOML [[rule]] tables from ``rule()``)."""
+    text = f'[pack]\nid = "{pack_id}"\ndescription = "test"\n{rules}'
+    return load_pack_text(text, f"{pack_id}.toml")
+
+
+def rule(**fields: object) -> str:
+    defaults: dict[str, object] = {"description": "d", "score": 0.9}
+    defaults.update(fields)
+    lines = ["[[rule]]"]
+    for key, value in defaults.items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, str):
+            lines.append(f"{key} = '''{value}'''")
+        elif isinstance(value, list):
+            items = ", ".join(f"'''{v}'''" for v in value)
+            lines.append(f"{key} = [{items}]")
+        else:
+            lines.append(f"{key} = {value}")
+    lines.append('[rule.examples]\nmatch = ["x"]\nno_match = ["y"]')
+    return "\n".join(lines) + "\n"
+
+
+GITHUB = rule(id="github-pat", entity_type="GITHUB_TOKEN", regex="ghp_[A-Za-z0-9]{36}",
+              keywords=["ghp_"], filters=["placeholder"])
+AWS = rule(
+    id="aws-secret", entity_type="AWS_SECRET_KEY",
+    regex="(?:^|[^A-Za-z0-9/+])(?P<value>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
+    value_group="value", keywords=["aws"], score=0.6, context=["aws_secret_access_key", "secret"],
+    context_score=0.3, requires_context=True, min_entropy=3.5,
+)  # fmt: skip
+
+
+def detector(*rules: str, **kwargs: object) -> PatternDetector:
+    return PatternDetector([pack("".join(rules))], **kwargs)  # type: ignore[arg-type]
+
+
+def test_finding_has_exact_span_rule_id_and_explanation_without_value() -> None:
+    text = f"here is my token {TOKEN} ok"
+    (f,) = detector(GITHUB).detect(text)
+    assert (f.start, f.end) == (text.index(TOKEN), text.index(TOKEN) + len(TOKEN))
+    assert f.value == TOKEN and f.recognizer == "t/github-pat"
+    assert f.category is Category.SECRET and f.severity is Severity.CRITICAL
+    assert f.explanation == "pattern t/github-pat"
+    assert TOKEN not in f.explanation and TOKEN not in repr(f)
+
+
+def test_keyword_prefilter_gates_rules_and_ignores_case() -> None:
+    d = detector(AWS)
+    line = f"aws_secret_access_key = {AWS_SECRET}"
+    assert [f.value for f in d.detect(line)] == [AWS_SECRET]
+    assert [f.value for f in d.detect(line.upper().replace(AWS_SECRET.upper(), AWS_SECRET))]
+    # same value and a context word, but no keyword anywhere: the rule cannot fire
+    assert d.detect(f"secret = {AWS_SECRET}") == []
+
+
+def test_keyword_anywhere_in_the_text_enables_the_rule() -> None:
+    text = "AWS account notes\n" + "filler line\n" * 500 + f"secret: {AWS_SECRET}\n"
+    (f,) = detector(AWS).detect(text)
+    assert text[f.start : f.end] == AWS_SECRET
+
+
+def test_requires_context_drops_values_without_a_context_word() -> None:
+    assert detector(AWS).detect(f"aws region eu-west-1 blob {AWS_SECRET}") == []
+
+
+def test_context_word_adds_score_and_is_named_in_explanation() -> None:
+    (f,) = detector(AWS).detect(f"aws_secret_access_key={AWS_SECRET}")
+    assert f.score == pytest.approx(0.9)
+    assert f.explanation == "pattern t/aws-secret; context 'aws_secret_access_key' +0.30"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lic: D1234567", True),
+        ("Driver LIC D1234567", True),
+        ("duplicate D1234567", False),
+        ("public D1234567", False),
+        ("driver_lic=D1234567", True),
+        ("driverLic D1234567", True),
+    ],
+)
+def test_context_words_match_whole_words_only(text: str, expected: bool) -> None:
+    d = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                      prefilter="none", score=0.4, context=["lic"], context_score=0.3))
+    assert bool(d.detect(text)) is expected
+
+
+def test_context_reaches_the_previous_line_but_not_further() -> None:
+    d = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                      prefilter="none", score=0.4, context=["license"], context_score=0.3))
+    assert d.detect("Driver license\nD1234567")
+    assert not d.detect("Driver license\n\nD1234567")
+    far = "license " + "x" * 200 + " D1234567"
+    assert not d.detect(far)  # beyond context_window on the same line
+
+
+def test_context_after_the_value_on_the_same_line_counts() -> None:
+    d = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                      prefilter="none", score=0.4, context=["license"], context_score=0.3))
+    assert d.detect("D1234567 is my license")
+    assert not d.detect("D1234567 is my\nlicense")
+
+
+def test_negative_context_lowers_score_below_threshold() -> None:
+    d = detector(rule(id="gh", entity_type="GITHUB_TOKEN", regex="ghp_[A-Za-z0-9]{36}",
+                      keywords=["ghp_"], score=0.8, negative_context=["example", "fake"],
+                      negative_context_score=0.4))
+    assert d.detect(f"token {TOKEN}")
+    assert d.detect(f"example token {TOKEN}") == []
+
+
+def test_filters_allowlist_entropy_and_length_drop_values() -> None:
+    d = detector(rule(id="gen", entity_type="GENERIC_SECRET",
+                      regex="key=(?P<value>[^ \\n]{1,80})", value_group="value",
+                      keywords=["key="], min_length=8, min_entropy=3.0,
+                      filters=["placeholder", "env_reference"], allowlist=["^allowed-"]))
+    assert [f.value for f in d.detect("key=Zq8Xw2Lp0Mn4")] == ["Zq8Xw2Lp0Mn4"]
+    for value in ["your-api-key-here", "${API_KEY}", "allowed-Zq8Xw2Lp0Mn4", "Zq8X", "aaaaaaaaaab"]:
+        assert d.detect(f"key={value}") == [], value
+
+
+def test_validator_gates_and_is_explained() -> None:
+    d = detector(rule(id="card", entity_type="CREDIT_CARD",
+                      regex="\\b(?:[0-9]{4}[ -]?){3}[0-9]{4}\\b", prefilter="none",
+                      validator="luhn"))
+    (f,) = d.detect("pay with 4111 1111 1111 1111 today")
+    assert f.explanation == "pattern t/card; validator luhn ok"
+    assert d.detect("order 4111 1111 1111 1112") == []
+
+
+def test_pem_extender_reports_the_whole_block() -> None:
+    block = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQUJD\n" \
+            "-----END OPENSSH PRIVATE KEY-----"
+    d = detector(rule(id="pem", entity_type="PRIVATE_KEY",
+                      regex="-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----",
+                      keywords=["private key"], extend="pem_block"))
+    text = f"key follows:\n{block}\nthanks"
+    (f,) = d.detect(text)
+    assert f.value == block
+
+
+def test_offsets_are_characters_after_non_ascii_text() -> None:
+    prefix = "Grüße 🙂 – ☃\n" * 300 + "\ud800 lone surrogate "
+    text = prefix + TOKEN + " ✓"
+    (f,) = detector(GITHUB).detect(text)
+    assert (f.start, f.end) == (len(prefix), len(prefix) + len(TOKEN))
+    assert f.value == TOKEN
+
+
+def test_matches_in_every_chunk_are_found() -> None:
+    lines = [f"line {i} {'x' * (i % 90)}" for i in range(3000)]
+    for i in range(0, 3000, 37):
+        lines[i] += " " + TOKEN
+    text = "\n".join(lines)
+    found = detector(GITHUB).detect(text)
+    assert len(found) == len(range(0, 3000, 37))
+    assert all(text[f.start : f.end] == TOKEN for f in found)
+    assert [f.start for f in found] == sorted(f.start for f in found)
+
+
+def test_disabled_rules_do_not_run() -> None:
+    d = detector(GITHUB, disabled_rules=frozenset({"t/github-pat"}))
+    assert d.detect(TOKEN) == []
+    assert d.rule_ids == ()
+
+
+def test_same_rule_id_in_two_packs_is_refused() -> None:
+    with pytest.raises(RulePackError):
+        PatternDetector([pack(GITHUB), pack(GITHUB)])
+
+
+def test_case_insensitive_rule_matches_any_case() -> None:
+    d = detector(rule(id="mark", entity_type="CLASSIFICATION_MARKING",
+                      regex="\\bstrictly confidential\\b", keywords=["strictly confidential"],
+                      case_insensitive=True))
+    assert d.detect("STRICTLY CONFIDENTIAL - board only")
+    assert d.detect("Strictly Confidential")
+
+
+@pytest.mark.parametrize(
+    "text", ["a" * 100_000, "ghp_" * 25_000, "x" * 1_000_000, "key=" * 250_000, "\n" * 100_000]
+)
+def test_hostile_input_does_not_stall(text: str) -> None:
+    d = detector(GITHUB, AWS, rule(id="gen", entity_type="GENERIC_SECRET",
+                                   regex="key=(?P<value>[A-Za-z0-9]{8,})", value_group="value",
+                                   keywords=["key="], filters=["placeholder", "sequence"]))
+    started = time.perf_counter()
+    d.detect(text)
+    assert time.perf_counter() - started < 3.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_detect_never_raises_and_spans_match_values(text: str) -> None:
+    d = _ANY_TEXT_DETECTOR
+    for f in d.detect(text):
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.value
+
+
+_ANY_TEXT_DETECTOR = detector(
+    GITHUB,
+    rule(id="word", entity_type="CUSTOM:word", regex="[A-Za-z\\x{00C0}-\\x{024F}]{3,}",
+         prefilter="none"),
+)
