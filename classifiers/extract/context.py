@@ -21,6 +21,10 @@ class BudgetExceeded(Exception):
         self.note = note
 
 
+class RatioExceeded(BudgetExceeded):
+    """Internal: one member's compression ratio is over the limit (skip it, go on)."""
+
+
 @dataclass
 class Context:
     limits: Limits
@@ -101,7 +105,7 @@ class DocBuilder:
         if not child.segments or child.segments[0].start > 0:
             self.segment(prefix, True)
         for s in child.segments:
-            label = f"{prefix}{sep}{s.label}" if s.label else prefix
+            label = f"{prefix}{sep}{s.label}" if s.label and prefix else s.label or prefix
             if s.start == child.length and child.length > 0:
                 continue
             self.segments.append(Segment(base + s.start, label, s.line_base))
@@ -110,7 +114,7 @@ class DocBuilder:
         for p in child.parts:
             self.write(p)
         for n in child.notes:
-            self.note(f"{prefix}: {n}")
+            self.note(f"{prefix}: {n}" if prefix else n)
         if not child.complete:
             self.complete = False
 

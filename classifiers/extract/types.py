@@ -20,7 +20,7 @@ class Limits:
     ``max_memory_bytes`` the address-space cap of the sandboxed parser process.
     """
 
-    max_total_bytes: int = 512 * 1024 * 1024
+    max_total_bytes: int = 256 * 1024 * 1024
     max_ratio: int = 200
     max_entries: int = 10_000
     max_depth: int = 4

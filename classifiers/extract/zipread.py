@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 
-from classifiers.extract.context import BudgetExceeded, Context
+from classifiers.extract.context import Context, RatioExceeded
 
 READ = 256 * 1024
 
@@ -18,7 +18,7 @@ def member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context) -> I
     """
     limit = ctx.limits.max_ratio * max(info.compress_size, 1024)
     if info.file_size > limit:
-        raise BudgetExceeded(
+        raise RatioExceeded(
             f"compression ratio over {ctx.limits.max_ratio}:1 in {_short(info.filename)} "
             "(possible zip bomb), not read"
         )
@@ -30,7 +30,7 @@ def member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context) -> I
                 return
             produced += len(chunk)
             if produced > limit:
-                raise BudgetExceeded(
+                raise RatioExceeded(
                     f"compression ratio over {ctx.limits.max_ratio}:1 in "
                     f"{_short(info.filename)} (possible zip bomb), not read"
                 )
