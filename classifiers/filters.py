@@ -134,22 +134,31 @@ def hex_hash(value: str) -> bool:
     return len(v) in _HASH_LENGTHS and (v == v.lower() or v == v.upper())
 
 
-_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "0987654321")
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "abcdefghijklmnopqrstuvwxyz")
+# Pairs of characters next to each other on a keyboard row or in the alphabet, both ways.
+_ADJACENT = frozenset(
+    pair
+    for row in _KEYBOARD_ROWS
+    for line in (row, row[::-1])
+    for pair in zip(line, line[1:], strict=False)
+)
+_MIN_RUN = 6
 
 
 def sequence(value: str) -> bool:
-    """A keyboard or alphabet run (abcdef, 123456789, qwerty, 987654) dominating the value."""
+    """A keyboard or alphabet run (abcdef, 123456789, qwerty, 987654) making up at least
+    half of the value, or a short unit repeated (abcabcabc, 1212121212)."""
     compact = re.sub(r"[^A-Za-z0-9]", "", value).lower()
     if len(compact) < 4:
         return False
     if is_simple_run(compact):
         return True
-    for row in _KEYBOARD_ROWS:
-        for size in range(min(len(row), len(compact)), 5, -1):
-            for i in range(len(row) - size + 1):
-                if row[i : i + size] in compact and size * 2 >= len(compact):
-                    return True
-    # repeated short unit: abcabcabc, 1212121212
+    longest = run = 1
+    for pair in zip(compact, compact[1:], strict=False):
+        run = run + 1 if pair in _ADJACENT else 1
+        longest = max(longest, run)
+    if longest >= _MIN_RUN and longest * 2 >= len(compact):
+        return True
     for unit in range(1, 5):
         if len(compact) >= unit * 3 and compact == (compact[:unit] * len(compact))[: len(compact)]:
             return True
