@@ -53,9 +53,14 @@ def merge_overlaps(findings: Iterable[Finding]) -> list[Finding]:
 class _LineIndex:
     """Maps offsets of a text to 1-based line and column numbers."""
 
-    def __init__(self, text: str, base_line: int = 1, base_offset: int = 0) -> None:
+    def __init__(
+        self, text: str, base_line: int = 1, base_offset: int = 0, line_start: int | None = None
+    ) -> None:
         self._base_line = base_line
         self._base_offset = base_offset
+        # where the line holding text[0] starts (in an earlier window when text[0] is not
+        # at the start of a line)
+        self._first_line_start = base_offset if line_start is None else line_start
         self._newlines: list[int] = []
         pos = text.find("\n")
         while pos != -1:
@@ -64,7 +69,7 @@ class _LineIndex:
 
     def locate(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_left(self._newlines, offset)
-        line_start = self._newlines[i - 1] + 1 if i > 0 else self._base_offset
+        line_start = self._newlines[i - 1] + 1 if i > 0 else self._first_line_start
         return self._base_line + i, offset - line_start + 1
 
 
@@ -103,6 +108,7 @@ class Engine:
         buf = ""
         offset = 0  # offset of buf[0] in the whole text
         line_base = 1
+        line_start = 0  # offset of the start of the line holding buf[0]
         total = 0
         exhausted = False
         it: Iterator[str] = iter(pieces)
@@ -129,7 +135,7 @@ class Engine:
             found, ok = self._run_detectors(chunk, deadline, notes)
             if not ok:
                 complete = False
-            lines = _LineIndex(chunk, line_base, offset)
+            lines = _LineIndex(chunk, line_base, offset, line_start)
             for f in merge_overlaps(found):
                 if f.start >= window_end:
                     continue
@@ -144,6 +150,9 @@ class Engine:
             if last:
                 break
             line_base += buf.count("\n", 0, window_end)
+            last_newline = buf.rfind("\n", 0, window_end)
+            if last_newline != -1:
+                line_start = offset + last_newline + 1
             buf = buf[window_end:]
             offset += window_end
             if self._clock() > deadline:
