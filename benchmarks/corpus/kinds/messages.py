@@ -101,7 +101,7 @@ From: «email:a»
 Subject: New starter — «name:c»
 
 Hi «first:b»,
-«name:c» starts on «date». Payroll needs: NI number «nino», bank sort code «n:10-99»-«n:10-99»-«n:10-99», account «n:10000000-99999999».
+«name:c» starts on «date». Payroll needs: NI number «nino», bank IBAN «iban».
 Home address: «address»
 «SIG»""",
     """From: «name_email:a»

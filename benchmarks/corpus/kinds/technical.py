@@ -174,7 +174,7 @@ LOG = (
     lambda rng: "\n".join(
         rng.choice((
             "«ip6» - - [«date»] \"GET /v1/profile HTTP/2\" 200 «n:100-999»",
-            "«date» audit: «name» viewed record «mrn»",
+            "«date» audit: «name» opened patient chart «|MRN »«mrn»",
             "«date» INFO  deploy «version» by ci («short_sha»)",
             "sshd[«n:1000-9999»]: Accepted publickey for deploy from «ip» port «n:1024-65000»",
             "sshd[«n:1000-9999»]: Accepted publickey for deploy from «private_ip» port «n:1024-65000»",
