@@ -146,7 +146,9 @@ class FindingSummary:
         }
 
 
-def summarise(findings: Sequence[Finding], fingerprint_key: bytes) -> tuple[FindingSummary, ...]:
+def summarise(
+    findings: Sequence[Finding], fingerprint_key: bytes, previews: bool = True
+) -> tuple[FindingSummary, ...]:
     """Group findings by entity type; values become masked previews and keyed fingerprints.
 
     Without a fingerprint key (keyring unavailable) no fingerprints are written: an unkeyed
@@ -158,12 +160,12 @@ def summarise(findings: Sequence[Finding], fingerprint_key: bytes) -> tuple[Find
     out = []
     for entity_type in sorted(groups):
         group = groups[entity_type]
-        previews: list[str] = []
+        shown: list[str] = []
         prints: list[str] = []
         for f in group:
-            p = mask_value(f.value, f.category)
-            if p not in previews and len(previews) < _MAX_PREVIEWS:
-                previews.append(p)
+            p = mask_value(f.value, f.category) if previews else ""
+            if p and p not in shown and len(shown) < _MAX_PREVIEWS:
+                shown.append(p)
             if fingerprint_key and f.value:
                 fp = fingerprint(f.value, fingerprint_key)
                 if fp not in prints and len(prints) < _MAX_FINGERPRINTS:
@@ -176,7 +178,7 @@ def summarise(findings: Sequence[Finding], fingerprint_key: bytes) -> tuple[Find
                 count=len(group),
                 max_confidence=round(max(f.score for f in group), 2),
                 rule_ids=tuple(sorted({f.recognizer for f in group})),
-                previews=tuple(previews),
+                previews=tuple(shown),
                 fingerprints=tuple(prints),
             )
         )
@@ -223,8 +225,12 @@ class AuditEvent:
         *,
         time: str | None = None,
         event_id: str | None = None,
+        previews: bool = True,
     ) -> AuditEvent:
-        """A decision record: findings summarised, the source hashed if the policy says so."""
+        """A decision record: findings summarised, the source hashed if the policy says so.
+
+        An empty ``fingerprint_key`` writes no fingerprints; ``previews=False`` no previews.
+        """
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
         if source_hashed:
@@ -240,7 +246,7 @@ class AuditEvent:
             channel=channel,
             source=shown,
             source_hashed=source_hashed,
-            findings=summarise(findings, fingerprint_key),
+            findings=summarise(findings, fingerprint_key, previews),
             verdict=verdict,
             action=action,
             complete=bool(complete),
@@ -903,3 +909,49 @@ def _check_head(
     if hseq < last_seq:
         notes.append(f"head marker is behind the log ({hseq} < {last_seq}): a crash after a write")
     return None
+
+
+# --- the CLI's entry point --------------------------------------------------------------
+
+
+def audit_outcome(ctx: Any, outcome: Any, channel: str, action: str | None = None) -> None:
+    """Record one pipeline outcome (``app.services.pipeline.Outcome``) from the CLI.
+
+    ``ctx`` is the CLI context: its paths, secret store and policy. The log is opened once
+    per context. Only the reported findings are recorded (all findings when the decision
+    has no ``reported``).
+    """
+    cache = ctx._cache
+    policy = None
+    with contextlib.suppress(Exception):
+        policy = ctx.policy()
+    settings = getattr(policy, "audit", None)
+    log = cache.get("audit_log")
+    if log is None:
+        log = AuditLog.open(
+            ctx.paths,
+            ctx.secret_store(),
+            retention_days=int(getattr(settings, "retention_days", DEFAULT_RETENTION_DAYS)),
+        )
+        cache["audit_log"] = log
+        if not log.state.keyed:
+            ctx.warn(log.state.message)
+    decision = outcome.decision
+    findings = getattr(decision, "reported", None)
+    if findings is None:
+        findings = outcome.result.findings
+    use_prints = bool(getattr(settings, "fingerprints", True))
+    log.append(
+        AuditEvent.decision(
+            channel=channel,
+            source=str(outcome.result.source),
+            findings=tuple(findings),
+            verdict=str(outcome.verdict),
+            action=action or str(outcome.verdict),
+            complete=bool(outcome.result.complete),
+            policy_serial=getattr(policy, "serial", None),
+            policy_digest=getattr(policy, "digest", None),
+            fingerprint_key=log.fingerprint_key if use_prints else b"",
+            previews=bool(getattr(settings, "previews", True)),
+        )
+    )
