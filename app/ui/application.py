@@ -65,6 +65,7 @@ class PresendApp(QObject):
         self.windows: list[QWidget] = []
         self._ask_reason = ask_reason or self._ask_reason_dialog
         self._file_ticket = 0
+        self.watcher: FolderWatcher | None = None
         policy = runtime.policy
         self.tray = TrayController(
             self._tray_status,
@@ -87,7 +88,6 @@ class PresendApp(QObject):
         self.tray.about_requested.connect(self._on_tray_about_requested)
         self.tray.quit_requested.connect(self._on_tray_quit_requested)
         self.quarantine = Quarantine(runtime.paths.quarantine_dir)
-        self.watcher: FolderWatcher | None = None
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_POLL_MS)
         self._watch_timer.timeout.connect(self._on_watch_timer_timeout)
@@ -449,6 +449,7 @@ class PresendApp(QObject):
         self._watch_timer.stop()
         if self.watcher is not None:
             self.watcher.stop()
+        self.guard.detach()
         self.guard.clear_if_owned()
         self.tray.tray.hide()
 

@@ -72,7 +72,8 @@ class ClipboardGuard(QObject):
         self._inflight: dict[int, tuple[str, str | None, tuple[str, ...]]] = {}
         self.last_event: ClipEvent | None = None
         clipboard.dataChanged.connect(self._on_clipboard_data_changed)
-        if watch_selection and clipboard.supportsSelection():
+        self._watch_selection = watch_selection and clipboard.supportsSelection()
+        if self._watch_selection:
             clipboard.selectionChanged.connect(self._on_clipboard_selection_changed)
         if poll_interval_ms is None and sys.platform == "darwin":
             poll_interval_ms = 500
@@ -157,14 +158,16 @@ class ClipboardGuard(QObject):
         policy = self._runtime.policy
         decision = outcome.decision
         to_redact = getattr(decision, "to_redact", None) or tuple(decision.reported)  # type: ignore[attr-defined]
+        simulated = bool(getattr(decision, "simulated", False))
+        intended = getattr(getattr(decision, "effective_intended", None), "value", None)
         plan = plan_clip(
-            verdict=outcome.verdict,
+            verdict=intended if simulated and intended else outcome.verdict,
             findings=tuple(to_redact) if outcome.verdict == "redact" else tuple(decision.reported),  # type: ignore[attr-defined]
             text=text,
             html_text=html,
             style_for=lambda f: policy.redaction_style(f.entity_type),
             key=self._runtime.fingerprint_key(),
-            simulation=bool(getattr(decision, "simulated", False)),
+            simulation=simulated,
             may_override=bool(getattr(decision, "may_override", True)),
             reason_required=bool(getattr(decision, "reason_required", False)),
             complete=outcome.result.complete,
@@ -246,6 +249,15 @@ class ClipboardGuard(QObject):
                                     override_reason=reason or "")
         self.restored.emit(event)
         return True
+
+    def detach(self) -> None:
+        """Stop listening to the clipboard (at shutdown)."""
+        self._clipboard.dataChanged.disconnect(self._on_clipboard_data_changed)
+        if self._watch_selection:
+            self._clipboard.selectionChanged.disconnect(self._on_clipboard_selection_changed)
+        if self._poll is not None:
+            self._poll.stop()
+        self._inflight.clear()
 
     def clear_if_owned(self) -> None:
         """At quit: a clipboard presend owns would vanish anyway; clear it cleanly."""

@@ -48,6 +48,7 @@ class TrayController(QObject):
         self._pause_timer.timeout.connect(self._on_pause_timer_timeout)
         self.refresh()
         self._build_menu()
+        self.refresh()
 
     # -- state ------------------------------------------------------------------------
     def state(self) -> str:
