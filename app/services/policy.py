@@ -423,7 +423,8 @@ _CUSTOM_RULE = _Table(
         "context": _List(_Str()),
         "requires_context": _Bool(),
         "examples": _Table(
-            {"match": _List(_Example()), "no_match": _List(_Example())}, required=("match",)
+            {"match": _List(_Example()), "no_match": _List(_Str())},
+            required=("match", "no_match"),
         ),
     },
     required=("id", "regex", "keywords", "score", "examples"),
@@ -827,9 +828,10 @@ def read_document(text: str, origin: str = "policy") -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"{origin}:{line}" if line else origin
-        reason = getattr(exc, "msg", "invalid TOML")
+        # tomllib's message names a line and column, never the content
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        where = f"{origin}:{found.group(1)}" if found else origin
         raise PolicyError([f"{where}: not valid TOML ({reason})"], origin) from None
 
 
@@ -853,7 +855,7 @@ def parse_policy(
     DOCUMENT.check(doc, (), problems)
     _check_custom(doc, problems)
     if problems:
-        raise PolicyError([_locate(text, origin, path, msg) for path, msg in problems], origin)
+        raise PolicyError(_located(text, origin, problems), origin)
     if source == "built-in":
         full = doc
     else:
@@ -868,7 +870,7 @@ def parse_policy(
             if sev not in full.get("actions", {}):
                 merged_problems.append((("actions",), f"[actions] needs an action for {sev}"))
         if merged_problems:
-            raise PolicyError([_locate(text, origin, p, m) for p, m in merged_problems], origin)
+            raise PolicyError(_located(text, origin, merged_problems), origin)
     return _build(full, text, source)
 
 
@@ -895,18 +897,39 @@ def _check_custom(doc: Mapping[str, Any], problems: Problems) -> None:
                 words = rule.get("words")
                 if isinstance(words, list) and not words:
                     problems.append(((*path, "words"), "a keyword list needs at least one word"))
-    # The engine's own rule-pack loader has the final word when it is present.
+    # The engine's own rule-pack loader and pattern detector have the final word.
     if problems or not seen:
         return
+    problems.extend((("custom",), p) for p in _engine_problems(custom))
+
+
+def _engine_problems(custom: Mapping[str, Any]) -> list[str]:
+    """Load the custom pack as the engine will and run every example through the detector."""
     try:
-        from classifiers.errors import ClassifierError
+        from classifiers.errors import RulePackError
         from classifiers.rules import load_pack_text
     except ImportError:
-        return
+        return []
     try:
-        load_pack_text(custom_pack_text(custom), "policy custom rules")
-    except ClassifierError as exc:
-        problems.append((("custom",), f"custom rules refused by the rule loader: {exc}"))
+        pack = load_pack_text(custom_pack_text(custom), "policy custom rules")
+    except RulePackError as exc:
+        return [f"custom rules: {p}" for p in exc.problems]
+    try:
+        from classifiers.detectors.pattern import PatternDetector
+    except ImportError:
+        return []
+    detector = PatternDetector([pack])
+    found: list[str] = []
+    for rule in pack.rules:
+        entity = rule.entity_type
+        for j, (text, value) in enumerate(rule.examples.match):
+            hits = [f for f in detector.detect(text) if f.entity_type == entity]
+            if not hits or (value is not None and all(f.value != value for f in hits)):
+                found.append(f"custom rule {rule.id!r}: match example {j} is not found")
+        for j, text in enumerate(rule.examples.no_match):
+            if any(f.entity_type == entity for f in detector.detect(text)):
+                found.append(f"custom rule {rule.id!r}: no_match example {j} is found")
+    return found
 
 
 def _check_custom_examples(
@@ -963,11 +986,14 @@ def custom_pack_text(custom: Mapping[str, Any]) -> str:
         words = [w.strip() for w in kw["words"]]
         sensitive = bool(kw.get("case_sensitive", False))
         alternation = "|".join(_re2_escape(w) for w in words)
+        regex = rf"\b(?:{alternation})\b"
+        if not all(_is_word(w[0]) and _is_word(w[-1]) for w in words if w):
+            regex = f"(?:{alternation})"  # a word boundary means nothing next to punctuation
         entry = {
             "id": kw["id"],
             "entity_type": CUSTOM_PREFIX + kw["id"],
             "description": kw.get("description", f"keyword list {kw['id']}"),
-            "regex": rf"\b(?:{alternation})\b",
+            "regex": regex,
             "keywords": sorted({w.lower() for w in words}),
             "case_insensitive": not sensitive,
             "score": kw.get("score", 0.9),
@@ -978,8 +1004,24 @@ def custom_pack_text(custom: Mapping[str, Any]) -> str:
         lines += [f"{k} = {_toml_value(v)}" for k, v in entry.items()]
         lines.append("[rule.examples]")
         lines.append(f"match = {_toml_value(words)}")
+        lines.append(f"no_match = {_toml_value([_near_miss(regex, words, sensitive)])}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+def _near_miss(regex: str, words: list[str], case_sensitive: bool) -> str:
+    """A text close to the listed words that the keyword rule must not match."""
+    compiled = _compile(("" if case_sensitive else "(?i)") + regex)
+    candidates = [w[:-1] for w in words if len(w) > 1]
+    candidates += [f"x{w}x" for w in words] + ["none of the listed words"]
+    for text in candidates:
+        if text.strip() and compiled.search(text) is None:
+            return text
+    return "-"
 
 
 def _re2_escape(word: str) -> str:
@@ -1008,9 +1050,11 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 
-def _locate(text: str, origin: str, path: tuple[str | int, ...], message: str) -> str:
-    line = find_line(text, path)
-    return f"{origin}:{line}: {message}" if line else f"{origin}: {message}"
+def _located(text: str, origin: str, problems: Problems) -> list[str]:
+    """Problems as "origin:line: message", in the order of the lines they are on."""
+    lines = [(find_line(text, path), msg) for path, msg in problems]
+    lines.sort(key=lambda item: item[0])
+    return [f"{origin}:{n}: {msg}" if n else f"{origin}: {msg}" for n, msg in lines]
 
 
 def find_line(text: str, path: tuple[str | int, ...]) -> int:
