@@ -1,0 +1,234 @@
+"""Speed of presend and stock Presidio, side by side, in one run.
+
+    .venv/bin/python -m benchmarks.speed [--mb 20] [--quick] [--only presend|presidio]
+                                         [--json OUT]
+
+For each tool: cold start (a fresh interpreter: import, build the engine, scan 1 KB),
+latency p50/p95 on 1 KB and 10 KB texts cut from the corpus, throughput on a ~20 MB
+text with sparse findings, and peak RSS — each worker is its own subprocess, so RSS is
+per tool. Presidio's throughput is measured on a smaller sample (in 10 KB chunks, as its
+context step is quadratic) and extrapolated; the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+TARGETS = {
+    "p95_1kb_ms": ("<=", 10.0), "p95_10kb_ms": ("<=", 40.0),
+    "mb_per_s_names_off": (">=", 20.0), "mb_per_s_names_on": (">=", 1.0),
+    "cold_start_s": ("<=", 1.5), "peak_rss_mb": ("<=", 250.0),
+}
+VARIANTS = ("presend-fast", "presend", "presidio")  # presend-fast = names off
+
+
+# --- children -------------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _make_scan(variant: str):  # type: ignore[no-untyped-def]
+    if variant == "presidio":
+        from benchmarks.tools import presidio_tool
+
+        return presidio_tool().scan
+    from classifiers.build import EngineOptions, make_engine
+    from classifiers.engine import Budget
+
+    engine = make_engine(EngineOptions(names=variant == "presend",
+                                       budget=Budget(max_seconds=3600.0)))
+    return engine.scan
+
+
+def child_cold(variant: str) -> dict[str, float]:
+    t0 = time.perf_counter()
+    scan = _make_scan(variant)
+    t1 = time.perf_counter()
+    scan(_ONE_KB)
+    t2 = time.perf_counter()
+    return {"build_s": t1 - t0, "first_scan_s": t2 - t1, "cold_start_s": t2 - t0,
+            "peak_rss_mb": _rss_mb()}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def child_measure(variant: str, mb: float, quick: bool) -> dict[str, object]:
+    from benchmarks.corpus import generate_corpus
+    from benchmarks.samples import sized_texts, sparse_text
+
+    logging_off()
+    docs = generate_corpus(11, 600)
+    slow = variant == "presidio"
+    n1, n10 = (60, 20) if slow else (300, 100)
+    if quick:
+        n1, n10 = n1 // 3, n10 // 3
+    scan = _make_scan(variant)
+    scan(_ONE_KB)  # warm: cold start is measured separately
+    out: dict[str, object] = {}
+    for label, size, n in (("1kb", 1024, n1), ("10kb", 10 * 1024, n10)):
+        times = []
+        for text in sized_texts(docs, size, n):
+            t = time.perf_counter()
+            scan(text)
+            times.append((time.perf_counter() - t) * 1000)
+        out[f"p50_{label}_ms"] = statistics.median(times)
+        out[f"p95_{label}_ms"] = _percentile(times, 95)
+    out["peak_rss_mb"] = _rss_mb()
+    target = int(mb * 1_000_000)
+    sample = min(target, 200_000 if slow else target)
+    if quick:
+        sample = min(sample, 50_000 if slow else 2_000_000)
+    text = sparse_text(sample)
+    nbytes = len(text.encode("utf-8"))
+    t = time.perf_counter()
+    result = scan(text)
+    seconds = time.perf_counter() - t
+    out["throughput_mb"] = nbytes / 1e6
+    out["throughput_s"] = seconds
+    out["mb_per_s"] = nbytes / 1e6 / seconds
+    out["extrapolated"] = sample < target
+    out["complete"] = bool(getattr(result, "complete", True))
+    out["peak_rss_with_big_text_mb"] = _rss_mb()
+    return out
+
+
+def logging_off() -> None:
+    import logging
+
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+
+
+_ONE_KB = (
+    "Hi team, the deploy of build 4.12.0 failed on api-7d9f8c6b5-x2kqp at 10:42.\n"
+    "Customer Jane Doe (jane.doe@example.org, +44 20 7946 0958) says her card was charged "
+    "twice; order ORD-2291-0043, amount 129.00. Please check the logs for request "
+    "req_8fK2mQ1xZp and reply on ticket INC0012345.\n" * 4
+)[:1024]
+
+
+# --- parent ---------------------------------------------------------------------------------
+
+
+def _run_child(args: list[str]) -> dict[str, object]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.speed", *args], cwd=REPO,
+                          env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args[1]} {args[3]} failed with exit code {proc.returncode}: "
+                           + proc.stderr.strip().splitlines()[-1:][0] if proc.stderr.strip() else "")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    data["process_wall_s"] = wall
+    return data
+
+
+def measure(variants: tuple[str, ...], mb: float, quick: bool, repeats: int) -> dict[str, dict]:
+    results: dict[str, dict] = {}
+    for variant in variants:
+        print(f"  {variant}: cold start x{repeats}", file=sys.stderr)
+        colds = [_run_child(["--child", "cold", "--variant", variant]) for _ in range(repeats)]
+        cold = {k: statistics.median(float(c[k]) for c in colds) for k in colds[0]}
+        print(f"  {variant}: latency and throughput", file=sys.stderr)
+        child_args = ["--child", "measure", "--variant", variant, "--mb", str(mb)]
+        data = _run_child(child_args + (["--quick"] if quick else []))
+        data["cold_start_s"] = cold["cold_start_s"]
+        data["cold_process_wall_s"] = cold["process_wall_s"]
+        data["cold_peak_rss_mb"] = cold["peak_rss_mb"]
+        results[variant] = data
+    return results
+
+
+def _check(name: str, value: float) -> str:
+    op, limit = TARGETS[name]
+    ok = value <= limit if op == "<=" else value >= limit
+    return f"{'ok  ' if ok else 'MISS'} (target {op} {limit:g})"
+
+
+def table(results: dict[str, dict]) -> str:
+    lines = [f"{'measure':34}" + "".join(f"{v:>16}" for v in results) + "   target (names on)"]
+    lines.append("-" * len(lines[0]))
+
+    def row(label: str, key: str, fmt: str, target: str | None = None) -> None:
+        cells = []
+        for data in results.values():
+            value = data.get(key)
+            cells.append(f"{fmt.format(value) if value is not None else '-':>16}")
+        lines.append(f"{label:34}" + "".join(cells) + (f"   {target}" if target else ""))
+
+    row("cold start (import+build+1 KB), s", "cold_start_s", "{:.2f}", "<= 1.5 s")
+    row("  whole process incl. interpreter, s", "cold_process_wall_s", "{:.2f}")
+    row("1 KB latency p50, ms", "p50_1kb_ms", "{:.2f}")
+    row("1 KB latency p95, ms", "p95_1kb_ms", "{:.2f}", "<= 10 ms")
+    row("10 KB latency p50, ms", "p50_10kb_ms", "{:.2f}")
+    row("10 KB latency p95, ms", "p95_10kb_ms", "{:.2f}", "<= 40 ms")
+    row("throughput, MB/s", "mb_per_s", "{:.3f}", ">= 20 (names off) / >= 1 (names on)")
+    row("  measured on, MB", "throughput_mb", "{:.2f}")
+    row("peak RSS (latency workload), MB", "peak_rss_mb", "{:.0f}", "<= 250 MB")
+    row("peak RSS incl. the big text, MB", "peak_rss_with_big_text_mb", "{:.0f}")
+    notes = []
+    for name, data in results.items():
+        if data.get("extrapolated"):
+            notes.append(f"{name}: throughput measured on {data['throughput_mb']:.2f} MB "
+                         "and extrapolated (a rate; not the full text)")
+        if data.get("complete") is False:
+            notes.append(f"{name}: the big-text scan was cut short by a budget")
+    verdicts = []
+    for variant, key, target in (
+        ("presend", "p95_1kb_ms", "p95_1kb_ms"), ("presend", "p95_10kb_ms", "p95_10kb_ms"),
+        ("presend-fast", "mb_per_s", "mb_per_s_names_off"),
+        ("presend", "mb_per_s", "mb_per_s_names_on"),
+        ("presend", "cold_start_s", "cold_start_s"), ("presend", "peak_rss_mb", "peak_rss_mb"),
+    ):
+        if variant in results and results[variant].get(key) is not None:
+            verdicts.append(f"  {variant:13} {key:14} {float(results[variant][key]):9.3f}  "
+                            + _check(target, float(results[variant][key])))
+    return "\n".join(lines + [""] + notes + ["", "presend against its targets:"] + verdicts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=20.0, help="size of the throughput text")
+    parser.add_argument("--quick", action="store_true", help="fewer samples, smaller texts")
+    parser.add_argument("--only", choices=("presend", "presidio"))
+    parser.add_argument("--repeats", type=int, default=3, help="cold starts per tool")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--child", choices=("cold", "measure"), help=argparse.SUPPRESS)
+    parser.add_argument("--variant", choices=VARIANTS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        logging_off()
+        data = (child_cold(args.variant) if args.child == "cold"
+                else child_measure(args.variant, args.mb, args.quick))
+        print(json.dumps(data))
+        return 0
+    variants = tuple(v for v in VARIANTS if not args.only or v.startswith(args.only))
+    try:
+        results = measure(variants, args.mb, args.quick, args.repeats)
+    except RuntimeError as exc:
+        print(f"speed benchmark failed: {exc}", file=sys.stderr)
+        return 2
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
