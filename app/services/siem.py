@@ -211,6 +211,9 @@ class SyslogTransport:
 
     def close(self) -> None:
         if self._sock is not None:
+            if isinstance(self._sock, ssl.SSLSocket):
+                with contextlib.suppress(OSError, ValueError):
+                    self._sock.unwrap()  # send close_notify: a clean end for the receiver
             with contextlib.suppress(OSError):
                 self._sock.close()
             self._sock = None
