@@ -24,7 +24,7 @@ import zlib
 
 from classifiers.extract.context import BudgetExceeded, Context, DocBuilder, RatioExceeded
 from classifiers.extract.errors import BinaryContent, UnsupportedFormat
-from classifiers.extract.zipread import read_member
+from classifiers.extract.zipread import ZIP_DAMAGE, read_member
 
 CHUNK = 256 * 1024
 ARCHIVES = frozenset({"zip", "tar", "gz", "bz2", "xz"})
@@ -92,7 +92,7 @@ def _clean(name: str) -> str:
 def _zip(data: bytes, ctx: Context, doc: DocBuilder, skipped: list[int]) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_DAMAGE:
         doc.incomplete("damaged or truncated zip archive, not checked")
         return
     with zf:
@@ -102,7 +102,7 @@ def _zip(data: bytes, ctx: Context, doc: DocBuilder, skipped: list[int]) -> None
                            f"{len(infos):,} members read")
             infos = infos[: ctx.limits.max_entries]
         for info in infos:
-            if info.is_dir() or info.file_size == 0:
+            if info.filename.endswith("/") or info.file_size == 0:
                 continue
             path = _clean(info.filename)
             if info.flag_bits & 0x1:
@@ -113,8 +113,7 @@ def _zip(data: bytes, ctx: Context, doc: DocBuilder, skipped: list[int]) -> None
             except RatioExceeded as exc:
                 doc.incomplete(exc.note)
                 continue
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
-                    RuntimeError, zlib.error, lzma.LZMAError) as exc:
+            except ZIP_DAMAGE as exc:
                 doc.incomplete(f"{path}: damaged member ({type(exc).__name__}), not checked")
                 continue
             member(body, path, ctx, doc, skipped)
@@ -149,7 +148,7 @@ def _tar(data: bytes, ctx: Context, doc: DocBuilder, skipped: list[int]) -> None
                 if len(body) < info.size:
                     doc.incomplete(f"{_clean(info.name)}: truncated member, partly checked")
                 member(body, _clean(info.name), ctx, doc, skipped)
-    except (tarfile.TarError, OSError, EOFError, ValueError):
+    except (tarfile.TarError, OSError, EOFError, ValueError, UnicodeError):
         doc.incomplete("damaged or truncated tar archive, not checked")
 
 

@@ -13,9 +13,10 @@ import zipfile
 from pathlib import PurePosixPath
 
 from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
-from classifiers.extract.errors import BinaryContent, UnsupportedFormat
+from classifiers.extract.errors import BinaryContent, ExtractionError, UnsupportedFormat
 from classifiers.extract.markup import html_hidden_spans
 from classifiers.extract.text import decode_bytes
+from classifiers.extract.zipread import ZIP_DAMAGE
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -73,7 +74,19 @@ def extract_bytes(data: bytes, name: str, ctx: Context, kind: str | None = None)
         kind = sniff_kind(data[:2048], name)
     if kind == "zip":
         kind = _ooxml_kind(data) or "zip"
-    doc = _by_kind(data, name, ctx, kind)
+    try:
+        doc = _by_kind(data, name, ctx, kind)
+    except (ExtractionError, BudgetExceeded):
+        raise
+    except MemoryError:
+        doc = DocBuilder()
+        doc.segment("")
+        doc.incomplete(f"{kind} needs more memory than allowed, not checked")
+    except Exception as exc:  # safety net: a parser bug must not crash the guard
+        doc = DocBuilder()
+        doc.segment("")
+        doc.incomplete(f"{kind} could not be read (unexpected {type(exc).__name__}), "
+                       "not checked")
     doc.kind = kind
     return doc
 
@@ -118,7 +131,7 @@ def _ooxml_kind(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist()[:10_000])
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_DAMAGE:
         return None
     if "[Content_Types].xml" not in names:
         return None

@@ -165,7 +165,7 @@ def _decode_text(part: Message, raw: bytes) -> str:
     if charset:
         try:
             return raw.decode(charset, "replace")
-        except LookupError:
+        except (LookupError, ValueError):
             pass
     try:
         return decode_bytes(raw, "body")[0]

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 
 from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
 from classifiers.extract.xmlsafe import XmlHandler, XmlRefused, parse_xml
-from classifiers.extract.zipread import member_chunks
+from classifiers.extract.zipread import ZIP_DAMAGE, member_chunks
 
 _OFF = {"0", "false", "off"}
 
@@ -38,7 +38,7 @@ def extract_office(data: bytes, name: str, kind: str, ctx: Context) -> DocBuilde
     doc.segment("")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_DAMAGE:
         doc.incomplete(f"damaged or truncated {kind} file, text not checked")
         return doc
     with zf:
@@ -76,7 +76,7 @@ class _Reader:
             parse_xml(member_chunks(self.zf, info, self.ctx), handler, self.ctx.check_time)
         except XmlRefused as exc:
             self.doc.incomplete(f"{part}: {exc}, part not fully checked")
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except ZIP_DAMAGE as exc:
             self.doc.incomplete(f"{part}: damaged ({type(exc).__name__}), part not checked")
         return True
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from classifiers.extract.context import Context, RatioExceeded
 
 READ = 256 * 1024
+
+# What zipfile raises on a damaged or unsupported member (bad headers, CRC, deflate data,
+# encryption, unknown compression method).
+ZIP_DAMAGE: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+    zlib.error, lzma.LZMAError, KeyError,
+)
 
 
 def member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context) -> Iterator[bytes]:
