@@ -31,7 +31,7 @@ WEIGHTS: dict[str, float] = {
 }
 CLEAN_SHARE = 0.34
 DEFAULT_SEED = 20260101
-DEFAULT_SIZE = 1200
+DEFAULT_SIZE = 1500
 
 
 def generate_corpus(seed: int = DEFAULT_SEED, n: int = DEFAULT_SIZE) -> list[Document]:

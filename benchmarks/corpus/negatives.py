@@ -16,7 +16,7 @@ HEX = "0123456789abcdef"
 PLACEHOLDERS = (
     "your-api-key-here", "<TOKEN>", "xxxx", "xxxxxxxxxxxxxxxxxxxx", "sk-...REDACTED",
     "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "<your-token>",
-    "${API_KEY}", "{{ secrets.API_TOKEN }}", "changeme-in-prod", "REDACTED", "********",
+    "${API_KEY}", "{{ secrets.API_TOKEN }}", "<set-in-vault>", "REDACTED", "********",
     "<redacted>", "$(cat /run/secrets/db_password)", "os.environ['STRIPE_KEY']",
     "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx", "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
     "YOUR_SECRET_HERE", "<insert key>", "TODO", "process.env.OPENAI_API_KEY", "null",

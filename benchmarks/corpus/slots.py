@@ -44,6 +44,12 @@ def _name_email(ctx: Ctx, arg: str) -> list[Part]:
     return [(p.full, "PERSON"), (" <", None), (addr, "EMAIL_ADDRESS"), (">", None)]
 
 
+@slot("role_email")
+def _role_email(ctx: Ctx, arg: str) -> list[Part]:
+    local = ctx.rng.choice(("legal", "support", "billing", "hr", "it-helpdesk", "payroll"))
+    return [(f"{local}@{val.company_domain(ctx.rng)}", "EMAIL_ADDRESS")]
+
+
 def _simple(name: str, entity_type: str, fn) -> None:  # type: ignore[no-untyped-def]
     @slot(name)
     def _fill(ctx: Ctx, arg: str) -> list[Part]:

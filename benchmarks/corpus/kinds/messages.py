@@ -89,7 +89,7 @@ Subject: «Re: |Fwd: |»«contract renewal|onboarding paperwork|payroll change|s
 «SIG»""",
     """«MARKING»From: «name:a» <«email:a»>
 «MARKING»Sent: «date»
-To: Legal <legal@«domain»>
+To: Legal <«role_email»>
 Subject: Draft settlement
 
 «first:b», the draft is below. «prose»
@@ -123,7 +123,7 @@ Subject: RE: Patient transfer
 )
 
 EMAIL_CLEAN = (
-    """From: «team» <noreply@«domain»>
+    """From: «team» (via «product»)
 Date: «date»
 Subject: [«product»] Weekly digest
 
@@ -237,3 +237,116 @@ def _register() -> None:
 
 
 _register()
+
+TICKET += (
+    """Zendesk #«n:100000-999999»
+Subject: «Adresse ändern|Change of address|Mudanza»
+«name:a» wrote on «date»:
+«Hallo, bitte ändern Sie meine Adresse auf «address».|Hello, I moved to «address», please update it.»
+«Tel.|Phone|Teléfono»: «phone»
+---
+«first:b» (agent): done, confirmation sent to «email:a».
+«filler»""",
+    """[Freshdesk] Ticket «order» reopened
+Contact: «name:a» · «email:a» · «phone»
+Message: «the refund hasn't arrived|still waiting on my replacement»; my bank is «iban» «|(business account)».
+Agent «first:b»: «filler»""",
+)
+
+TICKET_CLEAN += (
+    """Ticket «order» — «SSO error|Report export timeout»
+Affected: «n:2-40» users in «team». Browser: Firefox «version».
+Error text: "Invalid token" — token value redacted («placeholder»).
+Workaround: clear cookies. «filler»
+Assigned to: «job»""",
+    """Bug «order»: card form accepts invalid numbers
+Steps: type «nonluhn» into the card field → form says valid.
+Expected: Luhn check fails. Build «version» («short_sha»).
+«prose»""",
+)
+
+EMAIL += (
+    """From: «name_email:a»
+To: «role_email»
+Subject: «Expense claim|Reimbursement» «order»
+
+Hello,
+please reimburse «amount» to card «card» (the one ending in my name, «name:a»).
+I'm travelling; reach me on «phone».
+«SIG»""",
+    """Von: «name:a» <«email:a»>
+An: «name:b» <«email:b»>
+Betreff: Unterlagen
+
+Hallo «first:b»,
+anbei meine Daten für den Vertrag: Geburtsdatum «dob», Anschrift «address», IBAN «iban».
+Viele Grüße
+«first:a»""",
+    """From: «email:a»
+To: «email:b»
+Subject: server access
+
+«first:b» — VPN gateway is «ip», login «first:a», password «password». Please change it after the first login.
+«filler»""",
+)
+
+EMAIL_CLEAN += (
+    """Subject: Password rotation reminder
+Date: «date»
+
+This is an automated reminder: the shared service password will be rotated on «date».
+You don't need to do anything. «prose»
+— «team»""",
+    """Subject: Out of office
+I'm out until «date» with limited access to e-mail. For urgent matters contact the «job»
+or the «team». Ticket numbers: «order», «order».""",
+)
+
+CHAT += (
+    """#incident-«n:100-999»
+«first:a»: prod DB is refusing connections
+«first:b»: I can get in with DATABASE_URL=postgres://admin:«password»@10.0.3.12/orders
+«first:a»: please don't paste that here
+«first:c»: «filler»""",
+    """«name:a» [«time»]: hey can you send the VAT invoice to my personal email «email:a»?
+«name:b» [«time»]: sure — what's the billing address?
+«name:a» [«time»]: «address»""",
+)
+
+CHAT_CLEAN += (
+    """#deploys
+ci-bot: «product» «version» rolled out to 3/3 regions
+«team»: thanks! checksum «sha256»
+ci-bot: canary «pod» healthy («private_ip»)""",
+    """«team» [«time»]: anyone know why «product» says "password expired"?
+«team» [«time»]: it's the service account, rotation is «date». «prose»
+«team» [«time»]: ok ticket «order»""",
+)
+
+MEETING += (
+    """Interview debrief — candidate «name:a»
+Panel: «name:b», «name:c»
+Notes: strong on systems design. «filler»
+Candidate contact: «email:a», «phone». Current address «address».""",
+    """Board minutes «date» — «marking»
+Present: «name:a» (chair), «name:b», «name:c»
+1. The chair noted the acquisition remains «confidential|under NDA».
+2. «filler»""",
+)
+
+MEETING_CLEAN += (
+    """Weekly sync «date»
+- «job» to chase «order»
+- «product» license renewal at «amount»
+- «prose»""",
+    """Planning poker — sprint «n:10-99»
+Stories: «order» (5), «order» (8), «order» (3). Velocity «n:20-60».
+«filler»""",
+)
+
+KINDS = {
+    "ticket": (TICKET, TICKET_CLEAN),
+    "email": (EMAIL, EMAIL_CLEAN),
+    "chat": (CHAT, CHAT_CLEAN),
+    "meeting_notes": (MEETING, MEETING_CLEAN),
+}

@@ -111,3 +111,26 @@ KINDS = {
     "clinical_note": (CLINICAL, CLINICAL_CLEAN),
     "contract": (CONTRACT, CONTRACT_CLEAN),
 }
+
+CLINICAL += (
+    """Referral — Urgent
+Patient: «name:a» «|(pref. «first:a»)»   Sex: «F|M|X»   D.O.B.: «dob»
+Medical record number: «mrn»
+Contact: «phone», «address»
+Reason: «suspected DVT|new-onset AF|non-healing ulcer». «filler»
+Referring clinician: Dr «name:b»""",
+)
+
+CONTRACT += (
+    """LOAN AGREEMENT — «marking»
+Borrower: «name:a», date of birth «dob», SSN «ssn»
+Co-borrower: «name:b»
+Disbursement to account «account», ABA routing «routing».
+Governing law: «New York|Delaware|California».""",
+)
+
+KINDS = {
+    "csv_export": (CSV, CSV_CLEAN),
+    "clinical_note": (CLINICAL, CLINICAL_CLEAN),
+    "contract": (CONTRACT, CONTRACT_CLEAN),
+}

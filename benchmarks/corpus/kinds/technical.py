@@ -105,6 +105,10 @@ cd infra && terraform init
     '''conn = psycopg2.connect(host="«private_ip»", user="report", password="«password»", dbname="sales")
 cur = conn.cursor()
 ''',
+    '''curl -X POST https://api.«domain»/v1/events \\
+  -H "X-Api-Key: «generic»" \\
+  -H "Content-Type: application/json" -d '{"event": "signup"}'
+''',
     '''maps:
   key: «google»
   # restricted to «domain»
@@ -168,6 +172,7 @@ LOG = (
             "«private_ip» - - [«date»] \"GET /metrics HTTP/1.1\" 200 «n:100-9999»",
             "«date» INFO  [«pod»] user «email» updated phone to «phone»",
             "«date» INFO  [«pod»] job «uuid» done in «n:1-60»s",
+            "«date» DEBUG [«pod»] outgoing headers {'x-api-key': '«generic»'}",
         ))
         for _ in range(rng.randint(5, 16))
     ),
@@ -271,6 +276,85 @@ The default port is 8080. Requires «product» «version» or later.
 - Fix password reset e-mails (#«n:100-999»)
 - Bump «product» to «version»
 - «prose»
+''',
+)
+
+KINDS = {
+    "config": (CONFIG, CONFIG_CLEAN),
+    "source_code": (CODE, CODE_CLEAN),
+    "server_log": (LOG, LOG_CLEAN),
+    "stack_trace": (TRACE, TRACE_CLEAN),
+    "readme": (README, README_CLEAN),
+}
+
+LOG += (
+    lambda rng: "\n".join(
+        rng.choice((
+            '{"ts":"«date»","level":"info","msg":"signup","email":"«email»","ip":"«ip»"}',
+            '{"ts":"«date»","level":"info","msg":"payment ok","order":"«order»","amount":"«amount»"}',
+            '{"ts":"«date»","level":"error","msg":"auth failed","token":"«jwt»"}',
+            '{"ts":"«date»","level":"debug","msg":"cache","key":"«sha256»"}',
+            '{"ts":"«date»","level":"warn","msg":"slow query","trace_id":"«uuid»"}',
+        ))
+        for _ in range(rng.randint(5, 14))
+    ),
+)
+
+LOG_CLEAN += (
+    lambda rng: "\n".join(
+        rng.choice((
+            '{"ts":"«date»","level":"info","msg":"request","path":"/api/v2/items","status":200,"ms":«n:1-900»}',
+            '{"ts":"«date»","level":"warn","msg":"token expired","trace_id":"«uuid»"}',
+            '{"ts":"«date»","level":"info","msg":"build","sha":"«sha»","version":"«version»"}',
+            '{"ts":"«date»","level":"info","msg":"upstream","addr":"«private_ip»:8080"}',
+        ))
+        for _ in range(rng.randint(5, 14))
+    ),
+)
+
+TRACE += (
+    '''ERROR 2024 «time» sentry: unhandled exception in /checkout
+  request.headers.authorization = "Bearer «jwt»"
+  request.body = {"email": "«email»", "card": "«card»"}
+  user.ip_address = «ip»
+''',
+)
+
+TRACE_CLEAN += (
+    '''System.NullReferenceException: Object reference not set to an instance of an object.
+   at Orders.Api.Controllers.CartController.Get(Guid id «uuid») in CartController.cs:line «n:10-300»
+   at lambda_method«n:1-99»(Closure, Object, Object[])
+''',
+)
+
+README += (
+    '''### Deploy
+
+```
+heroku config:set STRIPE_SECRET_KEY=«stripe»
+heroku config:set SLACK_WEBHOOK=«slack»
+```
+''',
+    '''## Local setup
+1. Copy `.env.example` to `.env`.
+2. Ask «name:a» for the staging credentials, or use these (temporary):
+   `AWS_ACCESS_KEY_ID=«aws_key»`
+   `AWS_SECRET_ACCESS_KEY=«aws_secret»`
+''',
+)
+
+README_CLEAN += (
+    '''## Authentication
+
+Pass a token in the `Authorization` header: `Authorization: Bearer <TOKEN>`.
+Tokens look like `sk-...REDACTED` in the dashboard; the full value is shown once.
+Example AWS credentials in the docs (`AKIAIOSFODNN7EXAMPLE`) are placeholders.
+''',
+    '''## Troubleshooting
+
+If `«product»` reports *invalid password*, reset it from the admin page.
+Check your version with `app --version` (needs «version»). Logs live in `/var/log/app`.
+The default bind address is `127.0.0.1:8080`.
 ''',
 )
 
