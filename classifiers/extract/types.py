@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -104,10 +105,31 @@ class ExtractedText:
             seg = Segment(0, "", True)
         if not seg.line_base:
             return seg.label
-        if text is None:
-            text = self.text()
-        line = 1 + text.count("\n", seg.start, max(seg.start, offset))
+        if text is not None:
+            line = 1 + text.count("\n", seg.start, max(seg.start, offset))
+        else:
+            index = self._newline_index()
+            line = 1 + bisect.bisect_left(index, offset) - bisect.bisect_left(index, seg.start)
         return f"{seg.label}:{line}" if seg.label else f"line {line}"
+
+    def locate_all(self, offsets: Sequence[int]) -> list[str]:
+        """``locate`` for many offsets in one pass over ``pieces`` (no text kept)."""
+        return [self.locate(o) for o in offsets]
+
+    def _newline_index(self) -> array:
+        """Offsets of every newline, built once (one pass over ``pieces``), 8 bytes a line."""
+        cached = self.__dict__.get("_newlines")
+        if cached is None:
+            cached = array("q")
+            base = 0
+            for piece in self.pieces:
+                pos = piece.find("\n")
+                while pos != -1:
+                    cached.append(base + pos)
+                    pos = piece.find("\n", pos + 1)
+                base += len(piece)
+            object.__setattr__(self, "_newlines", cached)
+        return cached
 
     def hidden_at(self, start: int, end: int) -> tuple[HiddenSpan, ...]:
         """Hidden spans overlapping ``[start, end)``."""

@@ -197,3 +197,24 @@ def test_permission_error_on_open_becomes_permission_denied(
     with pytest.raises(PermissionDenied) as info:
         extract_path(_write(tmp_path, "hr.txt", b"x"))
     assert str(info.value) == "hr.txt cannot be read: permission denied; ask its owner for read access"
+
+
+def test_locate_without_text_reads_a_stream_once_and_agrees_with_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(text_mod, "STREAM_THRESHOLD", 10)
+    path = _write(tmp_path, "app.log", ("x\n" * 1000 + SECRET + "\n").encode())
+    result = extract_path(path)
+    opened = []
+    real_iter = text_mod.FileStream.__iter__
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        opened.append(1)
+        return real_iter(self)
+
+    monkeypatch.setattr(text_mod.FileStream, "__iter__", counting)
+    text = "x\n" * 1000 + SECRET + "\n"
+    offsets = [0, 1, 2, 1500, text.index(SECRET)]
+    assert result.locate_all(offsets) == [result.locate(o, text) for o in offsets]
+    assert result.locate(text.index(SECRET)) == "line 1001"
+    assert len(opened) == 1
