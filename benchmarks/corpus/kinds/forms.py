@@ -66,7 +66,25 @@ Payee: «name:a»
 Amount: «amount»""",
 )
 
+FORMS += (
+    """INVOICE «order»
+Bill to: «name:a»
+«address»
+VAT no. GB«n:100000000-999999999»
+Item: «product» licence × «n:1-50»    Total: «amount»
+Paid by card «card»""",
+    """Visitor log «date»
+«time» «name:a» — host «name:b» — badge «n:100-999» — «idline»
+«time» «name:c» — host «name:b» — badge «n:100-999»""",
+)
+
 FORMS_CLEAN = (
+    """INVOICE «order»
+Bill to: «team», «domain»
+Ship to: Warehouse «n:1-9», dock «n:1-20»
+Item: «product» licence × «n:1-50»    Total: «amount»
+Payment terms: 30 days. Card: «placeholder»""",
+
     """New starter form (blank)
 Name: ____________
 Date of birth: __/__/____

@@ -116,6 +116,12 @@ cur = conn.cursor()
 )
 
 CODE_CLEAN = (
+    """  «n:100-999»  git status
+  «n:100-999»  git log --oneline | head
+  «n:100-999»  kubectl get pods -n «team|prod|staging» | grep «pod»
+  «n:100-999»  export API_KEY=«placeholder»
+  «n:100-999»  ssh deploy@«private_ip»
+  «n:100-999»  sha256sum build.tar.gz  # «sha256»""",
     '''import os
 
 API_KEY = os.environ["API_KEY"]  # never hard-code «placeholder»
