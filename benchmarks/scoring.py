@@ -125,12 +125,21 @@ class Report:
             "sensitive_documents": self.sensitive_documents,
             "sensitive_document_recall": round(self.sensitive_recall, 4),
             "precision_at_score_0_8": _r(hc), "predictions_at_score_0_8": hc_n,
+            "examples": {
+                "misses": {t: [_ex(e) for e in v] for t, v in sorted(self.misses.items())},
+                "false_positives": {t: [_ex(e) for e in v]
+                                    for t, v in sorted(self.false_positives.items())},
+            },
             "reliability": [
                 {"from": lo, "to": min(hi, 1.0), "predictions": n,
                  "right": _r(right / n if n else None)}
                 for lo, hi, n, right in self.buckets
             ],
         }
+
+
+def _ex(e: Example) -> dict[str, str]:
+    return {"doc_id": e.doc_id, "kind": e.kind, "span": e.snippet, "context": e.context}
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
