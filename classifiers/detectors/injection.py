@@ -1,0 +1,864 @@
+"""Prompt injection and hidden text: instructions aimed at an AI model inside content.
+
+What it finds (entity ``PROMPT_INJECTION``, severity high):
+- instruction phrases in English, French, German, Spanish and Portuguese (the data is in
+  ``resources/injection/phrases.toml``): instruction override, role spoofing, secrecy
+  toward the user, system-prompt leaks, exfiltration to a URL, tool-use coercion;
+- the same phrases obfuscated: letter spacing (``i g n o r e``), look-alike Cyrillic and
+  Greek letters, zero-width characters inside words, base64 and rot13 fragments;
+- fake conversation structure: chat-template tokens (``<|im_start|>system``, ``[INST]``)
+  and ``System:`` lines that instruct;
+- markdown images and links whose URL carries a data placeholder (``?q={conversation}``);
+- hidden text: Unicode tag characters (decoded: the explanation says what they spell),
+  zero-width and bidi control characters in unusual density, HTML comments and hidden
+  elements that read as instructions, and spans an extractor marked hidden
+  (``detect_hidden``).
+
+Precision: a phrase is a *candidate*; context cues move its score (``resources/injection/
+cues.toml``). Quotation marks around it, an example marker just before it ("such as",
+"e.g."), words about attacks near it, and a document about prompt injection lower it;
+sitting at the start of a line, naming an AI model, urgency words, obfuscation, hidden
+placement and several distinct attack kinds in one text raise it. Findings below 0.5
+are dropped. Explanations name the phrase id and the cues, never the text itself (the one
+exception is tag-character smuggling, whose decoded text is shown truncated and masked).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import importlib.resources
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+import ahocorasick_rs
+
+from classifiers.detectors.base import make_finding
+from classifiers.model import Finding
+from classifiers.redact import mask_value
+
+ENTITY = "PROMPT_INJECTION"
+MIN_SCORE = 0.5
+
+KIND_LABELS = {
+    "override": "instruction override",
+    "role": "role spoofing",
+    "secrecy": "secrecy toward the user",
+    "leak": "system prompt extraction",
+    "exfil": "data exfiltration instruction",
+    "tool": "tool-use coercion",
+    "address": "message addressed to an AI model",
+    "turn": "fake conversation turn",
+    "template": "chat-template control token",
+    "markdown": "data-carrying URL (exfiltration)",
+    "hidden": "hidden text",
+}
+
+# ---------------------------------------------------------------------------- folding
+# Look-alike letters folded to Latin (the common Cyrillic and Greek confusables).
+CONFUSABLES: dict[int, str] = {
+    ord(k): v
+    for k, v in {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+        "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ѡ": "w", "ү": "y", "һ": "h", "ӏ": "l",
+        "ɡ": "g", "ı": "i", "ℓ": "l", "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k",
+        "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "β": "b", "γ": "y", "ϲ": "c",
+        "ԍ": "g", "ց": "g", "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ɑ": "a", "ɩ": "i",
+        "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
+        "С": "c", "Т": "t", "Х": "x", "У": "y", "І": "i", "Ј": "j", "Ѕ": "s", "Ԁ": "d",
+        "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m",
+        "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    }.items()
+}
+
+INVISIBLE = frozenset(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x180E,
+     0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5]
+)
+BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+BIDI_MARKS = frozenset([0x200E, 0x200F, 0x061C])
+TAG_RE = re.compile("[\U000E0000-\U000E007F]+")
+_FLAG_TAGS = re.compile("[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,6}\U000E007F")
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> tuple[str, bool]:
+    """(folded form, whether a look-alike letter was mapped)."""
+    if ch.isascii():
+        return ch.lower(), False
+    cp = ord(ch)
+    if cp in CONFUSABLES:
+        return CONFUSABLES[cp], True
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return "", False
+    out = []
+    mapped = False
+    for c in unicodedata.normalize("NFKD", ch):
+        if unicodedata.combining(c):
+            continue
+        for d in c.casefold():
+            if ord(d) in CONFUSABLES:
+                out.append(CONFUSABLES[ord(d)])
+                mapped = True
+            else:
+                out.append(d)
+    return "".join(out), mapped
+
+
+@dataclass(frozen=True, slots=True)
+class _Folded:
+    text: str
+    origin: tuple[int, ...]  # len(text) + 1 entries
+    lookalike: frozenset[int]  # folded positions that came from a look-alike letter
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return self.origin[start], self.origin[start]
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def fold_for_matching(text: str) -> _Folded:
+    """Lower case, no accents, look-alikes mapped, invisibles dropped, spaces collapsed."""
+    out: list[str] = []
+    origin: list[int] = []
+    lookalike: set[int] = set()
+    pending_space = ""
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if out and pending_space != "\n":
+                pending_space = "\n" if ch == "\n" else " "
+                pending_pos = i
+            continue
+        folded, mapped = _fold_char(ch)
+        if not folded:
+            continue
+        if pending_space:
+            out.append(pending_space)
+            origin.append(pending_pos)
+            pending_space = ""
+        for c in folded:
+            if mapped:
+                lookalike.add(len(out))
+            out.append(c)
+            origin.append(i)
+    origin.append(len(text))
+    return _Folded("".join(out), tuple(origin), frozenset(lookalike))
+
+
+# ------------------------------------------------------------------------- phrase data
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    id: str
+    kind: str
+    lang: str
+    strength: float
+    regex: re.Pattern[str]
+    squeezed: re.Pattern[str] | None
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhraseBook:
+    phrases: tuple[Phrase, ...]
+    meta: re.Pattern[str]
+    example: re.Pattern[str]
+    model: re.Pattern[str]
+    urgency: re.Pattern[str]
+
+    def __post_init__(self) -> None:
+        owners: dict[str, list[int]] = {}
+        for i, phrase in enumerate(self.phrases):
+            for word in phrase.keywords:
+                owners.setdefault(word, []).append(i)
+        words = list(owners)
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_owners", [tuple(owners[w]) for w in words])
+        object.__setattr__(
+            self, "_automaton", ahocorasick_rs.AhoCorasick(words) if words else None
+        )
+
+    def windows(self, text: str, margin: int = 400) -> dict[int, list[tuple[int, int]]]:
+        """For each phrase with keywords, the merged parts of ``text`` worth matching."""
+        hits: dict[int, list[int]] = {}
+        automaton = self._automaton  # type: ignore[attr-defined]
+        if automaton is None:
+            return {}
+        words = self._words  # type: ignore[attr-defined]
+        owners = self._owners  # type: ignore[attr-defined]
+        for index, start, _end in automaton.find_matches_as_indexes(text, overlapping=True):
+            if len(words[index]) <= 3 and start > 0 and text[start - 1].isalnum():
+                continue  # short keywords ("ai", "ki", "tus") must start a word
+            for p in owners[index]:
+                hits.setdefault(p, []).append(start)
+        out: dict[int, list[tuple[int, int]]] = {}
+        for p, starts in hits.items():
+            spans: list[tuple[int, int]] = []
+            for pos in sorted(starts):
+                lo, hi = max(0, pos - margin), min(len(text), pos + margin)
+                if spans and lo <= spans[-1][1]:
+                    spans[-1] = (spans[-1][0], hi)
+                else:
+                    spans.append((lo, hi))
+            out[p] = spans
+        return out
+
+    def search(self, text: str) -> Iterator[tuple[Phrase, re.Match[str]]]:
+        """Every phrase match in ``text`` (folded), using the keyword prefilter."""
+        windows = self.windows(text)
+        for i, phrase in enumerate(self.phrases):
+            if not phrase.keywords:
+                yield from ((phrase, m) for m in phrase.regex.finditer(text))
+                continue
+            for lo, hi in windows.get(i, ()):
+                for m in phrase.regex.finditer(text, lo, hi):
+                    yield phrase, m
+
+
+def _compile_phrase(pattern: str) -> re.Pattern[str]:
+    body = pattern.replace(" ?", r"[\W_]*").replace(" ", r"[\W_]+")
+    return re.compile(r"(?<![\w])(?:" + body + r")(?![\w])")
+
+
+def _compile_squeezed(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace(" ?", "").replace(" ", "").replace(",?", ""))
+
+
+def _compile_words(words: Iterable[str]) -> re.Pattern[str]:
+    alts = sorted({re.escape(w).replace(r"\ ", r"[\W_]+") for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+def _read_resource(name: str) -> str:
+    return (importlib.resources.files("resources") / "injection" / name).read_text("utf-8")
+
+
+def parse_phrase_book(phrases_toml: str, cues_toml: str) -> PhraseBook:
+    data = tomllib.loads(phrases_toml)
+    cues = tomllib.loads(cues_toml)["cues"]
+    phrases = []
+    for entry in data.get("phrase", []):
+        pattern = str(entry["pattern"])
+        phrases.append(
+            Phrase(
+                id=str(entry["id"]),
+                kind=str(entry["kind"]),
+                lang=str(entry.get("lang", "")),
+                strength=float(entry["strength"]),
+                regex=_compile_phrase(pattern),
+                squeezed=_compile_squeezed(pattern) if entry.get("squeeze", True) else None,
+                keywords=tuple(str(k) for k in entry.get("keywords", ())),
+            )
+        )
+    return PhraseBook(
+        tuple(phrases),
+        _compile_words(cues["meta"]),
+        _compile_words(cues["example"]),
+        _compile_words(cues["model"]),
+        _compile_words(cues["urgency"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_phrase_book() -> PhraseBook:
+    return parse_phrase_book(_read_resource("phrases.toml"), _read_resource("cues.toml"))
+
+
+# ------------------------------------------------------------------------ candidates
+@dataclass(slots=True)
+class _Candidate:
+    start: int  # original offsets
+    end: int
+    score: float
+    kind: str
+    recognizer: str
+    raised: list[str]
+    lowered: list[str]
+    note: str = ""
+
+    def explanation(self) -> str:
+        parts = [f"{KIND_LABELS.get(self.kind, self.kind)} ({self.recognizer.split('/', 1)[-1]})"]
+        if self.note:
+            parts.append(self.note)
+        if self.raised:
+            parts.append("raised by: " + ", ".join(dict.fromkeys(self.raised)))
+        if self.lowered:
+            parts.append("lowered by: " + ", ".join(dict.fromkeys(self.lowered)))
+        return "; ".join(parts)
+
+
+_QUOTES = "\"'`“”„«»‘’‹›「」"
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+
+
+class HiddenSpanLike(Protocol):
+    start: int
+    end: int
+    reason: str
+
+
+class InjectionDetector:
+    """Prompt-injection and hidden-text detector (stateless; safe to share across threads)."""
+
+    name = "injection"
+
+    def __init__(self, book: PhraseBook | None = None) -> None:
+        self.book = book or load_phrase_book()
+
+    # ----- public API ----------------------------------------------------------------
+    def detect(self, text: str) -> list[Finding]:
+        if not text:
+            return []
+        cands = list(self._visible(text))
+        cands += self._tag_characters(text)
+        cands += self._invisible_characters(text)
+        if _looks_like_html(text):
+            cands += self._html_hidden(text)
+        return self._finish(text, cands)
+
+    def detect_hidden(self, text: str, hidden: Sequence[HiddenSpanLike]) -> list[Finding]:
+        """Findings for ``text`` where ``hidden`` marks spans a reader does not see.
+
+        Hidden text that reads as instructions to a model is reported with a high score;
+        hidden text without such cues is left alone (hidden headers, tracked deletions).
+        """
+        if not text:
+            return []
+        cands = list(self._visible(text))
+        cands += self._tag_characters(text)
+        cands += self._invisible_characters(text)
+        if _looks_like_html(text):
+            cands += self._html_hidden(text)
+        for span in hidden:
+            start, end = max(0, span.start), min(len(text), span.end)
+            if end > start:
+                cands += self._hidden_region(text, start, end, start, end, str(span.reason))
+        return self._finish(text, cands)
+
+    # ----- phrase matching -----------------------------------------------------------
+    def _visible(self, text: str) -> Iterator[_Candidate]:
+        folded = fold_for_matching(text)
+        ftext = folded.text
+        doc_meta = len(self.book.meta.findall(ftext))
+        found: list[_Candidate] = []
+        for phrase, m in self.book.search(ftext):
+            found.append(self._score(text, folded, phrase, m.start(), m.end(), doc_meta))
+        found += self._spaced(text, folded, doc_meta)
+        found += self._rot13(text, folded)
+        found += self._base64(text)
+        found += self._turns(text, folded, doc_meta)
+        found += self._template_tokens(text, folded, doc_meta)
+        found += self._markdown_exfil(text, folded, doc_meta)
+        for c in found:
+            c.score = round(c.score, 3)
+        kinds = {c.kind for c in found if c.score >= MIN_SCORE}
+        for c in found:
+            others = kinds - {c.kind}
+            if others and c.score >= MIN_SCORE - 0.2:
+                c.score += 0.1
+                c.raised.append("other injection cues in the same text")
+        yield from found
+
+    def _score(
+        self,
+        text: str,
+        folded: _Folded,
+        phrase: Phrase,
+        fstart: int,
+        fend: int,
+        doc_meta: int,
+        *,
+        obfuscation: str = "",
+    ) -> _Candidate:
+        ftext = folded.text
+        raised: list[str] = []
+        lowered: list[str] = []
+        score = phrase.strength
+        before = ftext[max(0, fstart - 160) : fstart]
+        para = before.rfind("\n\n")
+        if para != -1:
+            before = before[para + 2 :]
+        after = ftext[fend : fend + 120]
+        para = after.find("\n\n")
+        if para != -1:
+            after = after[:para]
+        lead = before.rstrip(" ")
+        if not lead or lead.endswith(("\n", ".", "!", "?", ":", ">", "*", "-", "#", "]", ")")) or re.search(
+            r"(?:^|[\s\W])(?:please|now|and|so|then|pls|bitte|por favor|s'il te plait|s il vous plait|maintenant|jetzt|ahora|agora)$",
+            lead,
+        ):
+            if phrase.kind != "tool":
+                score += 0.1
+                raised.append("stands as an instruction")
+        if _inside_quotes(before):
+            score -= 0.3
+            lowered.append("quoted")
+        if _THIRD_PERSON.search(before[-40:]):
+            score -= 0.2
+            lowered.append("describes a model in the third person")
+        if self.book.example.search(before[-45:]):
+            score -= 0.3
+            lowered.append("introduced as an example")
+        window = before + " " + after
+        metas = {m.group() for m in self.book.meta.finditer(window)}
+        if metas:
+            score -= min(0.35, 0.15 * len(metas))
+            lowered.append("words about attacks nearby")
+        if doc_meta >= 3:
+            score -= 0.1
+            lowered.append("text discusses injection")
+        if self.book.model.search(before[-120:] + " " + after[:80]) or self.book.model.search(
+            ftext[fstart:fend]
+        ):
+            score += 0.1
+            raised.append("addresses an AI model")
+        if self.book.urgency.search(before[-60:]):
+            score += 0.05
+            raised.append("urgency words")
+        if any(p in folded.lookalike for p in range(fstart, fend)):
+            obfuscation = obfuscation or "look-alike letters"
+        ostart, oend = folded.span(fstart, fend)
+        if not obfuscation and any(
+            ord(ch) in INVISIBLE or ord(ch) in BIDI_CONTROLS for ch in text[ostart:oend]
+        ):
+            obfuscation = "invisible characters inside"
+        if obfuscation:
+            score += 0.2
+            raised.append(obfuscation)
+        oend = _sentence_end(text, oend)
+        return _Candidate(ostart, oend, score, phrase.kind, f"injection/{phrase.id}", raised, lowered)
+
+    def _spaced(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+        """Phrases written with spaces or dots between letters: ``i g n o r e  a l l``."""
+        out: list[_Candidate] = []
+        ftext = folded.text
+        for region in _SPACED.finditer(ftext):
+            lo = max(0, region.start() - 40)
+            hi = min(len(ftext), region.end() + 40)
+            keep = [i for i in range(lo, hi) if ftext[i].isalnum()]
+            squeezed = "".join(ftext[i] for i in keep)
+            for phrase in self.book.phrases:
+                if phrase.squeezed is None:
+                    continue
+                for m in phrase.squeezed.finditer(squeezed):
+                    fs, fe = keep[m.start()], keep[m.end() - 1] + 1
+                    if fe <= region.start() or fs >= region.end():
+                        continue
+                    out.append(
+                        self._score(text, folded, phrase, fs, fe, doc_meta,
+                                    obfuscation="letters spaced apart")
+                    )
+        return out
+
+    def _rot13(self, text: str, folded: _Folded) -> list[_Candidate]:
+        ftext = folded.text
+        if not any(w in ftext for w in _ROT13_ANCHORS):
+            return []
+        rotated = codecs.encode(ftext, "rot13")
+        shifted = _Folded(rotated, folded.origin, frozenset())
+        out = []
+        for phrase in self.book.phrases:
+            if phrase.kind in ("tool", "address") or phrase.lang != "en":
+                continue
+            for m in phrase.regex.finditer(rotated):
+                out.append(
+                    self._score(text, shifted, phrase, m.start(), m.end(), 0,
+                                obfuscation="rot13-encoded")
+                )
+        return out
+
+    def _base64(self, text: str) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        for n, m in enumerate(_BASE64.finditer(text)):
+            if n >= 200:
+                break
+            decoded = _decode_base64(m.group())
+            if decoded is None:
+                continue
+            inner = fold_for_matching(decoded)
+            best: _Candidate | None = None
+            for phrase, pm in self.book.search(inner.text):
+                if phrase.kind != "tool":
+                    c = self._score(decoded, inner, phrase, pm.start(), pm.end(), 0,
+                                    obfuscation="base64-encoded")
+                    if best is None or c.score > best.score:
+                        best = c
+            if best is not None:
+                out.append(
+                    _Candidate(m.start(), m.end(), best.score, best.kind, best.recognizer,
+                               best.raised, best.lowered)
+                )
+        return out
+
+    # ----- structure -----------------------------------------------------------------
+    def _turns(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+        out = []
+        for m in _FAKE_TURN.finditer(folded.text):
+            rest = m.group("rest")
+            if not _TURN_INSTRUCTION.search(rest):
+                continue
+            phrase = Phrase("fake-system-turn", "turn", "", 0.55, _FAKE_TURN, None)
+            out.append(self._score(text, folded, phrase, m.start("label"), m.end(), doc_meta))
+        return out
+
+    def _template_tokens(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+        out = []
+        for m in _TEMPLATE_TOKEN.finditer(folded.text):
+            phrase = Phrase("chat-template-token", "template", "", 0.7, _TEMPLATE_TOKEN, None)
+            c = self._score(text, folded, phrase, m.start(), m.end(), doc_meta)
+            line_end = text.find("\n", c.end + 1)
+            c.end = min(len(text), c.end + 200 if line_end == -1 else max(c.end, line_end))
+            out.append(c)
+        return out
+
+    def _markdown_exfil(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+        out = []
+        for m in _MD_LINK.finditer(text):
+            url = m.group("url")
+            holders = _PLACEHOLDER.findall(url)
+            if not holders:
+                continue
+            image = m.group("bang") == "!"
+            data_word = any(_DATA_WORD.search(h) for h in holders)
+            score = (0.5 if image else 0.4) + (0.2 if data_word else 0.0)
+            raised = ["image URL (loads without a click)"] if image else []
+            if data_word:
+                raised.append("placeholder names conversation data")
+                ctx = text[max(0, m.start() - 200) : m.start()].lower()
+                if _FILL_VERB.search(ctx):
+                    score += 0.15
+                    raised.append("told to fill the URL in")
+            lowered = []
+            before = text[max(0, m.start() - 3) : m.start()]
+            if "`" in before or "    " in text[text.rfind("\n", 0, m.start()) + 1 : m.start()][:4]:
+                score -= 0.3
+                lowered.append("shown as code")
+            ctx_folded = fold_for_matching(text[max(0, m.start() - 160) : m.end() + 80]).text
+            if self.book.meta.search(ctx_folded):
+                score -= 0.2
+                lowered.append("words about attacks nearby")
+            if doc_meta >= 3:
+                score -= 0.1
+                lowered.append("text discusses injection")
+            out.append(
+                _Candidate(m.start(), m.end(), score, "markdown", "injection/markdown-exfil-url",
+                           raised, lowered)
+            )
+        return out
+
+    # ----- hidden text ---------------------------------------------------------------
+    def _tag_characters(self, text: str) -> list[_Candidate]:
+        out = []
+        for m in TAG_RE.finditer(text):
+            run = m.group()
+            if m.start() > 0 and text[m.start() - 1] == "\U0001F3F4" and _FLAG_TAGS.fullmatch(run):
+                continue  # a subdivision flag emoji (England, Scotland, Wales)
+            decoded = "".join(
+                chr(ord(c) - 0xE0000) for c in run if 0x20 <= ord(c) - 0xE0000 < 0x7F
+            )
+            if len(decoded.strip()) < 2:
+                continue
+            inner = fold_for_matching(decoded).text
+            instructs = any(True for _ in self.book.search(inner)) or bool(
+                self.book.model.search(inner)
+            )
+            score = 0.8 + (0.15 if instructs else 0.0)
+            note = f'{len(run)} invisible tag characters spell "{_preview(decoded)}"'
+            raised = ["reads as an instruction"] if instructs else []
+            out.append(
+                _Candidate(m.start(), m.end(), score, "hidden", "injection/unicode-tag-characters",
+                           raised, [], note)
+            )
+        return out
+
+    def _invisible_characters(self, text: str) -> list[_Candidate]:
+        suspicious: list[tuple[int, bool]] = []  # (offset, inside a word)
+        bidi: list[int] = []
+        for i, ch in enumerate(text):
+            cp = ord(ch)
+            if cp in INVISIBLE:
+                if _legit_invisible(text, i, cp):
+                    continue
+                inside = 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+                suspicious.append((i, inside))
+            elif cp in BIDI_CONTROLS or cp in BIDI_MARKS:
+                if _has_rtl(text, i):
+                    continue
+                if cp in BIDI_CONTROLS:
+                    bidi.append(i)
+                else:
+                    suspicious.append((i, False))
+        out = []
+        for cluster in _clusters([p for p, _ in suspicious], gap=80):
+            inside = sum(1 for p, w in suspicious if w and cluster[0] <= p <= cluster[-1])
+            run = _longest_run(text, cluster)
+            if len(cluster) < 5 and inside < 3 and run < 4:
+                continue
+            score = 0.6 + min(0.3, 0.02 * len(cluster)) + (0.15 if run >= 8 else 0.0)
+            note = f"{len(cluster)} zero-width characters in {cluster[-1] - cluster[0] + 1} characters"
+            raised = []
+            if inside >= 3:
+                raised.append("inside words")
+            if run >= 8:
+                raised.append(f"a run of {run} (possible hidden encoding)")
+            out.append(
+                _Candidate(cluster[0], cluster[-1] + 1, score, "hidden",
+                           "injection/invisible-characters", raised, [], note)
+            )
+        for cluster in _clusters(bidi, gap=200):
+            out.append(
+                _Candidate(cluster[0], cluster[-1] + 1, 0.7, "hidden", "injection/bidi-override",
+                           [], [], f"{len(cluster)} bidirectional control characters in "
+                           "left-to-right text (can disguise what text or a file name says)")
+            )
+        return out
+
+    def _html_hidden(self, text: str) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        for m in _HTML_COMMENT.finditer(text):
+            out += self._hidden_region(text, m.start(1), m.end(1), m.start(), m.end(),
+                                       "html comment")
+        for m in _HIDDEN_TAG.finditer(text):
+            close = _matching_close(text, m.group("tag").lower(), m.end())
+            out += self._hidden_region(text, m.end(), close, m.start(), close,
+                                       "html hidden element")
+        return out
+
+    def _hidden_region(
+        self, text: str, start: int, end: int, span_start: int, span_end: int, reason: str
+    ) -> list[_Candidate]:
+        inner = _TAG_STRIP.sub(" ", text[start:end])
+        folded = fold_for_matching(inner)
+        best = 0.0
+        ids: list[str] = []
+        for phrase, _m in self.book.search(folded.text):
+            best = max(best, phrase.strength)
+            if phrase.id not in ids:
+                ids.append(phrase.id)
+        addresses = bool(self.book.model.search(folded.text)) and bool(
+            _IMPERATIVE.search(folded.text)
+        )
+        if not ids and not addresses:
+            return []
+        score = max(0.8, best + 0.3) if ids else 0.7
+        raised = ["hidden from the reader"]
+        if addresses:
+            raised.append("addresses an AI model")
+        note = f"{reason} that reads as instructions" + (f" ({', '.join(ids[:3])})" if ids else "")
+        return [
+            _Candidate(span_start, span_end, score, "hidden", "injection/hidden-text", raised,
+                       [], note)
+        ]
+
+    # ----- output --------------------------------------------------------------------
+    def _finish(self, text: str, cands: list[_Candidate]) -> list[Finding]:
+        kept = [c for c in cands if c.score >= MIN_SCORE and c.end > c.start]
+        kept.sort(key=lambda c: (-c.score, c.start))
+        chosen: list[_Candidate] = []
+        for c in kept:
+            if any(c.start < o.end and o.start < c.end for o in chosen):
+                continue
+            chosen.append(c)
+        return [
+            make_finding(ENTITY, text, c.start, c.end, round(min(0.99, c.score), 2), c.recognizer,
+                         explanation=c.explanation())
+            for c in sorted(chosen, key=lambda c: c.start)
+        ]
+
+
+# ---------------------------------------------------------------------- helpers, regexes
+_SPACED = re.compile(r"(?:[a-z0-9][^a-z0-9\n]{1,3}){5,}[a-z0-9]")
+_ROT13_ANCHORS = ("vtaber", "qvfertneq", "sbetrg", "lbh ner", "vafgehpgvbaf", "flfgrz", "cebzcg")
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,8000}={0,2}")
+_FAKE_TURN = re.compile(
+    r"(?m)^[ \t>*#\-\[(<|]*(?P<label>system|system prompt|system message|systeme|sistema|"
+    r"systemnachricht|developer|admin|administrator)[\])>|]?[ \t]*:[ \t]*(?P<rest>[^\n]{0,200})"
+)
+_TURN_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|override|new instructions?|from now on|you are (?:now|an ai|a helpful|"
+    r"chatgpt|an assistant|no longer)|as an ai|respond|reply|answer only|you must|your (?:new )?"
+    r"(?:task|role|instructions)|tu es|tu dois|du bist|du musst|eres|debes|voce e|voce deve)\b"
+)
+_TEMPLATE_TOKEN = re.compile(
+    r"<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|"
+    r"end_header_id|eot_id)\|>|\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>"
+)
+_MD_LINK = re.compile(r"(?P<bang>!?)\[[^\]\n]{0,300}\]\(\s*(?P<url>https?://[^\s)]{4,2000})\s*\)")
+_PLACEHOLDER = re.compile(
+    r"\{[^{}/]{1,40}\}|\[[A-Za-z_ -]{2,40}\]|<[A-Za-z_ -]{2,40}>|\$\{?[A-Za-z_]{2,30}|%s\b|"
+    r"(?<=[=/])[A-Z][A-Z_]{3,30}(?=$|[&#/])"
+)
+_DATA_WORD = re.compile(
+    r"(?i)data|conversation|chat|history|summary|context|memory|messages|prompt|secret|"
+    r"password|credential|email|document|notes|previous|personal|private|ssn|address|"
+    r"konversation|verlauf|conversa|historique|historial|historico|donnees|datos|dados"
+)
+_FILL_VERB = re.compile(
+    r"\b(?:append|replace|include|render|display|insert|fill|substitute|encode|output|print|"
+    r"show|write|add|put)\b"
+)
+_HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_HIDDEN_TAG = re.compile(
+    r"<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(?:style\s*=\s*[\"'][^\"']*?(?:display\s*:\s*none|"
+    r"visibility\s*:\s*hidden|font-size\s*:\s*(?:0|0?\.\d+|1)(?:px|pt|em|rem)?\s*(?:;|[\"'])|"
+    r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|[\"'])|color\s*:\s*(?:#fff\b|#ffffff\b|white\b|"
+    r"rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))|(?:left|top|text-indent)\s*:\s*-\d{3,}px)"
+    r"|\shidden(?=[\s>=/]))[^>]*>",
+    re.I,
+)
+_TAG_STRIP = re.compile(r"<[^>]{0,500}>")
+_IMPERATIVE = re.compile(
+    r"\b(?:ignore|disregard|you must|you should|always|never|do not|don't|respond|reply|answer|"
+    r"say|write|output|recommend|rate|rank|give|include|mention|tell|summari[sz]e|return|"
+    r"select|approve|hire|praise|describe|state|only)\b"
+)
+
+
+_OPENING_QUOTES = "“«„‘‹「"
+_CLOSING_QUOTES = "”»’›」"
+_THIRD_PERSON = re.compile(
+    r"(?:^|[^\w])(?:the|an?|el|la|le|l|der|die|das|den|dem|o|os|um|uma|un|une|ein|eine|einen|que|"
+    r"its|their)[\W_]+(?:[a-z]+[\W_]+)?(?:model|models|ai|assistant|assistants|chatbot|llm|llms|"
+    r"agent|bot|ia|ki|asistente|assistente|assistent|modele|modelo|modell|sprachmodell)"
+    r"(?:[\W_]+(?:to|into|would|will|could|might|can|may|should|a|de|zu))?[\W_]*$"
+)
+
+
+def _inside_quotes(before: str) -> bool:
+    """Whether the text right after ``before`` sits inside an open quotation."""
+    depth = 0
+    straight = {'"': 0, "`": 0, "'": 0}
+    for i, ch in enumerate(before):
+        if ch in _OPENING_QUOTES:
+            depth += 1
+        elif ch in _CLOSING_QUOTES:
+            if ch == "’" and 0 < i < len(before) - 1 and before[i - 1].isalpha() and before[
+                i + 1
+            ].isalpha():
+                continue  # an apostrophe: don’t
+            depth = max(0, depth - 1)
+        elif ch in straight:
+            if ch == "'" and 0 < i < len(before) - 1 and before[i - 1].isalpha() and before[
+                i + 1
+            ].isalpha():
+                continue  # an apostrophe: don't, l'utilisateur
+            straight[ch] += 1
+    return depth > 0 or any(n % 2 for n in straight.values())
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:20000].lower()
+    return "<!--" in head or len(re.findall(r"<(?:p|div|span|html|body|a|td|li|section|font)\b", head)) >= 2
+
+
+def _matching_close(text: str, tag: str, pos: int) -> int:
+    """Offset just past the ``</tag>`` closing the element opened before ``pos``."""
+    if tag in ("br", "img", "input", "meta", "link", "hr"):
+        return pos
+    depth = 1
+    pattern = re.compile(rf"<(/?){re.escape(tag)}\b[^>]*>", re.I)
+    limit = min(len(text), pos + 100_000)
+    for m in pattern.finditer(text, pos, limit):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return limit
+
+
+def _sentence_end(text: str, end: int, cap: int = 240) -> int:
+    m = _SENTENCE_END.search(text, end, min(len(text), end + cap))
+    if m is None:
+        return min(len(text), end + cap) if end + cap < len(text) else len(text)
+    return m.end() if text[m.start()] != "\n" else m.start()
+
+
+def _legit_invisible(text: str, i: int, cp: int) -> bool:
+    if cp == 0xFEFF and i == 0:
+        return True
+    if cp in (0x200C, 0x200D):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(text):
+                c = text[j]
+                if ord(c) >= 0x1F000 or unicodedata.category(c) in ("So", "Sk") or ord(c) == 0xFE0F:
+                    return True
+                if c.isalpha() and ord(c) >= 0x0590:
+                    return True  # Arabic, Persian, Indic scripts use joiners legitimately
+    return False
+
+
+def _has_rtl(text: str, i: int) -> bool:
+    for c in text[max(0, i - 60) : i + 60]:
+        if unicodedata.bidirectional(c) in ("R", "AL"):
+            return True
+    return False
+
+
+def _clusters(positions: Sequence[int], gap: int) -> list[list[int]]:
+    out: list[list[int]] = []
+    for p in positions:
+        if out and p - out[-1][-1] <= gap:
+            out[-1].append(p)
+        else:
+            out.append([p])
+    return out
+
+
+def _longest_run(text: str, cluster: Sequence[int]) -> int:
+    best = run = 0
+    prev = -2
+    for p in cluster:
+        run = run + 1 if p == prev + 1 else 1
+        best = max(best, run)
+        prev = p
+    return best
+
+
+def _decode_base64(chunk: str) -> str | None:
+    data = chunk.rstrip("=")
+    if len(set(data)) < 12:
+        return None
+    padded = data + "=" * (-len(data) % 4)
+    try:
+        raw = (
+            base64.urlsafe_b64decode(padded)
+            if ("-" in data or "_" in data)
+            else base64.b64decode(padded, validate=True)
+        )
+        decoded = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    if not decoded:
+        return None
+    printable = sum(1 for c in decoded if c.isprintable() or c in "\n\t")
+    if printable / len(decoded) < 0.9 or sum(c.isalpha() for c in decoded) < len(decoded) * 0.5:
+        return None
+    return decoded
+
+
+def _preview(decoded: str, limit: int = 60) -> str:
+    """Decoded hidden text for an explanation: one line, truncated, secrets masked."""
+    words = []
+    for word in " ".join(decoded.split()).split(" "):
+        if len(word) >= 16 or (len(word) >= 8 and any(c.isdigit() for c in word)):
+            word = mask_value(word)
+        words.append(word)
+    out = " ".join(words).replace('"', "'")
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def make_detector(options: Any) -> tuple[InjectionDetector | None, str | None]:
+    if getattr(options, "injection", True) is False:
+        return None, None
+    try:
+        return InjectionDetector(), None
+    except (OSError, KeyError, ValueError, re.error, tomllib.TOMLDecodeError) as exc:
+        return None, (
+            f"prompt injection not checked: its phrase data could not be loaded "
+            f"({type(exc).__name__}); reinstall presend"
+        )
