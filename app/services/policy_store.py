@@ -45,6 +45,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from app.paths import AppPaths
@@ -714,6 +715,78 @@ class PolicyManager:
         return try_out(base, user) if base.source == "admin" else user
 
 
+class SiteWatcher:
+    """Notices changes to the machine-wide folder (policy, signature, trusted keys).
+
+    watchdog's thread only marks the folder dirty; ``poll()``, called from one place (the
+    tray's timer), compares a cheap snapshot (names, sizes, mtimes) and calls
+    ``on_change()`` in the caller's thread when something changed. Polling alone also
+    works (the folder may not exist yet, or sit on a share without change events).
+    """
+
+    def __init__(self, site: Path, on_change: Callable[[], None]) -> None:
+        self.site = site
+        self._on_change = on_change
+        self._dirty = threading.Event()
+        self._observer: Any = None
+        self._snapshot = self.snapshot()
+
+    def snapshot(self) -> tuple[tuple[str, int, int], ...]:
+        files = [self.site / SITE_POLICY, signature_path(self.site / SITE_POLICY)]
+        keys = self.site / SITE_KEYS_DIR
+        if keys.is_dir():
+            files += sorted(keys.glob("*.pub"))
+        out = []
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            out.append((str(f.relative_to(self.site)), st.st_size, st.st_mtime_ns))
+        return tuple(out)
+
+    def start(self) -> None:
+        """Watch the folder if it exists (otherwise rely on ``poll()``)."""
+        if self._observer is not None or not self.site.is_dir():
+            return
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        dirty = self._dirty
+
+        class _Handler(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:  # watchdog thread: O(1)
+                dirty.set()
+
+        observer = Observer()
+        observer.schedule(_Handler(), str(self.site), recursive=True)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+
+    def stop(self) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+            self._observer = None
+
+    def wait_dirty(self, timeout: float) -> bool:
+        """True once watchdog reported an event (for tests and a blocking caller)."""
+        return self._dirty.wait(timeout)
+
+    def poll(self) -> bool:
+        """Call ``on_change`` if the folder's policy files changed; True when it did."""
+        self._dirty.clear()
+        current = self.snapshot()
+        if current == self._snapshot:
+            return False
+        self._snapshot = current
+        self._on_change()
+        if self._observer is None:
+            self.start()  # the folder may have just appeared
+        return True
+
+
 def load_effective_policy(
     paths: AppPaths,
     secret_store: SecretStore,
@@ -736,6 +809,7 @@ __all__ = [
     "PolicyStatus",
     "PolicyStore",
     "SecretStoreUnavailable",
+    "SiteWatcher",
     "fingerprint_key",
     "load_effective_policy",
 ]

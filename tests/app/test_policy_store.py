@@ -370,3 +370,37 @@ def test_cli_loader_reports_problems_and_falls_back_to_defaults() -> None:
     problems: list[str] = []
     policy = load_effective_policy(app_paths(), UnavailableStore(), on_problem=problems.append)  # type: ignore[arg-type]
     assert policy.source == "built-in" and len(problems) == 1
+
+
+def test_site_watcher_picks_up_a_pushed_policy(manager: PolicyManager, admin: Admin) -> None:
+    from app.services.policy_store import SiteWatcher
+
+    site = manager.paths.site
+    site.mkdir(parents=True)
+    manager.refresh()
+    watcher = SiteWatcher(site, manager.refresh)
+    watcher.start()
+    try:
+        assert not watcher.poll()
+        write_site(site, admin, 8)
+        assert watcher.wait_dirty(10), "watchdog reported no change"
+        assert watcher.poll()
+        assert manager.current.serial == 8
+        assert not watcher.poll()
+    finally:
+        watcher.stop()
+
+
+def test_site_watcher_polls_a_folder_that_appears_later(
+    manager: PolicyManager, admin: Admin
+) -> None:
+    from app.services.policy_store import SiteWatcher
+
+    calls: list[int] = []
+    watcher = SiteWatcher(manager.paths.site, lambda: calls.append(1))
+    watcher.start()  # no folder yet: nothing to watch, polling still works
+    try:
+        write_site(manager.paths.site, admin, 1)
+        assert watcher.poll() and calls == [1]
+    finally:
+        watcher.stop()
