@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from classifiers import nlp
 from classifiers.detectors.base import Detector, make_finding
+from classifiers.detectors.presidio import split_cells, table_cells
 from classifiers.model import Finding
 
 if TYPE_CHECKING:
@@ -51,8 +52,8 @@ MISSING_MODEL_NOTICE = (
 
 # --- word shapes ------------------------------------------------------------------------
 
-_UP = "A-ZÀ-ÖØ-ÞĀ-ŽȘȚ"
-_LOW = "a-zß-öø-ÿĀ-žșț"
+_UP = "A-ZÀ-ÖØ-ÞĀ-ŽȘȚḀ-Ỿ"
+_LOW = "a-zß-öø-ÿĀ-žșțḁ-ỿ"
 # A capitalised word: an upper-case letter and at least one more letter ('-’ allowed).
 _WORD = rf"[{_UP}][{_LOW}{_UP}'’\-]*[{_LOW}]"
 _PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|bin|ibn|al|ben|ter|ten)"
@@ -132,9 +133,9 @@ _CSV_HEADERS = frozenset(
     contactname client client_name person person_name owner assignee requester reporter
     author display_name displayname cardholder card_holder cardholder_name beneficiary
     emergency_contact guardian physician doctor member member_name student student_name
-    attendee applicant candidate tenant recipient sender manager""".split()
+    attendee applicant candidate tenant recipient sender manager account_holder
+    account_name holder_name name_on_card next_of_kin""".split()
 )
-_CSV_DELIMITERS = (",", ";", "\t", "|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +379,7 @@ def _header_cue(text: str) -> Iterator[_Span]:
     for m in _HEADER_RE.finditer(text):
         rest = m.group("rest")
         base = m.start("rest")
-        for s, e in _split_cells(rest, ","):
+        for s, e in split_cells(rest, ","):
             raw = rest[s:e]
             if "@" not in raw:
                 continue  # a bare name without an address: too weak on its own
@@ -437,57 +438,10 @@ def _csv_cue(text: str) -> Iterator[_Span]:
     """Cells under a header that names a person (name, first_name, patient, ...)."""
     if "\n" not in text:
         return
-    pos = 0
-    lines = text.split("\n")
-    header: tuple[str, list[int], int] | None = None  # delimiter, name columns, width
-    for line in lines:
-        line_start = pos
-        pos += len(line) + 1
-        if header is not None:
-            delim, columns, width = header
-            cells = _split_cells(line, delim)
-            if len(cells) != width or not line.strip():
-                header = None
-            else:
-                for col in columns:
-                    s, e = cells[col]
-                    span = _csv_cell_span(text, line_start + s, line_start + e)
-                    if span is not None:
-                        yield span
-                continue
-        header = _parse_header(line)
-
-
-def _parse_header(line: str) -> tuple[str, list[int], int] | None:
-    if len(line) > 2000:
-        return None
-    for delim in _CSV_DELIMITERS:
-        if line.count(delim) < 1:
-            continue
-        cells = _split_cells(line, delim)
-        keys = [
-            re.sub(r"[ \-]+", "_", line[s:e].strip().strip("\"'*`").strip().lower())
-            for s, e in cells
-        ]
-        columns = [i for i, k in enumerate(keys) if k in _CSV_HEADERS]
-        if columns:
-            return delim, columns, len(cells)
-    return None
-
-
-def _split_cells(line: str, delim: str) -> list[tuple[int, int]]:
-    """Cell spans of one delimited line; double quotes protect delimiters."""
-    cells: list[tuple[int, int]] = []
-    start = 0
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delim and not quoted:
-            cells.append((start, i))
-            start = i + 1
-    cells.append((start, len(line)))
-    return cells
+    for _key, start, end in table_cells(text, _CSV_HEADERS):
+        span = _csv_cell_span(text, start, end)
+        if span is not None:
+            yield span
 
 
 def _csv_cell_span(text: str, start: int, end: int) -> _Span | None:

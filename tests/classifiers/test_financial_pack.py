@@ -1,0 +1,75 @@
+"""The financial rule pack: cards, IBANs, routing and account numbers, and their traps."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.detectors.pattern import PatternDetector
+from classifiers.rules import load_builtin_packs
+
+
+@pytest.fixture(scope="module")
+def detector() -> PatternDetector:
+    return PatternDetector(load_builtin_packs(["pii", "financial", "health"]))
+
+
+def _found(detector: PatternDetector, text: str, entity_type: str) -> list[str]:
+    return [f.value for f in detector.detect(text) if f.entity_type == entity_type]
+
+
+POSITIVES = [
+    ("CREDIT_CARD", "Card on file: 4539 1488 0343 6467, exp 09/27", "4539 1488 0343 6467"),
+    ("CREDIT_CARD", "cust paid w/ 5425233430109903 yesterday", "5425233430109903"),
+    ("CREDIT_CARD", "2-series Mastercard 2223 0031 2200 3222", "2223 0031 2200 3222"),
+    ("CREDIT_CARD", "Amex 3782-822463-10005 was declined", "3782-822463-10005"),
+    ("CREDIT_CARD", "refund to card 4111-1111-1111-1111 please", "4111-1111-1111-1111"),
+    ("IBAN_CODE", "IBAN: DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
+    ("IBAN_CODE", "Please pay GB29NWBK60161331926819 by Friday", "GB29NWBK60161331926819"),
+    ("IBAN_CODE", "NL91 ABNA 0417 1643 00 (ABN AMRO)", "NL91 ABNA 0417 1643 00"),
+    ("US_BANK_NUMBER", "Routing number: 021000021", "021000021"),
+    ("US_BANK_NUMBER", "Bank account number: 000123456789", "000123456789"),
+    ("US_BANK_NUMBER", "Direct deposit: routing 011000015, account no. 7788990011",
+     "7788990011"),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text", "value"), POSITIVES)
+def test_financial_value_is_reported(detector: PatternDetector, entity_type: str, text: str,
+                                     value: str) -> None:
+    assert value in _found(detector, text, entity_type)
+
+
+HARD_NEGATIVES = [
+    ("CREDIT_CARD", "Use the test card 4111 1111 1111 1111 in the Stripe sandbox"),
+    ("CREDIT_CARD", "Example: 4242 4242 4242 4242, any CVC"),
+    ("CREDIT_CARD", "tracking 4539148803436468 (not Luhn valid)"),
+    ("CREDIT_CARD", "order id 1234567812345678"),
+    ("CREDIT_CARD", "0000 0000 0000 0000"),
+    ("CREDIT_CARD", "epoch_ms=1718100000000 build=20240611123456789"),
+    ("IBAN_CODE", "DE89 3704 0044 0532 0130 01"),  # wrong check digits
+    ("IBAN_CODE", "SKU GB00ABCD1234567890"),
+    ("US_BANK_NUMBER", "Routing number: 021000022"),  # fails the ABA checksum
+    ("US_BANK_NUMBER", "order 021000021 shipped"),
+    ("US_BANK_NUMBER", "AWS account 123456789012 assumed role admin"),
+    ("US_BANK_NUMBER", "Your account 12345678 was locked after 3 attempts"),
+    ("US_BANK_NUMBER", "Reference 88812345678 / ticket 4412345678"),
+    ("US_BANK_NUMBER", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp"),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text"), HARD_NEGATIVES)
+def test_financial_hard_negative_is_not_reported(detector: PatternDetector, entity_type: str,
+                                                 text: str) -> None:
+    assert _found(detector, text, entity_type) == []
+
+
+def test_any_long_digit_run_is_not_a_bank_number(detector: PatternDetector) -> None:
+    runs = " ".join(str(10**k + 7 * k) for k in range(7, 17))
+    assert _found(detector, f"ids: {runs}", "US_BANK_NUMBER") == []
+
+
+def test_card_score_is_high_when_validated(detector: PatternDetector) -> None:
+    (finding,) = [f for f in detector.detect("Visa 4539 1488 0343 6467") if
+                  f.entity_type == "CREDIT_CARD"]
+    assert finding.score >= 0.9
+    assert "luhn" in finding.explanation

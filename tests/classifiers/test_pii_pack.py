@@ -1,0 +1,140 @@
+"""The pii and health rule packs on realistic text: what they report and what they must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.detectors.pattern import PatternDetector
+from classifiers.rules import load_builtin_packs
+
+
+@pytest.fixture(scope="module")
+def detector() -> PatternDetector:
+    return PatternDetector(load_builtin_packs(["pii", "financial", "health"]))
+
+
+def _found(detector: PatternDetector, text: str, entity_type: str) -> list[str]:
+    return [f.value for f in detector.detect(text) if f.entity_type == entity_type]
+
+
+POSITIVES = [
+    # (entity type, text, expected value)
+    ("EMAIL_ADDRESS", "From: Maria Lopez <maria.lopez@acme-corp.com>", "maria.lopez@acme-corp.com"),
+    ("EMAIL_ADDRESS", "Ticket #4411 reporter=dev.ops+alerts@contoso.io", "dev.ops+alerts@contoso.io"),
+    ("EMAIL_ADDRESS", "name,email\nAna Souza,ana.souza@example.com", "ana.souza@example.com"),
+    ("EMAIL_ADDRESS", "<a href=\"mailto:help@contoso.org\">mail us</a>", "help@contoso.org"),
+    ("IP_ADDRESS", "2024-06-11T10:02:33Z sshd: Failed password from 81.2.69.142 port 22",
+     "81.2.69.142"),
+    ("IP_ADDRESS", "X-Forwarded-For: 8.8.8.8, 10.0.0.4", "8.8.8.8"),
+    ("IP_ADDRESS", "remote addr 2a00:1450:4001:82a::200e accepted", "2a00:1450:4001:82a::200e"),
+    ("US_SSN", "Employee: Jane Roe\nSSN: 536-90-4399\nStart date: 2021-03-01", "536-90-4399"),
+    ("US_SSN", "applicant social security number 536904399 on file", "536904399"),
+    ("US_PASSPORT", "Traveller passport no. 912803456, issued 2019", "912803456"),
+    ("US_PASSPORT", "Passport Number: A12345678", "A12345678"),
+    ("US_DRIVER_LICENSE", "Driver's License #: D1234567 (CA), exp 2027", "D1234567"),
+    ("US_DRIVER_LICENSE", "DL: 480921736", "480921736"),
+    ("UK_NINO", "Your National Insurance number is AB 12 34 56 C.", "AB 12 34 56 C"),
+    ("UK_NINO", "nino=JG103759A", "JG103759A"),
+    ("UK_NHS", "NHS No: 943 476 5919", "943 476 5919"),
+    ("UK_NHS", "Patient NHS number 9434765870, GP surgery Leeds", "9434765870"),
+    ("DATE_OF_BIRTH", "Name: Maria Lopez\nDOB: 03/12/1985", "03/12/1985"),
+    ("DATE_OF_BIRTH", "Patient (born 12 March 1990) presented with chest pain", "12 March 1990"),
+    ("DATE_OF_BIRTH", "date_of_birth: 1979-11-02", "1979-11-02"),
+    ("STREET_ADDRESS", "Shipping address: 742 Evergreen Terrace, Springfield, OR 97403",
+     "742 Evergreen Terrace, Springfield, OR 97403"),
+    ("STREET_ADDRESS", "Flat 2, 12 High Street, Oxford OX1 4AH", "12 High Street, Oxford OX1 4AH"),
+    ("STREET_ADDRESS", "Lieferadresse: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
+    ("STREET_ADDRESS", "Adresse : 8 rue de Rivoli, 75004 Paris", "8 rue de Rivoli, 75004 Paris"),
+    ("MEDICAL_RECORD_NUMBER", "Pt: F, 54y. MRN: 00482913. Admitted for chest pain.", "00482913"),
+    ("MEDICAL_RECORD_NUMBER", "Patient ID: PT-88213 | Ward 4B", "PT-88213"),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text", "value"), POSITIVES)
+def test_pii_value_is_reported(detector: PatternDetector, entity_type: str, text: str,
+                               value: str) -> None:
+    assert value in _found(detector, text, entity_type)
+
+
+HARD_NEGATIVES = [
+    # credentials in URLs are not e-mail addresses
+    ("EMAIL_ADDRESS", "DATABASE_URL=postgres://admin:s3cr3tPass@db.internal.net:5432/app"),
+    ("EMAIL_ADDRESS", "git clone https://ghp_abcdefghijklmnop@github.com/org/repo.git"),
+    ("EMAIL_ADDRESS", "git clone git@github.com:org/repo.git"),
+    ("EMAIL_ADDRESS", "background: url(img/logo@2x.png)"),
+    ("EMAIL_ADDRESS", "npm install react@18.2.0 lodash@4.17.21"),
+    ("EMAIL_ADDRESS", "Enter your e-mail address, e.g. user@example.com"),
+    # private, loopback, documentation addresses and version numbers are not PII
+    ("IP_ADDRESS", "server listening on 127.0.0.1:8080 and 0.0.0.0:9090"),
+    ("IP_ADDRESS", "db=10.0.3.17 cache=192.168.1.20 vpn=172.16.4.1"),
+    ("IP_ADDRESS", "see RFC 5737: 192.0.2.10, 198.51.100.7, 203.0.113.9"),
+    ("IP_ADDRESS", "Upgraded agent to version 4.2.1.3 on all hosts"),
+    ("IP_ADDRESS", "User-Agent: Mozilla/5.0 Chrome/120.0.6099.109 Safari/537.36"),
+    ("IP_ADDRESS", "snmpwalk OID 1.3.6.1.4.1.2021.10"),
+    ("IP_ADDRESS", "time 10:02:33 and std::vector<int>"),
+    # 9 digit numbers without their label are not SSNs, passports or licences
+    ("US_SSN", "kubectl logs web-536904399-x7k2p"),
+    ("US_SSN", "Order 536-90-4399 shipped via UPS"),
+    ("US_SSN", "ISBN 978-3-16-148410-0"),
+    ("US_PASSPORT", "reference 912803456 was closed"),
+    ("US_PASSPORT", "passport photo upload v1 failed at p95 latency"),
+    ("US_DRIVER_LICENSE", "driver v1 supports x64; p95 in Q3; s3 bucket h1"),
+    ("US_DRIVER_LICENSE", "duplicate license key 7723419 for the installer"),
+    ("US_DRIVER_LICENSE", "Updated the NVIDIA GPU driver to 5512345"),
+    ("UK_NHS", "Call 943 476 5919 for support"),
+    ("UK_NHS", "invoice 9434765919 paid"),
+    ("UK_NINO", "QQ123456C is the format shown on the form"),
+    ("DATE_OF_BIRTH", "Admitted 2024-01-05, discharged 2024-01-09"),
+    ("DATE_OF_BIRTH", "The release of 12 March 1990 was version 2"),
+    ("STREET_ADDRESS", "We shipped 3 Docker images on the way home"),
+    ("STREET_ADDRESS", "Step 2 Dr Smith reviews the chart"),
+    ("STREET_ADDRESS", "Spring 2024 release, via the API 2 times"),
+    ("MEDICAL_RECORD_NUMBER", "The patient waited 45 minutes; record 1234567 updated"),
+    ("MEDICAL_RECORD_NUMBER", "order id 4455667 shipped"),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text"), HARD_NEGATIVES)
+def test_hard_negative_is_not_reported(detector: PatternDetector, entity_type: str,
+                                       text: str) -> None:
+    assert _found(detector, text, entity_type) == []
+
+
+def test_context_words_match_whole_words_only(detector: PatternDetector) -> None:
+    # "dl" inside "handler" or "lic" inside "duplicate" is no driver-licence context
+    assert _found(detector, "handler 480921736 retried", "US_DRIVER_LICENSE") == []
+    assert _found(detector, "nhsx 9434765870", "UK_NHS") == []
+
+
+def test_documentation_email_domain_is_still_an_address(detector: PatternDetector) -> None:
+    # Decision (docs/detection.md): example.com addresses of named people are reported
+    # (test data and real pastes use them), generic placeholders are not.
+    assert _found(detector, "cc: jane.roe@example.com", "EMAIL_ADDRESS") == ["jane.roe@example.com"]
+    assert _found(detector, "login as user@example.com", "EMAIL_ADDRESS") == []
+
+
+def test_ssh_login_is_not_reported_as_an_address(detector: PatternDetector) -> None:
+    assert _found(detector, "ssh deploy@build01.corp.net", "EMAIL_ADDRESS") == []
+
+
+def test_clinical_note_yields_each_identifier_once(detector: PatternDetector) -> None:
+    note = (
+        "Patient: Fatima Al-Sayed\n"
+        "MRN: 00482913   NHS No: 943 476 5919\n"
+        "DOB: 14/07/1962\n"
+        "Address: 12 High Street, Oxford OX1 4AH\n"
+        "Seen in clinic on 2024-06-11 for follow-up.\n"
+    )
+    types = sorted(f.entity_type for f in detector.detect(note))
+    assert types == ["DATE_OF_BIRTH", "MEDICAL_RECORD_NUMBER", "STREET_ADDRESS", "UK_NHS"]
+
+
+def test_server_log_reports_only_the_public_client(detector: PatternDetector) -> None:
+    log = (
+        "10.0.0.5 - - [11/Jun/2024:10:02:33 +0000] \"GET /health HTTP/1.1\" 200 2\n"
+        "81.2.69.142 - - [11/Jun/2024:10:02:34 +0000] \"POST /login HTTP/1.1\" 401 17\n"
+        "127.0.0.1 - - [11/Jun/2024:10:02:35 +0000] \"GET /metrics HTTP/1.1\" 200 912\n"
+    )
+    assert [(f.entity_type, f.value) for f in detector.detect(log)] == [
+        ("IP_ADDRESS", "81.2.69.142")
+    ]
