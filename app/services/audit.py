@@ -360,7 +360,11 @@ def file_date(path: Path) -> dt.date | None:
     m = _FILE_RE.match(path.name)
     if not m:
         return None
-    return dt.datetime.strptime(m.group(2), "%Y%m%d").replace(tzinfo=dt.UTC).date()
+    d = m.group(2)
+    try:
+        return dt.date(int(d[:4]), int(d[4:6]), int(d[6:]))
+    except ValueError:
+        return None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -391,6 +395,46 @@ def _last_complete_line(path: Path) -> tuple[bytes | None, int, int]:
             if before != -1 or pos == 0:
                 return data[before + 1 : end], pos + end + 1, size
     return None, 0, size
+
+
+_SLOT = 256
+
+
+def write_head_slot(path: Path, seq: int, text: str) -> None:
+    """Write the head marker into one of two fixed slots (alternating by ``seq``).
+
+    Overwriting a slot in place is much cheaper than a rename per append; with two slots a
+    write torn by a crash leaves the other, older slot readable.
+    """
+    data = text.encode("ascii")
+    if len(data) >= _SLOT:
+        raise AuditError("head marker too long")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(fd, data.ljust(_SLOT - 1) + b"\n", (seq % 2) * _SLOT)
+    finally:
+        os.close(fd)
+
+
+def read_head_file(path: Path) -> dict[str, Any] | None | str:
+    """The newest valid slot of the head marker; None when absent, "bad" when unreadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "bad"
+    best: dict[str, Any] | None = None
+    for i in range(0, min(len(raw), 2 * _SLOT), _SLOT):
+        try:
+            slot = json.loads(raw[i : i + _SLOT])
+            int(slot["seq"])
+            str(slot["hash"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if best is None or int(slot["seq"]) > int(best["seq"]):
+            best = slot
+    return best if best is not None else "bad"
 
 
 class _FileLock:
@@ -646,16 +690,13 @@ class AuditLog:
         head: dict[str, Any] = {"seq": seq, "hash": digest}
         if self._mac_key:
             head["mac"] = record_mac(self._mac_key, f"head:{seq}:{digest}")
-        tmp = self.state_dir / (HEAD_FILE + ".tmp")
-        tmp.write_text(canonical(head), encoding="ascii")
-        os.replace(tmp, self.state_dir / HEAD_FILE)
+        write_head_slot(self.state_dir / HEAD_FILE, seq, canonical(head))
 
     def read_head(self) -> tuple[int, str, str | None] | None:
-        try:
-            data = json.loads((self.state_dir / HEAD_FILE).read_text(encoding="ascii"))
-            return int(data["seq"]), str(data["hash"]), data.get("mac")
-        except (OSError, ValueError, KeyError, TypeError):
+        data = read_head_file(self.state_dir / HEAD_FILE)
+        if not isinstance(data, dict):
             return None
+        return int(data["seq"]), str(data["hash"]), data.get("mac")
 
     # -- recovery and retention ---------------------------------------------------------
 
@@ -887,15 +928,14 @@ def verify_log(folder: Path, state_dir: Path, mac_key: bytes | None) -> VerifyRe
 def _check_head(
     state_dir: Path, mac_key: bytes | None, last_seq: int, last_hash: str | None, notes: list[str]
 ) -> str | None:
-    try:
-        head = json.loads((state_dir / HEAD_FILE).read_text(encoding="ascii"))
-        hseq, hhash = int(head["seq"]), str(head["hash"])
-    except FileNotFoundError:
+    head = read_head_file(state_dir / HEAD_FILE)
+    if head is None:
         if last_seq:
             notes.append("head marker missing: removal of the newest records cannot be ruled out")
         return None
-    except (OSError, ValueError, KeyError, TypeError):
+    if not isinstance(head, dict):
         return "the head marker (audit.head) is unreadable: it was edited"
+    hseq, hhash = int(head["seq"]), str(head["hash"])
     if mac_key is not None and head.get("mac") is not None:
         if not hmac.compare_digest(str(head["mac"]), record_mac(mac_key, f"head:{hseq}:{hhash}")):
             return "the head marker (audit.head) was altered: MAC mismatch"

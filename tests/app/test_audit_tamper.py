@@ -195,3 +195,23 @@ def test_chain_verifies_after_any_appends(tmp_path_factory, kinds, max_bytes):
         log.append(AuditEvent.admin(kind, {"k": kind}))
     report = verify_log(paths.audit_dir, paths.state, log.mac_key)
     assert report.ok and report.records == len(kinds)
+
+
+def test_a_torn_head_slot_falls_back_to_the_other_and_still_verifies(written):
+    log, paths, _ = written
+    head = paths.state / "audit.head"
+    raw = bytearray(head.read_bytes())
+    slot = (10 % 2) * 256  # the slot written for record 10
+    raw[slot : slot + 20] = b"\x00" * 20
+    head.write_bytes(bytes(raw))
+    report = _verify(log, paths)
+    assert report.ok and any("head marker is behind" in n for n in report.notes)
+
+
+def test_an_edited_head_marker_is_caught_by_its_mac(written):
+    log, paths, path = written
+    head = paths.state / "audit.head"
+    text = head.read_bytes().replace(b'"seq":10', b'"seq":12')
+    head.write_bytes(text)
+    report = _verify(log, paths)
+    assert not report.ok and "head marker" in report.problem
