@@ -1,0 +1,355 @@
+"""The secrets rule pack on realistic pastes: which secrets come out, with exactly which
+values, and that the look-alikes around them (placeholders, references, hashes, UUIDs,
+prose) produce nothing.
+
+Tokens are built at test time from a seeded generator, so the file holds no string that
+looks like a live credential.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+import pytest
+
+from classifiers.detectors.pattern import PatternDetector
+from classifiers.engine import Engine
+from classifiers.model import Severity
+from classifiers.rules import load_builtin_packs
+
+ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+B64 = ALNUM + "+/"
+B64URL = ALNUM + "_-"
+HEX = "0123456789abcdef"
+DIGITS = "0123456789"
+
+_rng = random.Random(20261128)
+
+
+def tok(alphabet: str, n: int) -> str:
+    """A random token whose first and last characters are letters or digits."""
+    while True:
+        value = "".join(_rng.choice(alphabet) for _ in range(n))
+        if value[0].isalnum() and value[-1].isalnum():
+            return value
+
+
+@cache
+def _engine() -> Engine:
+    return Engine([PatternDetector(load_builtin_packs(["secrets"]))])
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    """(entity type, value) of every finding the engine keeps after merging overlaps."""
+    return {(f.entity_type, f.value) for f in _engine().scan(text).findings}
+
+
+# --- a .env file -------------------------------------------------------------------------
+
+AWS_ID = "AKIA" + tok(UPPER, 16)
+AWS_SECRET = tok(B64, 40)
+DB_PASS = "Vx7#" + tok(ALNUM, 10)
+STRIPE_LIVE = "sk_live_" + tok(ALNUM, 24)
+STRIPE_TEST = "sk_test_" + tok(ALNUM, 24)
+SENDGRID = "SG." + tok(B64URL, 22) + "." + tok(B64URL, 43)
+REDIS_PASS = tok(ALNUM, 14)
+
+DOTENV = f"""\
+# --- app ---
+APP_ENV=production
+DEBUG=false
+PORT=8080
+API_BASE_URL=https://api.acme-corp.com/v2
+SESSION_COOKIE_NAME=acme_sid
+
+# --- database ---
+DB_HOST=db-prod-01.internal
+DB_USER=orders_app
+DB_PASSWORD={DB_PASS}
+DATABASE_URL=postgres://orders_app:${{DB_PASSWORD}}@db-prod-01.internal:5432/orders
+TEST_DATABASE_URL=postgres://postgres:postgres@localhost:5432/orders_test
+REDIS_URL=redis://:{REDIS_PASS}@cache-1.internal:6379/0
+
+# --- aws ---
+AWS_ACCESS_KEY_ID={AWS_ID}
+AWS_SECRET_ACCESS_KEY={AWS_SECRET}
+AWS_DEFAULT_REGION=eu-west-1
+# docs example, not ours: AKIAIOSFODNN7EXAMPLE
+
+# --- payments / mail ---
+STRIPE_SECRET_KEY={STRIPE_LIVE}
+STRIPE_TEST_KEY={STRIPE_TEST}
+STRIPE_WEBHOOK_SECRET=whsec_...
+SENDGRID_API_KEY={SENDGRID}
+SLACK_BOT_TOKEN=xoxb-your-bot-token
+SMTP_PASSWORD=changeme
+ADMIN_PASSWORD=********
+RELEASE_SHA=3f786850e387550fdab836ed7e6dc881de23001b
+INSTANCE_ID=3fa85f64-5717-4562-b3fc-2c963f66afa6
+"""
+
+
+def test_dotenv_file_yields_exactly_its_real_secrets() -> None:
+    assert found(DOTENV) == {
+        ("PASSWORD", DB_PASS),
+        ("PASSWORD", REDIS_PASS),
+        ("AWS_ACCESS_KEY", AWS_ID),
+        ("AWS_SECRET_KEY", AWS_SECRET),
+        ("STRIPE_KEY", STRIPE_LIVE),
+        ("STRIPE_KEY", STRIPE_TEST),
+        ("GENERIC_SECRET", SENDGRID),
+    }
+
+
+def test_stripe_test_key_is_low_severity_and_live_key_critical() -> None:
+    by_value = {f.value: f for f in _engine().scan(DOTENV).findings}
+    assert by_value[STRIPE_TEST].severity is Severity.LOW
+    assert by_value[STRIPE_LIVE].severity is Severity.CRITICAL
+
+
+def test_unambiguous_vendor_tokens_score_at_least_095() -> None:
+    by_value = {f.value: f for f in _engine().scan(DOTENV).findings}
+    for value in (AWS_ID, STRIPE_LIVE, SENDGRID):
+        assert by_value[value].score >= 0.95
+
+
+# --- a Kubernetes Secret -----------------------------------------------------------------
+
+K8S_DB_PASS_B64 = tok(B64, 22) + "=="
+K8S_API_KEY_B64 = tok(B64, 44)
+K8S_URL_PASS = tok(ALNUM, 16)
+
+K8S_SECRET = f"""\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: billing-db-credentials
+  namespace: billing
+  uid: 9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d
+  labels:
+    app.kubernetes.io/name: billing
+type: Opaque
+data:
+  username: YmlsbGluZw==
+  password: {K8S_DB_PASS_B64}
+  api-key: {K8S_API_KEY_B64}
+stringData:
+  DATABASE_URL: "postgresql://billing:{K8S_URL_PASS}@billing-db.billing.svc:5432/billing"
+---
+apiVersion: apps/v1
+kind: Deployment
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: registry.acme.io/billing@sha256:9f86d081884c7d659a2feaf0c55b15a08f4ca8f8d5b5fd9e9c1d4e3a8f1c7f2e
+          env:
+            - name: DB_PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: billing-db-credentials
+                  key: password
+"""
+
+
+def test_kubernetes_secret_reports_data_values_not_names_digests_or_refs() -> None:
+    assert found(K8S_SECRET) == {
+        ("PASSWORD", K8S_DB_PASS_B64),
+        ("GENERIC_SECRET", K8S_API_KEY_B64),
+        ("PASSWORD", K8S_URL_PASS),
+    }
+
+
+# --- a Python settings file --------------------------------------------------------------
+
+DJANGO_KEY = tok(ALNUM, 50)
+SETTINGS_DB_PASS = "p4$$-" + tok(ALNUM, 12)
+OPENAI_KEY = "sk-proj-" + tok(B64URL, 70) + "T3BlbkFJ" + tok(B64URL, 70)
+GH_TOKEN = "ghp_" + tok(ALNUM, 36)
+
+SETTINGS_PY = f'''\
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "{DJANGO_KEY}"
+DEBUG = False
+ALLOWED_HOSTS = ["app.acme-corp.com"]
+
+DATABASES = {{
+    "default": {{
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "shop",
+        "USER": "shop",
+        "PASSWORD": "{SETTINGS_DB_PASS}",
+        "HOST": os.environ.get("DB_HOST", "localhost"),
+    }},
+    "replica": {{
+        "PASSWORD": os.environ["REPLICA_PASSWORD"],
+    }},
+}}
+
+OPENAI_API_KEY = "{OPENAI_KEY}"
+GITHUB_TOKEN = "{GH_TOKEN}"
+AWS_ACCESS_KEY_ID = os.getenv("AWS_ACCESS_KEY_ID")
+AWS_SECRET_ACCESS_KEY = "<your-secret-key>"
+SENTRY_DSN = "https://{tok(HEX, 32)}@o4507.ingest.sentry.io/4507"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [{{"NAME": "MinimumLengthValidator", "OPTIONS": {{"min_length": 12}}}}]
+
+
+def check(password: str) -> bool:
+    return password == os.environ["ADMIN_PASSWORD"]
+'''
+
+
+def test_python_settings_reports_hardcoded_values_only() -> None:
+    assert found(SETTINGS_PY) == {
+        ("GENERIC_SECRET", DJANGO_KEY),
+        ("PASSWORD", SETTINGS_DB_PASS),
+        ("OPENAI_API_KEY", OPENAI_KEY),
+        ("GITHUB_TOKEN", GH_TOKEN),
+    }
+
+
+# --- a support ticket with a pasted curl command -----------------------------------------
+
+BEARER = tok(ALNUM, 40)
+BASIC_PASS = "Kq9!" + tok(ALNUM, 8)
+JWT_SIG = tok(B64URL, 43)
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiJ1c2VyLTQ0MTIiLCJzY29wZSI6Im9yZGVyczpyZWFkIiwiZXhwIjoxNzk2MDAwMDAwfQ."
+    + JWT_SIG
+)
+
+TICKET = f"""\
+Ticket INC0012345 — Orders API returns 401 since this morning
+Requester: platform-team   Priority: P2   Order #4111-2222-3333
+
+Hi support, this worked yesterday. Request id 123e4567-e89b-12d3-a456-426614174000.
+
+$ curl -sS -X GET "https://api.acme-corp.com/v2/orders?page=2" \\
+    -H "Authorization: Bearer {BEARER}" \\
+    -H "Accept: application/json"
+{{"error": "invalid_token", "trace": "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"}}
+
+Also tried the admin endpoint with basic auth:
+$ curl -u ops-admin:{BASIC_PASS} https://api.acme-corp.com/v2/admin/health
+
+And the session token from the browser: {JWT}
+
+(I know the docs say "Authorization: Bearer <token>" — I replaced it with mine.)
+Thanks, Dana
+"""
+
+
+def test_support_ticket_reports_the_pasted_credentials() -> None:
+    assert found(TICKET) == {
+        ("GENERIC_SECRET", BEARER),
+        ("PASSWORD", BASIC_PASS),
+        ("JWT", JWT),
+    }
+
+
+# --- private keys --------------------------------------------------------------------------
+
+PEM_BODY = "\n".join(tok(B64, 64) for _ in range(6))
+PEM = f"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA{tok(B64, 48)}\n{PEM_BODY}\n-----END RSA PRIVATE KEY-----"
+CERT = f"-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE{tok(B64, 44)}\n-----END CERTIFICATE-----"
+
+
+def test_private_key_block_is_reported_whole_and_certificate_not_at_all() -> None:
+    text = f"here is the deploy key, can you add it to the runner?\n\n{PEM}\n\nand the cert:\n{CERT}\n"
+    assert found(text) == {("PRIVATE_KEY", PEM)}
+
+
+def test_openssh_key_with_crlf_line_ends_is_one_finding() -> None:
+    body = "\r\n".join(tok(B64, 70) for _ in range(4))
+    key = f"-----BEGIN OPENSSH PRIVATE KEY-----\r\n{body}\r\n-----END OPENSSH PRIVATE KEY-----"
+    result = found(f"id_ed25519:\r\n{key}\r\n")
+    assert result == {("PRIVATE_KEY", key)}
+
+
+# --- chat and prose: nothing to report -----------------------------------------------------
+
+CHAT = """\
+[09:14] alice: did anyone reset the staging password? the password is required for the demo
+[09:15] bob: yes, it's in the vault under staging/db — don't paste secrets in here pls
+[09:15] bob: the token expired, just run `gh auth login` again
+[09:16] alice: ok. btw our secret sauce is the retry logic lol
+[09:17] carol: password policy: min 12 chars, 1 digit. Reset your password at https://id.acme.io/reset
+[09:18] bob: API key goes in API_KEY=${API_KEY}, never hardcode it; see docs/secrets.md
+[09:19] alice: commit 9c1185a5c5e9fc54612808977ee8f548b2258d31 fixed the token refresh
+"""
+
+
+def test_chat_about_passwords_and_tokens_yields_nothing() -> None:
+    assert found(CHAT) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "OPENAI_API_KEY=sk-...REDACTED",
+        "api_key: your-api-key-here",
+        "token: <TOKEN>",
+        "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "STRIPE_KEY=sk_test_xxx",
+        "sha256sum: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae  app.tar.gz",
+        "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7",
+        "version: 3.12.4-rc.1",
+        "postgres://postgres:postgres@localhost:5432/postgres",
+        "the word secret and the word password, with no value",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq6rJ2KZ4w3l0c8s9hQmT6v1xYbN0pR5eF2u alice@laptop",
+        "mongodb+srv://<username>:<password>@cluster0.mongodb.net/",
+        "Authorization: Bearer $ACCESS_TOKEN",
+    ],
+)
+def test_hard_negatives_produce_no_finding(text: str) -> None:
+    assert found(text) == set()
+
+
+# --- exact values: whole tokens, password part only ---------------------------------------
+
+
+def test_fine_grained_github_token_is_reported_whole() -> None:
+    token = "github_pat_" + tok(ALNUM, 22) + "_" + tok(ALNUM, 59)
+    assert found(f"GH_TOKEN={token}\n") == {("GITHUB_TOKEN", token)}
+
+
+def test_url_credentials_report_only_the_password_not_an_email_or_the_url() -> None:
+    password = tok(ALNUM, 14)
+    text = f"git clone https://jdoe:{password}@git.acme-corp.com/platform/infra.git"
+    assert found(text) == {("PASSWORD", password)}
+
+
+def test_token_in_clone_url_keeps_its_vendor_type() -> None:
+    token = "ghs_" + tok(ALNUM, 36)
+    text = f"git clone https://x-access-token:{token}@github.com/acme/api.git"
+    assert found(text) == {("GITHUB_TOKEN", token)}
+
+
+def test_anthropic_key_is_not_mistaken_for_openai() -> None:
+    key = "sk-ant-api03-" + tok(B64URL, 93) + "AA"
+    assert found(f"ANTHROPIC_API_KEY={key}") == {("ANTHROPIC_API_KEY", key)}
+
+
+def test_openai_project_key_with_dashes_and_underscores_is_whole() -> None:
+    key = "sk-proj-" + "Ab_9-" + tok(B64URL, 60) + "-x_Q" + tok(ALNUM, 40)
+    assert found(f'client = OpenAI(api_key="{key}")') == {("OPENAI_API_KEY", key)}
+
+
+def test_slack_webhook_url_is_one_slack_finding() -> None:
+    url = f"https://hooks.slack.com/services/T{tok(UPPER, 10)}/B{tok(UPPER, 10)}/{tok(ALNUM, 24)}"
+    assert found(f"SLACK_WEBHOOK={url}\n") == {("SLACK_TOKEN", url)}
+
+
+def test_google_api_key_ending_in_dash_is_whole() -> None:
+    key = "AIza" + tok(B64URL, 34) + "-"
+    assert found(f"key={key}&callback=init") == {("GOOGLE_API_KEY", key)}
