@@ -59,14 +59,17 @@ _WORD = rf"[{_UP}][{_LOW}{_UP}'’\-]*[{_LOW}]"
 _PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|bin|ibn|al|ben|ter|ten)"
 _INITIAL = rf"[{_UP}]\."
 # 1-4 name words, with particles (Ludwig van Beethoven) and middle initials (John A. Smith).
+# Words of one name are separated by spaces (a tab separates table cells); the name ends
+# where letters and digits end (OpenAI is not the name "Open").
 _NAME = (
-    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_INITIAL}[ \t]+)?{_WORD}){{0,3}}"
+    rf"{_WORD}(?:[ ]{{1,2}}(?:{_PARTICLE}[ ])*(?:{_INITIAL}[ ])?{_WORD}){{0,3}}"
+    rf"(?![{_LOW}{_UP}0-9_])"
 )
 _NAME_RE = re.compile(_NAME)
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Fr)\.?"
 
 # A run of two or three capitalised words: what NER is asked about.
-_PAIR_RE = re.compile(rf"(?<![\w.@/\-]){_WORD}(?:[ \t]+{_WORD}){{1,2}}(?![\w@/\-])")
+_PAIR_RE = re.compile(rf"(?<![\w.@/\-]){_WORD}(?:[ ]{_WORD}){{1,2}}(?![\w@/\-])")
 
 _LABELS = (
     r"full[ _]?name|first[ _]?name|last[ _]?name|given[ _]?name|family[ _]?name|surname|"
@@ -80,7 +83,7 @@ _LABELS = (
     r"landlord|employee|manager|supervisor|witness|driver|passenger|insured|member"
 )
 _LABEL_RE = re.compile(
-    rf"(?<![\w])(?i:{_LABELS})[ \t]*[:=][ \t]*[\"']?(?:{_HONORIFIC}[ \t]+)?"
+    rf"(?<![\w])(?i:{_LABELS})[\"']?\]?[ \t]*(?:==|[:=])[ \t]*[\"']?(?:{_HONORIFIC}[ \t]+)?"
     rf"(?P<name>{_NAME}(?:,[ \t]*{_WORD}(?=[ \t]*(?:$|[\"'|;,\t])))?)",
     re.MULTILINE,
 )
@@ -170,6 +173,7 @@ def not_names() -> frozenset[str]:
 
 
 _TOKEN_SPLIT = re.compile(r"[ \t,]+")
+_NAME_TOKEN_RE = re.compile(rf"{_WORD}|{_PARTICLE}|[{_UP}]|[{_LOW}{_UP}]{{2,}}")
 _HONORIFIC_WORDS = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame lady lord rev fr".split()
 )
@@ -189,6 +193,8 @@ def looks_like_name(name: str, *, single_ok: bool = False) -> bool:
     blocked = not_names()
     letters = 0
     for w in words:
+        if not _NAME_TOKEN_RE.fullmatch(w):
+            return False
         low = w.lower()
         if low in blocked or any(part in blocked for part in low.split("-") if part):
             return False
@@ -229,11 +235,12 @@ class NameDetector:
         windows: list[tuple[int, int]] = []
         used = 0
         for m in _PAIR_RE.finditer(text):
-            if _overlaps(covered, m.start(), m.end()):
+            trimmed = _trim_candidate(text, m.start(), m.end())
+            if trimmed is None or _overlaps(covered, *trimmed):
                 continue
-            if not _worth_asking(m.group()):
+            if not _worth_asking(text[trimmed[0]:trimmed[1]]):
                 continue
-            ws, we = _window(text, m.start(), m.end())
+            ws, we = _window(text, *trimmed)
             if windows and ws <= windows[-1][1]:
                 ws = windows[-1][0]
                 used -= windows[-1][1] - windows[-1][0]
@@ -257,6 +264,8 @@ class NameDetector:
                 continue
             start, end = _trim_name(text, start, end)
             value = text[start:end]
+            if any(ch in "\t\n|;/@" or ch.isdigit() for ch in value):
+                continue  # spans table cells or holds an address: not one name
             if not looks_like_name(value):
                 continue
             first = _tokens(value)[0].lower()
@@ -265,6 +274,21 @@ class NameDetector:
             else:
                 out.append(_Span(start, end, 0.65, "NER PERSON"))
         return out
+
+
+def _trim_candidate(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop leading and trailing words that are never names ("Yesterday Maria Lopez",
+    "Maria Lopez Team"); None when fewer than two words remain."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^ ]+",
+                                                                       text[start:end])]
+    blocked = not_names()
+    while words and text[words[0][0]:words[0][1]].lower() in blocked:
+        words.pop(0)
+    while words and text[words[-1][0]:words[-1][1]].lower() in blocked:
+        words.pop()
+    if len(words) < 2:
+        return None
+    return words[0][0], words[-1][1]
 
 
 def _worth_asking(candidate: str) -> bool:
@@ -426,12 +450,13 @@ def _speaker_cue(text: str) -> Iterator[_Span]:
 def _given_name_cue(text: str) -> Iterator[_Span]:
     names = given_names()
     for m in _PAIR_RE.finditer(text):
-        words = _tokens(m.group())
-        if words[0].lower() not in names:
+        trimmed = _trim_candidate(text, m.start(), m.end())
+        if trimmed is None:
             continue
-        if not looks_like_name(m.group()):
+        value = text[trimmed[0]:trimmed[1]]
+        if _tokens(value)[0].lower() not in names or not looks_like_name(value):
             continue
-        yield _Span(m.start(), m.end(), 0.75, "given name + capitalised surname")
+        yield _Span(trimmed[0], trimmed[1], 0.75, "given name + capitalised surname")
 
 
 def _csv_cue(text: str) -> Iterator[_Span]:
