@@ -26,7 +26,7 @@ from classifiers.extract.context import BudgetExceeded, Context, DocBuilder, Rat
 from classifiers.extract.errors import BinaryContent, UnsupportedFormat
 from classifiers.extract.zipread import ZIP_DAMAGE, read_member
 
-CHUNK = 256 * 1024
+CHUNK = 64 * 1024
 ARCHIVES = frozenset({"zip", "tar", "gz", "bz2", "xz"})
 _STRIP = {".gz": "", ".tgz": ".tar", ".bz2": "", ".tbz2": ".tar", ".tbz": ".tar",
           ".xz": "", ".txz": ".tar"}
@@ -162,10 +162,7 @@ def _inner_name(name: str) -> str:
 
 def _single(data: bytes, name: str, kind: str, ctx: Context, doc: DocBuilder,
             skipped: list[int]) -> None:
-    limit = min(
-        ctx.limits.max_total_bytes - ctx.used_bytes,
-        ctx.limits.max_ratio * max(len(data), 1024),
-    )
+    limit = ctx.limits.max_total_bytes - ctx.used_bytes
     body, note = decompress(data, kind, limit, ctx)
     if note:
         doc.incomplete(note)
@@ -176,44 +173,61 @@ def _single(data: bytes, name: str, kind: str, ctx: Context, doc: DocBuilder,
 def decompress(data: bytes, kind: str, limit: int, ctx: Context) -> tuple[bytes, str | None]:
     """Decompress gzip (all members) / bzip2 / xz into at most ``limit`` bytes.
 
-    Returns ``(bytes, note)``; the note says why the output is partial.
+    Input is fed in ``CHUNK`` pieces and the output is bounded per step, so the ratio
+    (output over input consumed so far) is checked as the data expands: a bomb stops
+    after a few hundred kilobytes of output, not at the end. Returns ``(bytes, note)``;
+    the note says why the output is partial or missing.
     """
     out = bytearray()
+    ratio = ctx.limits.max_ratio
+    consumed = 0
+
+    def grow(piece: bytes) -> None:
+        if len(out) + len(piece) > limit:
+            raise RatioExceeded(f"{kind} data larger than the size budget, not checked")
+        if len(out) + len(piece) > ratio * max(consumed, 4096):
+            raise RatioExceeded(
+                f"{kind} data expands over {ratio}:1 (possible bomb), not checked"
+            )
+        ctx.charge(len(piece))
+        ctx.check_time()
+        out.extend(piece)
+
     try:
         if kind == "gz":
-            buf = data
-            while buf:
-                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                while buf and not d.eof:
-                    piece = d.decompress(buf, CHUNK)
-                    buf = d.unconsumed_tail
-                    _grow(out, piece, limit, ctx, kind)
-                    if not piece and not buf:
-                        break
-                if not d.eof:
-                    return bytes(out), "truncated gzip data, partly checked"
-                buf = d.unused_data.lstrip(b"\0")
-        else:
-            dec = bz2.BZ2Decompressor() if kind == "bz2" else lzma.LZMADecompressor()
-            piece = dec.decompress(data, CHUNK)
-            _grow(out, piece, limit, ctx, kind)
-            while not dec.eof:
-                if dec.needs_input:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            pos = done = 0
+            while pos < len(data):
+                chunk = data[pos : pos + CHUNK]
+                pos += len(chunk)
+                consumed = done + pos
+                while chunk:
+                    piece = d.decompress(chunk, CHUNK)
+                    grow(piece)
+                    chunk = d.unconsumed_tail
+                    if d.eof:
+                        rest = (d.unused_data + data[pos:]).lstrip(b"\0")
+                        if not rest:
+                            return bytes(out), None
+                        done += pos
+                        data, pos = rest, 0  # the next gzip member
+                        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                        chunk = b""
+            return bytes(out), None if d.eof else "truncated gzip data, partly checked"
+        dec = bz2.BZ2Decompressor() if kind == "bz2" else lzma.LZMADecompressor()
+        pos = 0
+        while not dec.eof:
+            if dec.needs_input:
+                if pos >= len(data):
                     return bytes(out), f"truncated {kind} data, partly checked"
-                piece = dec.decompress(b"", CHUNK)
-                _grow(out, piece, limit, ctx, kind)
+                chunk = data[pos : pos + CHUNK]
+                pos += len(chunk)
+                consumed = pos
+            else:
+                chunk = b""
+            grow(dec.decompress(chunk, CHUNK))
     except RatioExceeded as exc:
         return b"", exc.note
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
         return bytes(out), f"damaged {kind} data ({type(exc).__name__}), partly checked"
     return bytes(out), None
-
-
-def _grow(out: bytearray, piece: bytes, limit: int, ctx: Context, kind: str) -> None:
-    if len(out) + len(piece) > limit:
-        raise RatioExceeded(
-            f"{kind} data expands beyond {limit:,} bytes (possible bomb), not checked"
-        )
-    ctx.charge(len(piece))
-    ctx.check_time()
-    out += piece

@@ -67,12 +67,28 @@ def parse_xml(
     p.ExternalEntityRefHandler = _refuse
 
     start, end, data = handler.start, handler.end, handler.data
+    names: dict[str, str] = {}  # qualified -> local name (a part uses few distinct names)
+    anames: dict[str, str] = {}
 
     def on_start(name: str, attrs: dict[str, str]) -> None:
-        start(_local(name), {_attr_name(k): v for k, v in attrs.items()} if attrs else attrs)
+        local = names.get(name)
+        if local is None:
+            local = names[name] = _local(name)
+        if attrs:
+            conv = {}
+            for k, v in attrs.items():
+                a = anames.get(k)
+                if a is None:
+                    a = anames[k] = _attr_name(k)
+                conv[a] = v
+            attrs = conv
+        start(local, attrs)
 
     def on_end(name: str) -> None:
-        end(_local(name))
+        local = names.get(name)
+        if local is None:
+            local = names[name] = _local(name)
+        end(local)
 
     p.StartElementHandler = on_start
     p.EndElementHandler = on_end
