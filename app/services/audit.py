@@ -620,6 +620,7 @@ class AuditLog:
         record["hash"] = digest
         record["mac"] = record_mac(self._mac_key, digest) if self._mac_key else None
         line = (canonical(record) + "\n").encode("ascii")
+        new_file = not current.exists()
         try:
             fd = os.open(current, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
@@ -628,6 +629,8 @@ class AuditLog:
                     os.fsync(fd)
             finally:
                 os.close(fd)
+            if new_file and self._fsync:
+                _fsync_dir(self.folder)  # the new file's name survives a power cut too
             size = current.stat().st_size
             self._tail = (current.name, size, seq + 1, digest)
             self._write_head(seq + 1, digest)

@@ -24,6 +24,7 @@ import http.client
 import json
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -530,6 +531,20 @@ class Forwarder:
         for s in self._states:
             s.status.pending = s.spool.pending
         return self.status
+
+    def run(self, audit_dir: Path, stop: threading.Event, interval: float = 5.0) -> None:
+        """The tray's forwarding thread: pump every ``interval`` seconds until ``stop`` is set.
+
+        Never raises: an unexpected error is reported through ``on_alert`` by type name and
+        the loop goes on (records stay in the spool and the audit log).
+        """
+        while not stop.is_set():
+            try:
+                self.pump(audit_dir)
+            except Exception as exc:  # the thread's boundary: report, keep forwarding
+                for s in self._states:
+                    self._alert(s, f"forwarding to {s.target.name} failed ({type(exc).__name__})")
+            stop.wait(interval)
 
 
 def _seq_of(line: str | None) -> int:

@@ -169,3 +169,33 @@ def test_override_reason_is_kept_but_bounded_and_single_line():
     log, _ = _open()
     rec = log.append(_decision(log, canary_token(), override_reason="needed\nfor " + "x" * 900))
     assert "\n" not in rec["override_reason"] and len(rec["override_reason"]) <= 500
+
+
+_APPENDER = """
+import sys
+from app.paths import app_paths
+from app.services.audit import AuditEvent, AuditLog
+from app.services.secret_store import InMemorySecretStore
+store = InMemorySecretStore()
+store.set("audit-mac-key", "22" * 32)
+store.set("fingerprint-key", "33" * 32)
+log = AuditLog.open(app_paths(), store, max_bytes=20000)
+for i in range(150):
+    log.append(AuditEvent.admin("scan_failed", {"writer": sys.argv[1], "n": i}))
+"""
+
+
+def test_two_processes_appending_at_once_keep_one_valid_chain(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    procs = [subprocess.Popen([sys.executable, "-c", _APPENDER, name], env=env, cwd=tmp_path)
+             for name in ("tray", "cli")]
+    assert [p.wait(60) for p in procs] == [0, 0]
+    paths = app_paths()
+    report = verify_log(paths.audit_dir, paths.state, bytes.fromhex("22" * 32))
+    assert report.ok, report.problem
+    assert report.records == 300 and len(log_files(paths.audit_dir)) > 1

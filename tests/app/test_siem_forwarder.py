@@ -221,3 +221,28 @@ def test_records_in_the_spool_are_the_exact_audit_records():
         fwd.drain(paths.audit_dir)
     on_disk = [json.loads(line) for line in log_files(paths.audit_dir)[0].read_text().splitlines()]
     assert transport.received == on_disk
+
+
+def test_run_forwards_until_stopped_and_reports_unexpected_errors_by_type():
+    import threading
+
+    _, paths = _log(4)
+    stop = threading.Event()
+    alerts = []
+
+    class Crashing(FakeTransport):
+        def send(self, records):
+            super().send(records)
+            if self.calls == 1:
+                raise KeyError("boom")  # not a DeliveryError: a bug, reported, loop goes on
+            stop.set()
+
+    transport = Crashing()
+    fwd, _ = _forwarder(paths, transport, on_alert=lambda n, m: alerts.append(m))
+    with fwd:
+        thread = threading.Thread(target=fwd.run, args=(paths.audit_dir, stop, 0.01))
+        thread.start()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert alerts == ["forwarding to hook failed (KeyError)"]
+    assert {r["seq"] for r in transport.received} == {1, 2, 3, 4}
