@@ -743,6 +743,15 @@ class Policy:
             return OverrideMode.NEVER
         return self.override.get(verdict, OverrideMode.NEVER)
 
+    def folders_to_watch(self) -> tuple[str, ...]:
+        """Mandatory folders, then the chosen ones (a user layer adds its own if allowed)."""
+        folders = list(self.mandatory_folders) + list(self.watch_folders)
+        for layer in self.stricter:
+            folders += layer.mandatory_folders
+            if self.user_may_add_folders:
+                folders += layer.watch_folders
+        return tuple(dict.fromkeys(folders))
+
     @property
     def ai_destination_names(self) -> frozenset[str]:
         return frozenset(d.name for d in self.destinations)

@@ -43,7 +43,7 @@ import secrets
 import threading
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -712,7 +712,13 @@ class PolicyManager:
         except PolicyError as exc:
             self._problem(f"{exc}; your preferences are not applied")
             return base
-        return try_out(base, user) if base.source == "admin" else user
+        if base.source != "admin":
+            return user
+        composed = try_out(base, user)
+        if composed is user:  # the admin lets users loosen, but mandatory folders stay
+            mandatory = tuple(dict.fromkeys(base.mandatory_folders + user.mandatory_folders))
+            composed = replace(user, mandatory_folders=mandatory)
+        return composed
 
 
 class SiteWatcher:

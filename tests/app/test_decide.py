@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.services.decide import Channel, Decision, Verdict, decide
 from app.services.policy import allowlist_fingerprint, load_builtin_policy, parse_policy
 from classifiers.detectors.base import make_finding
 from classifiers.model import Finding, ScanResult
+from classifiers.taxonomy import ENTITY_TYPES
 
 
 def finding(entity: str, score: float = 0.9, value: str = "x" * 12, **kw: object) -> Finding:
@@ -212,3 +215,35 @@ def test_stricter_layer_can_tighten_but_never_loosen() -> None:
 def test_decide_is_pure_same_inputs_same_decision() -> None:
     r = result(finding("US_SSN"), finding("JWT"), complete=False)
     assert decide(BUILTIN, r, Channel.FOLDER) == decide(BUILTIN, r, Channel.FOLDER)
+
+
+_findings = st.lists(
+    st.builds(
+        lambda e, s: finding(e, s),
+        st.sampled_from(sorted(ENTITY_TYPES)),
+        st.floats(0, 1, allow_nan=False),
+    ),
+    max_size=6,
+)
+_verdicts = st.sampled_from([v.value for v in Verdict])
+
+
+@settings(max_examples=60, deadline=None)
+@given(_findings, st.booleans(), st.sampled_from(list(Channel)), _verdicts, _verdicts)
+def test_verdict_is_never_below_any_reported_action_and_layers_never_loosen(
+    findings: list[Finding], complete: bool, channel: Channel, high: str, critical: str
+) -> None:
+    admin = parse_policy("schema = 1\nserial = 1\n", source="admin")
+    user = parse_policy(
+        f'schema = 1\nserial = 0\n[actions]\nhigh = "{high}"\ncritical = "{critical}"\n',
+        source="user",
+    )
+    r = result(*findings, complete=complete)
+    alone = decide(admin, r, channel)
+    layered = decide(admin.with_stricter(user), r, channel)
+    assert all(alone.verdict >= a for a in alone.actions)
+    assert set(map(id, alone.reported)) <= set(map(id, r.findings))
+    assert all(f.score >= 0.5 for f in alone.reported)
+    assert layered.verdict >= alone.verdict
+    if not complete:
+        assert alone.verdict >= Verdict.WARN

@@ -404,3 +404,37 @@ def test_site_watcher_polls_a_folder_that_appears_later(
         assert watcher.poll() and calls == [1]
     finally:
         watcher.stop()
+
+
+def test_without_an_admin_policy_user_preferences_replace_the_defaults(
+    manager: PolicyManager,
+) -> None:
+    prefs = manager.paths.config / "preferences.toml"
+    prefs.parent.mkdir(parents=True, exist_ok=True)
+    prefs.write_text('schema = 1\nserial = 0\n[actions]\nhigh = "log"\n')
+    policy = manager.refresh()
+    assert policy.source == "user"
+    assert decide(policy, ssn(), Channel.CLIPBOARD).verdict is Verdict.LOG
+
+
+@pytest.mark.parametrize(
+    ("admin_extra", "desktop_watched"),
+    [
+        ("", True),  # users may add folders (the default)
+        ("[user]\nmay_loosen = true\n", True),  # users may even loosen the policy
+        ("folders.user_may_add = false\n", False),
+    ],
+)
+def test_mandatory_folders_stay_whatever_the_user_prefers(
+    manager: PolicyManager, admin: Admin, admin_extra: str, desktop_watched: bool
+) -> None:
+    pinned(manager, admin)
+    manager.import_signed(
+        *admin.signed(1, 'folders.mandatory = ["~/Downloads"]\n' + admin_extra)
+    )
+    prefs = manager.paths.config / "preferences.toml"
+    prefs.parent.mkdir(parents=True, exist_ok=True)
+    prefs.write_text('schema = 1\nserial = 0\n[folders]\nmandatory = []\nwatch = ["~/Desktop"]\n')
+    watched = manager.refresh().folders_to_watch()
+    assert "~/Downloads" in watched
+    assert ("~/Desktop" in watched) is desktop_watched
