@@ -77,7 +77,7 @@ This Agreement is made on «date» between «domain» (the "Company") and «name
 2. Confidentiality. «prose»
 Signed: «name:a»                    Signed: «name:b», «job»
 """,
-    """EMPLOYMENT CONTRACT — «ATTORNEY-CLIENT PRIVILEGED|DRAFT»
+    """EMPLOYMENT CONTRACT — ««marking»|DRAFT»
 Employee: «name:a»
 Social Security Number: «ssn»
 Date of Birth: «dob»
