@@ -111,6 +111,7 @@ def run_fingerprint_add(args: argparse.Namespace, ctx: CliContext) -> int:
         fps = FingerprintSet.load(out) if out.exists() else FingerprintSet.empty()
     except FingerprintError as exc:
         raise CliError(str(exc)) from None
+    items: list[tuple[str, str]] = []
     for path in files:
         text = _document_text(path)
         name = args.name or path.name
@@ -120,9 +121,10 @@ def run_fingerprint_add(args: argparse.Namespace, ctx: CliContext) -> int:
                 f"{path.name} has only {words} words of text; register documents of at least "
                 "20 words (scanned PDFs need a text layer)"
             )
-        fps = fps.with_document(name, text)
+        items.append((name, text))
         if not ctx.quiet:
             print(f"registered {name} ({words:,} words)", file=ctx.out)
+    fps = fps.with_documents(items)
     _write(out, fps.to_bytes())
     if not ctx.quiet:
         print(f"{out}: {len(fps.documents)} documents", file=ctx.out)

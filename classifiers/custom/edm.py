@@ -66,7 +66,7 @@ def _tokens(value: str) -> list[str]:
 
 
 def _join(tokens: Sequence[str]) -> str:
-    if any(ch.isdigit() for t in tokens for ch in t):
+    if not all(t.isalpha() for t in tokens):
         return "".join(tokens)
     return " ".join(tokens)
 
@@ -264,18 +264,29 @@ class EdmIndex:
             col = self._lookup(_digest(self.salt, m.group().lower()))
             if col is not None:
                 found.append((m.start(), m.end(), col))
-        spans = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
+        spans = []
+        for m in _WORD.finditer(text):
+            token = m.group()
+            folded = token.lower() if token.isascii() else _fold(token)
+            spans.append((m.start(), m.end(), folded, not folded.isalpha()))
         n = len(spans)
+        salted = hashlib.sha256(self.salt)
         for i in range(n):
             parts: list[str] = []
+            digits = False
+            size = 0
             for k in range(i, min(n, i + self.max_tokens)):
                 if k > i and not _joinable(text, spans[k - 1][1], spans[k][0]):
                     break
-                parts.append(spans[k][2])
-                norm = _join(parts)
-                if len(norm.replace(" ", "")) < MIN_VALUE_CHARS:
+                _, _, token, has_digit = spans[k]
+                parts.append(token)
+                digits = digits or has_digit
+                size += len(token)
+                if size < MIN_VALUE_CHARS:
                     continue
-                col = self._lookup(_digest(self.salt, norm))
+                h = salted.copy()
+                h.update(("".join(parts) if digits else " ".join(parts)).encode("utf-8"))
+                col = self._lookup(int.from_bytes(h.digest()[:DIGEST_BYTES], "big"))
                 if col is not None:
                     found.append((spans[i][0], spans[k][1], col))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

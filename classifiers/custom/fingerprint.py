@@ -42,23 +42,22 @@ class FingerprintError(ValueError):
     """A fingerprint file that cannot be used (the message says what to do)."""
 
 
+def _fold_word(word: str) -> str:
+    return word.lower() if word.isascii() else "".join(fold_char(c) for c in word)
+
+
 def _words(text: str) -> list[tuple[int, int, str]]:
-    return [
-        (m.start(), m.end(), "".join(fold_char(c) for c in m.group()))
-        for m in _WORD.finditer(text)
-    ]
-
-
-def _hash(salt: bytes, words: Sequence[str]) -> int:
-    data = salt + " ".join(words).encode("utf-8")
-    return int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    return [(m.start(), m.end(), _fold_word(m.group())) for m in _WORD.finditer(text)]
 
 
 def _shingles(salt: bytes, words: Sequence[str]) -> list[int]:
-    return [
-        _hash(salt, words[i : i + SHINGLE_WORDS])
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    ]
+    salted = hashlib.sha256(salt)
+    out = []
+    for i in range(len(words) - SHINGLE_WORDS + 1):
+        h = salted.copy()
+        h.update(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"))
+        out.append(int.from_bytes(h.digest()[:8], "big"))
+    return out
 
 
 def _sentence_starts(text: str, words: Sequence[tuple[int, int, str]]) -> list[int]:
@@ -113,17 +112,23 @@ class FingerprintSet:
 
     def with_document(self, name: str, text: str) -> FingerprintSet:
         """A new set with ``text`` registered as ``name`` (replacing a same-named one)."""
-        words = _words(text)
-        tokens = [w[2] for w in words]
-        doc = RegisteredDocument(
-            name=name,
-            shingles=array("Q", _shingles(self.salt, tokens)),
-            sentence_starts=tuple(_sentence_starts(text, words)),
-            word_count=len(tokens),
-        )
-        kept = tuple(d for d in self.documents if d.name != name)
+        return self.with_documents([(name, text)])
+
+    def with_documents(self, items: Sequence[tuple[str, str]]) -> FingerprintSet:
+        """A new set with each ``(name, text)`` registered (same names are replaced)."""
+        new: dict[str, RegisteredDocument] = {}
+        for name, text in items:
+            words = _words(text)
+            tokens = [w[2] for w in words]
+            new[name] = RegisteredDocument(
+                name=name,
+                shingles=array("Q", _shingles(self.salt, tokens)),
+                sentence_starts=tuple(_sentence_starts(text, words)),
+                word_count=len(tokens),
+            )
+        kept = tuple(d for d in self.documents if d.name not in new)
         return FingerprintSet(
-            self.salt, kept + (doc,), self.min_sentences, self.min_run_words,
+            self.salt, kept + tuple(new.values()), self.min_sentences, self.min_run_words,
             self.min_share, self.min_shared_shingles,
         )
 
@@ -277,10 +282,15 @@ class FingerprintSet:
 
 def _whole_sentences(doc: RegisteredDocument, start_word: int, end_word: int) -> int:
     """How many of ``doc``'s sentences lie wholly inside words [start_word, end_word)."""
-    starts = list(doc.sentence_starts) + [doc.word_count]
+    starts = doc.sentence_starts
+    first = bisect.bisect_left(starts, start_word)
     count = 0
-    for a, b in zip(starts, starts[1:], strict=False):
-        if a >= start_word and b <= end_word and b > a:
+    for k in range(first, len(starts)):
+        a = starts[k]
+        b = starts[k + 1] if k + 1 < len(starts) else doc.word_count
+        if b > end_word:
+            break
+        if b > a:
             count += 1
     return count
 

@@ -8,6 +8,8 @@ original text. Folding: NFKD compatibility decomposition, combining marks droppe
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,23 +33,38 @@ def fold_term(term: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FoldedText:
-    """``text`` folded; ``origin[i]`` is the offset in the original of ``text[i]``.
+    """``text`` folded, with a map back to the original offsets.
 
-    ``origin`` has one extra entry, the original length, so ``origin[end]`` is a valid
-    exclusive end for a match ending at the folded text's end.
+    Either ``origin`` holds, for each folded character, the offset of the original
+    character it came from (plus one extra entry, the original length), or, for ASCII
+    input, ``breaks`` holds ``(folded offset, original offset)`` pairs where the two
+    start to differ (after each collapsed whitespace run).
     """
 
     text: str
-    origin: tuple[int, ...]
+    origin: tuple[int, ...] = ()
+    breaks: tuple[tuple[int, int], ...] = ()
+
+    def _orig(self, pos: int) -> int:
+        if self.origin:
+            return self.origin[pos]
+        i = bisect.bisect_right(self.breaks, (pos, 1 << 62)) - 1
+        folded_at, orig_at = self.breaks[i] if i >= 0 else (0, 0)
+        return orig_at + (pos - folded_at)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the folded span ``[start, end)``."""
         if end <= start:
-            return self.origin[start], self.origin[start]
-        return self.origin[start], self.origin[end - 1] + 1
+            return self._orig(start), self._orig(start)
+        return self._orig(start), self._orig(end - 1) + 1
+
+
+_WHITESPACE_RUN = re.compile(r"\s{2,}|[\t\n\r\f\v]")
 
 
 def fold(text: str) -> FoldedText:
+    if text.isascii():
+        return _fold_ascii(text)
     out: list[str] = []
     origin: list[int] = []
     prev_space = True
@@ -67,3 +84,20 @@ def fold(text: str) -> FoldedText:
         prev_space = False
     origin.append(len(text))
     return FoldedText("".join(out), tuple(origin))
+
+
+def _fold_ascii(text: str) -> FoldedText:
+    """Fast path: lower-case, every whitespace run becomes one space (kept at its start)."""
+    lowered = text.lower()
+    pieces: list[str] = []
+    breaks: list[tuple[int, int]] = []
+    pos = 0
+    folded_len = 0
+    for m in _WHITESPACE_RUN.finditer(lowered):
+        pieces.append(lowered[pos : m.start()])
+        pieces.append(" ")
+        folded_len += m.start() - pos + 1
+        pos = m.end()
+        breaks.append((folded_len, pos))
+    pieces.append(lowered[pos:])
+    return FoldedText("".join(pieces), breaks=tuple(breaks))
