@@ -41,6 +41,7 @@ import json
 import logging
 import secrets
 import threading
+import weakref
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -482,6 +483,7 @@ class PolicyManager:
         self._on_event = on_event
         self._lock = threading.Lock()
         self._state = _State()
+        self._keyring_down = False
         self._current: Policy = load_builtin_policy()
 
     # -- queries
@@ -542,7 +544,8 @@ class PolicyManager:
         )
 
     def _unavailable(self, exc: SecretStoreError) -> None:
-        first = self._state.keyring_ok
+        first = not self._keyring_down  # audit the change of state, not every refresh
+        self._keyring_down = True
         self._state.keyring_ok = False
         running = (
             "the last policy verified in this session" if self._state.admin else "built-in defaults"
@@ -561,6 +564,7 @@ class PolicyManager:
             try:
                 self._load_stored()
                 self._pick_up_site()
+                self._keyring_down = False
             except SecretStoreError as exc:
                 self._unavailable(exc)
                 self._verify_site_in_session()
@@ -793,14 +797,37 @@ class SiteWatcher:
         return True
 
 
+_SESSIONS: weakref.WeakKeyDictionary[Any, dict[AppPaths, PolicyManager]] = (
+    weakref.WeakKeyDictionary()
+)
+_SESSIONS_LOCK = threading.Lock()
+
+
+def session_manager(
+    paths: AppPaths, secret_store: SecretStore, on_event: EventSink | None = None
+) -> PolicyManager:
+    """The PolicyManager of this process for (paths, secret store): it remembers the last
+    policy verified in the session, so a keyring that goes away keeps that one in force."""
+    with _SESSIONS_LOCK:
+        per_store = _SESSIONS.setdefault(secret_store, {})
+        manager = per_store.get(paths)
+        if manager is None:
+            manager = PolicyManager(paths, secret_store, on_event=on_event)
+            per_store[paths] = manager
+        elif on_event is not None:
+            manager._on_event = on_event
+        return manager
+
+
 def load_effective_policy(
     paths: AppPaths,
     secret_store: SecretStore,
     on_problem: Callable[[str], None] | None = None,
     on_event: EventSink | None = None,
 ) -> Policy:
-    """The policy in force for a one-shot command (the CLI): refresh once and report problems."""
-    manager = PolicyManager(paths, secret_store, on_event=on_event)
+    """Refresh this session's policy (keyring, machine-wide folder, preferences) and return
+    the policy in force; each current problem goes to ``on_problem`` (one line each)."""
+    manager = session_manager(paths, secret_store, on_event)
     policy = manager.refresh()
     if on_problem is not None:
         for problem in manager.status().problems:
@@ -818,4 +845,5 @@ __all__ = [
     "SiteWatcher",
     "fingerprint_key",
     "load_effective_policy",
+    "session_manager",
 ]

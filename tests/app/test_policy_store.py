@@ -429,12 +429,51 @@ def test_mandatory_folders_stay_whatever_the_user_prefers(
     manager: PolicyManager, admin: Admin, admin_extra: str, desktop_watched: bool
 ) -> None:
     pinned(manager, admin)
-    manager.import_signed(
-        *admin.signed(1, 'folders.mandatory = ["~/Downloads"]\n' + admin_extra)
-    )
+    manager.import_signed(*admin.signed(1, 'folders.mandatory = ["~/Downloads"]\n' + admin_extra))
     prefs = manager.paths.config / "preferences.toml"
     prefs.parent.mkdir(parents=True, exist_ok=True)
     prefs.write_text('schema = 1\nserial = 0\n[folders]\nmandatory = []\nwatch = ["~/Desktop"]\n')
     watched = manager.refresh().folders_to_watch()
     assert "~/Downloads" in watched
     assert ("~/Desktop" in watched) is desktop_watched
+
+
+class FlakyStore(InMemorySecretStore):
+    """A keyring that works, then becomes unavailable (locked mid-session)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def get(self, name: str) -> str | None:
+        if self.down:
+            raise SecretStoreUnavailable("the OS keyring is locked: unlock it and try again")
+        return super().get(name)
+
+
+def test_a_keyring_lost_mid_session_keeps_the_policy_verified_in_this_session(admin: Admin) -> None:
+    store = FlakyStore()
+    PolicyStore(store).pin(admin.public, "trust")
+    PolicyStore(store).accept(*admin.signed(5))
+    problems: list[str] = []
+    assert load_effective_policy(app_paths(), store).serial == 5
+    store.down = True
+    policy = load_effective_policy(app_paths(), store, on_problem=problems.append)
+    assert (policy.source, policy.serial) == ("admin", 5)
+    assert problems == [
+        "the OS keyring is locked: unlock it and try again; "
+        "running on the last policy verified in this session"
+    ]
+
+
+def test_keyring_unavailable_is_audited_once_per_outage(admin: Admin, events: list) -> None:
+    store = FlakyStore()
+    manager = PolicyManager(app_paths(), store, on_event=lambda k, d: events.append((k, d)))
+    store.down = True
+    manager.refresh()
+    manager.refresh()
+    store.down = False
+    manager.refresh()
+    store.down = True
+    manager.refresh()
+    assert [k for k, _ in events] == ["keyring_unavailable", "keyring_unavailable"]
