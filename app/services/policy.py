@@ -922,7 +922,8 @@ def _engine_problems(custom: Mapping[str, Any]) -> list[str]:
     try:
         pack = load_pack_text(custom_pack_text(custom), "policy custom rules")
     except RulePackError as exc:
-        return [f"custom rules: {p}" for p in exc.problems]
+        # the loader's line numbers point into the generated pack, not the policy: drop them
+        return [f"custom rules: {re.sub(r'^line [0-9]+: ', '', p)}" for p in exc.problems]
     try:
         from classifiers.detectors.pattern import PatternDetector
     except ImportError:

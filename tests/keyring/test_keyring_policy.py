@@ -123,3 +123,22 @@ def test_a_locked_keyring_is_reported_and_presend_runs_on_the_defaults(tmp_path:
     )
     assert "REFUSED: the OS keyring is locked: unlock it" in done.stdout, done.stderr[-2000:]
     assert "STATE: unavailable built-in" in done.stdout
+
+
+def test_policy_commands_against_the_secret_service(
+    tmp_path: Path, real_store: RecordingStore
+) -> None:
+    from tests.app.test_policy_cli import run
+
+    assert run(real_store, "policy", "keygen", str(tmp_path / "admin.key"))[0] == 0
+    policy = tmp_path / "policy.toml"
+    policy.write_text('schema = 1\nserial = 4\n[actions]\nhigh = "block"\n')
+    assert (
+        run(real_store, "policy", "sign", str(policy), "--key", str(tmp_path / "admin.key"))[0] == 0
+    )
+    assert run(real_store, "policy", "trust", str(tmp_path / "admin.key.pub"))[0] == 0
+    code, out, err = run(real_store, "policy", "import", str(policy))
+    assert code == 0 and "SecretService" in out, err
+    code, out, _ = run(real_store, "policy", "status", "--format", "json")
+    status = __import__("json").loads(out)
+    assert (status["source"], status["serial"], status["keyring"]) == ("admin", 4, "ok")
