@@ -294,7 +294,6 @@ class _Candidate:
 
 
 _QUOTES = "\"'`“”„«»‘’‹›「」"
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
 
 class HiddenSpanLike(Protocol):
@@ -431,7 +430,6 @@ class InjectionDetector:
         if obfuscation:
             score += 0.2
             raised.append(obfuscation)
-        oend = _sentence_end(text, oend)
         return _Candidate(ostart, oend, score, phrase.kind, f"injection/{phrase.id}", raised, lowered)
 
     def _spaced(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
@@ -769,13 +767,6 @@ def _matching_close(text: str, tag: str, pos: int) -> int:
         if depth == 0:
             return m.end()
     return limit
-
-
-def _sentence_end(text: str, end: int, cap: int = 240) -> int:
-    m = _SENTENCE_END.search(text, end, min(len(text), end + cap))
-    if m is None:
-        return min(len(text), end + cap) if end + cap < len(text) else len(text)
-    return m.end() if text[m.start()] != "\n" else m.start()
 
 
 def _legit_invisible(text: str, i: int, cp: int) -> bool:
