@@ -8,8 +8,7 @@ Headers kept are those a person reads (From, To, Cc, Bcc, Reply-To, Sender, Subj
 and any whose name speaks of labels or classification (``msip_labels``, ``Sensitivity``,
 ``X-Classification``...); transport headers (Received, DKIM, ARC, anti-spam) are left out:
 they hold only relay addresses and signatures and would drown findings in noise. An
-Outlook ``msip_labels`` header is also written as ``MSIP_Label_<guid>_Name = ...`` lines
-so the markings rules see the same form as in Office documents.
+Outlook ``msip_labels`` header (``MSIP_Label_<guid>_Name=Confidential; ...``) is kept as is.
 
 Outlook .msg (an OLE compound file) is not read: the only maintained reader on PyPI
 (extract-msg) pulls in RTF, HTML and timezone libraries for one format; the user is told
@@ -30,7 +29,6 @@ from classifiers.extract.text import decode_bytes
 
 _READ_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender", "subject", "date")
 _LABEL_HEADER = re.compile(r"label|classif|sensitiv|msip|protective-marking", re.IGNORECASE)
-_MSIP_PAIR = re.compile(r"(MSIP_Label_[0-9A-Fa-f-]{36}_[A-Za-z]+)\s*=\s*([^;]*)")
 MAX_PARTS = 1_000
 
 
@@ -81,8 +79,6 @@ class _Walker:
                 value = ""
             value = " ".join(value.split())[:8192]
             lines.append(f"{key}: {value}")
-            if low == "msip_labels":
-                lines += [f"{k} = {v.strip()}" for k, v in _MSIP_PAIR.findall(value)]
         if lines:
             self.doc.segment(self._label(prefix, "headers"))
             self.doc.write("\n".join(lines) + "\n")

@@ -68,7 +68,7 @@ def test_eml_headers_are_kept_and_transport_headers_dropped(tmp_path: Path) -> N
     assert "Subject: Credentials for the migration" in lines
     assert result.locate(text.index("dana@example.com"), text) == "headers:1"
     assert "10.0.0.1" not in text
-    assert f"MSIP_Label_{GUID}_Name = Confidential" in lines
+    assert f"MSIP_Label_{GUID}_Name=Confidential;" in text.split()
 
 
 def test_eml_html_comment_is_marked_hidden(tmp_path: Path) -> None:
