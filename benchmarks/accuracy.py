@@ -1,7 +1,7 @@
 """Accuracy of presend and stock Presidio on the labeled corpus, side by side.
 
-    .venv/bin/python -m benchmarks.accuracy [--limit N] [--seed S] [--only presend|presidio]
-                                            [--json OUT] [--examples]
+    .venv/bin/python -m benchmarks.accuracy [--limit N] [--seed S] [--variant main|holdout]
+                                            [--only presend|presidio] [--json OUT] [--examples]
 
 Prints precision, recall and F1 per entity type and per category (overlap matching; see
 ``benchmarks.scoring``), micro F1 (overlap and strict span), the share of clean documents
@@ -35,8 +35,10 @@ def run_tool(tool: Tool, docs, progress: bool = True) -> tuple[Report, float]:  
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit", type=int, default=DEFAULT_SIZE, help="number of documents")
+    parser.add_argument("--limit", type=int, help=f"number of documents (default {DEFAULT_SIZE})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--variant", choices=("main", "holdout"), default="main",
+                        help="main templates, or the held-out ones (default size 800)")
     parser.add_argument("--only", choices=("presend", "presidio"))
     parser.add_argument("--no-names", action="store_true", help="presend without the name model")
     parser.add_argument("--json", type=Path, help="write the full reports as JSON here")
@@ -45,14 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
-    docs = generate_corpus(args.seed, args.limit)
-    print(f"corpus: seed {args.seed}, {len(docs)} documents, "
+    limit = args.limit or (DEFAULT_SIZE if args.variant == "main" else 800)
+    docs = generate_corpus(args.seed, limit, args.variant)
+    print(f"corpus: {args.variant}, seed {args.seed}, {len(docs)} documents, "
           f"{sum(d.clean for d in docs)} clean, {sum(len(d.labels) for d in docs)} labels, "
           f"{sum(len(d.text) for d in docs):,} characters", file=sys.stderr)
     factories = {"presend": lambda: presend_tool(names=not args.no_names),
                  "presidio": presidio_tool}
     reports: list[tuple[str, Report]] = []
-    out: dict[str, object] = {"seed": args.seed, "documents": len(docs), "tools": {}}
+    out: dict[str, object] = {"seed": args.seed, "variant": args.variant,
+                              "documents": len(docs), "tools": {}}
     for name, factory in factories.items():
         if args.only and args.only != name:
             continue

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.corpus import slots as _slots  # noqa: F401  (registers the slots)
-from benchmarks.corpus.kinds import forms, messages, records, technical
+from benchmarks.corpus.kinds import forms, holdout, messages, records, technical
 from benchmarks.corpus.model import Document
 from benchmarks.corpus.template import Ctx, assemble, render
 
@@ -34,22 +34,37 @@ DEFAULT_SEED = 20260101
 DEFAULT_SIZE = 1500
 
 
-def generate_corpus(seed: int = DEFAULT_SEED, n: int = DEFAULT_SIZE) -> list[Document]:
-    """``n`` documents; the same seed gives the same corpus."""
+VARIANTS = ("main", "holdout")
+
+
+def generate_corpus(seed: int = DEFAULT_SEED, n: int = DEFAULT_SIZE,
+                    variant: str = "main") -> list[Document]:
+    """``n`` documents; the same seed gives the same corpus.
+
+    ``variant="holdout"`` uses the held-out templates (``kinds/holdout.py``): other layouts
+    and phrasing around the same kinds of values, to check that tuning generalises.
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown corpus variant {variant!r}; use one of {VARIANTS}")
+    kinds_map = KINDS if variant == "main" else holdout.KINDS
+    weights = WEIGHTS if variant == "main" else holdout.WEIGHTS
     rng = random.Random(seed)
     counts: Counter[str] = Counter()
-    kinds = list(WEIGHTS)
+    kinds = list(weights)
+    prefix = "doc" if variant == "main" else "hold"
     docs: list[Document] = []
     for i in range(n):
-        kind = rng.choices(kinds, weights=[WEIGHTS[k] for k in kinds])[0]
+        kind = rng.choices(kinds, weights=[weights[k] for k in kinds])[0]
         want_clean = rng.random() < CLEAN_SHARE
-        docs.append(_document(f"doc-{i:05d}", kind, want_clean, rng, counts))
+        docs.append(_document(f"{prefix}-{i:05d}", kinds_map[kind], kind, want_clean, rng,
+                              counts))
     return docs
 
 
-def _document(doc_id: str, kind: str, want_clean: bool, rng: random.Random,
+def _document(doc_id: str, templates: tuple[tuple[Template, ...], tuple[Template, ...]],
+              kind: str, want_clean: bool, rng: random.Random,
               counts: Counter[str]) -> Document:
-    sensitive, clean = KINDS[kind]
+    sensitive, clean = templates
     for _ in range(5):  # a sensitive template may, by chance, insert nothing
         template = rng.choice(clean if want_clean else sensitive)
         source = template if isinstance(template, str) else template(rng)
@@ -65,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("-n", type=int, default=DEFAULT_SIZE)
     parser.add_argument("--out", type=Path, help="output file (default: standard output)")
+    parser.add_argument("--variant", choices=VARIANTS, default="main",
+                        help="main templates or the held-out ones")
     parser.add_argument("--stats", action="store_true", help="print label counts instead")
     args = parser.parse_args(argv)
-    docs = generate_corpus(args.seed, args.n)
+    docs = generate_corpus(args.seed, args.n, args.variant)
     if args.stats:
         counts = Counter(lb.entity_type for d in docs for lb in d.labels)
         print(f"documents {len(docs)}, clean {sum(d.clean for d in docs)}, "

@@ -127,3 +127,22 @@ def test_generation_takes_seconds_not_minutes():
     start = time.perf_counter()
     generate_corpus(123, 1200)
     assert time.perf_counter() - start < 3.0
+
+
+def test_the_holdout_variant_uses_other_templates_with_the_same_guarantees():
+    holdout = generate_corpus(DEFAULT_SEED, 300, "holdout")
+    main_texts = {d.text for d in generate_corpus(DEFAULT_SEED, 300)}
+    assert not main_texts & {d.text for d in holdout}
+    assert 0.2 <= sum(d.clean for d in holdout) / len(holdout) <= 0.45
+    for doc in holdout:
+        end = 0
+        for label in doc.labels:
+            assert doc.text[label.start:label.end] == label.value
+            assert end <= label.start
+            end = label.end
+        assert "«" not in doc.text and "»" not in doc.text
+
+
+def test_an_unknown_corpus_variant_is_refused():
+    with pytest.raises(ValueError, match="unknown corpus variant"):
+        generate_corpus(1, 5, "dev")
