@@ -171,6 +171,7 @@ class PhraseBook:
     example: re.Pattern[str]
     model: re.Pattern[str]
     urgency: re.Pattern[str]
+    people: re.Pattern[str]
 
     def __post_init__(self) -> None:
         owners: dict[str, list[int]] = {}
@@ -262,6 +263,7 @@ def parse_phrase_book(phrases_toml: str, cues_toml: str) -> PhraseBook:
         _compile_words(cues["example"]),
         _compile_words(cues["model"]),
         _compile_words(cues["urgency"]),
+        _compile_words(cues.get("people", ["\x00"])),
     )
 
 
@@ -383,10 +385,13 @@ class InjectionDetector:
         para = before.rfind("\n\n")
         if para != -1:
             before = before[para + 2 :]
-        after = ftext[fend : fend + 120]
+        after = ftext[fend : fend + 160]
         para = after.find("\n\n")
         if para != -1:
             after = after[:para]
+        # addresses in URLs ("cdn.example.net") are not words of the sentence
+        before = _URL.sub(" url ", before)
+        after = _URL.sub(" url ", after)
         lead = before.rstrip(" ")
         if not lead or lead.endswith(("\n", ".", "!", "?", ":", ">", "*", "-", "#", "]", ")")) or re.search(
             r"(?:^|[\s\W])(?:please|now|and|so|then|pls|bitte|por favor|s'il te plait|s il vous plait|maintenant|jetzt|ahora|agora)$",
@@ -398,9 +403,12 @@ class InjectionDetector:
         if _inside_quotes(before):
             score -= 0.3
             lowered.append("quoted")
-        if _THIRD_PERSON.search(before[-40:]):
+        if _THIRD_PERSON.search(before[-60:]):
             score -= 0.2
             lowered.append("describes a model in the third person")
+        if _REPORTED.search(before[-60:]):
+            score -= 0.25
+            lowered.append("reported speech")
         if self.book.example.search(before[-45:]):
             score -= 0.3
             lowered.append("introduced as an example")
@@ -417,9 +425,20 @@ class InjectionDetector:
         ):
             score += 0.1
             raised.append("addresses an AI model")
+        people = (
+            set()
+            if "addresses an AI model" in raised
+            else {m.group() for m in self.book.people.finditer(before[-100:] + " " + after[:120])}
+        )
+        if people:
+            score -= min(0.4, 0.15 * len(people) + 0.05)
+            lowered.append("written to people")
         if self.book.urgency.search(before[-60:]):
             score += 0.05
             raised.append("urgency words")
+        if _STEALTH.search(before[-80:] + " " + after[:80]):
+            score += 0.15
+            raised.append("asks for secrecy")
         if any(p in folded.lookalike for p in range(fstart, fend)):
             obfuscation = obfuscation or "look-alike letters"
         ostart, oend = folded.span(fstart, fend)
@@ -684,7 +703,7 @@ _TURN_INSTRUCTION = re.compile(
     r"(?:task|role|instructions)|tu es|tu dois|du bist|du musst|eres|debes|voce e|voce deve)\b"
 )
 _TEMPLATE_TOKEN = re.compile(
-    r"<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|"
+    r"\[(?:system|assistant)\]\(#[\w-]*\)|<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|"
     r"end_header_id|eot_id)\|>|\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>"
 )
 _MD_LINK = re.compile(r"(?P<bang>!?)\[[^\]\n]{0,300}\]\(\s*(?P<url>https?://[^\s)]{4,2000})\s*\)")
@@ -722,9 +741,23 @@ _OPENING_QUOTES = "“«„‘‹「"
 _CLOSING_QUOTES = "”»’›」"
 _THIRD_PERSON = re.compile(
     r"(?:^|[^\w])(?:the|an?|el|la|le|l|der|die|das|den|dem|o|os|um|uma|un|une|ein|eine|einen|que|"
-    r"its|their)[\W_]+(?:[a-z]+[\W_]+)?(?:model|models|ai|assistant|assistants|chatbot|llm|llms|"
+    r"its|their)[\W_]+(?:[a-z]+[\W_]+){0,3}(?:model|models|ai|assistant|assistants|chatbot|llm|llms|"
     r"agent|bot|ia|ki|asistente|assistente|assistent|modele|modelo|modell|sprachmodell)"
     r"(?:[\W_]+(?:to|into|would|will|could|might|can|may|should|a|de|zu))?[\W_]*$"
+)
+
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
+_STEALTH = re.compile(
+    r"\b(?:silently|secretly|quietly|covertly|without (?:asking|confirmation|confirming|telling|"
+    r"informing|notifying)|do not ask|don't ask|sans (?:demander|confirmation|prevenir)|"
+    r"heimlich|ohne (?:nachfrage|ruckfrage|bestatigung)|en secreto|sin (?:preguntar|confirmacion)|"
+    r"em segredo|secretamente|sem (?:perguntar|confirmacao))\b"
+)
+_REPORTED = re.compile(
+    r"\b(?:told|tells|telling|asked|asks|asking|instructed|instructs|instructing|tricked|tricks|"
+    r"tricking|convinced|persuaded|forced|got|gets|make|makes|made|making|causes|caused|coax|"
+    r"coaxed|coaxing|typed|types|entered|submitted|pasted)\b[^.!?\n:]{0,50}$"
 )
 
 
