@@ -14,8 +14,11 @@ Locations: docx ``body:<paragraph>``, ``header 1``, ``footer 1``, ``footnotes``,
 ``MSIP_Label_<guid>_Name = Confidential`` lines).
 
 Hidden text: docx runs with ``w:vanish`` (``docx vanish``), white font colour
-(``white text``), size of 1 pt or less (``tiny text``) and tracked deletions; xlsx hidden
-and very hidden sheets (``hidden sheet``); pptx slides with ``show="0"`` (``hidden slide``).
+(``white text``), size of 1 pt or less (``tiny text``), directly or through a character
+or paragraph style (``basedOn`` chains followed), and tracked deletions; xlsx hidden and
+very hidden sheets (``hidden sheet``), hidden rows and columns; pptx slides with
+``show="0"`` (``hidden slide``). External hyperlink targets (URLs can carry tokens) are
+listed in a ``links`` segment.
 """
 
 from __future__ import annotations
@@ -170,29 +173,93 @@ class _Props(XmlHandler):
 # --------------------------------------------------------------------------- docx
 
 
+class _Styles(XmlHandler):
+    """word/styles.xml: which character/paragraph styles hide text (vanish, white)."""
+
+    def __init__(self) -> None:
+        self.hiding: dict[str, str] = {}
+        self.based_on: dict[str, str] = {}
+        self._style: str | None = None
+        self._in_rpr = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "style":
+            self._style = attrs.get("styleId")
+        elif self._style is None:
+            return
+        elif name == "basedOn" and "val" in attrs:
+            self.based_on[self._style] = attrs["val"]
+        elif name == "rPr":
+            self._in_rpr = True
+        elif self._in_rpr:
+            reason = _hiding_property(name, attrs.get("val"))
+            if reason and self._style not in self.hiding:
+                self.hiding[self._style] = reason
+
+    def end(self, name: str) -> None:
+        if name == "rPr":
+            self._in_rpr = False
+        elif name == "style":
+            self._style = None
+
+    def resolve(self) -> dict[str, str]:
+        """Style id -> reason, following basedOn chains (at most 16 steps)."""
+        out = {}
+        for style in set(self.based_on) | set(self.hiding):
+            cur: str | None = style
+            for _ in range(16):
+                if cur is None:
+                    break
+                if cur in self.hiding:
+                    out[style] = self.hiding[cur]
+                    break
+                cur = self.based_on.get(cur)
+        return out
+
+
+def _hiding_property(name: str, val: str | None) -> str | None:
+    if name == "vanish" and (val is None or val.lower() not in _OFF):
+        return "docx vanish"
+    if name == "color" and val and val.upper() == "FFFFFF":
+        return "white text"
+    if name == "sz" and val and val.isdigit() and int(val) <= 2:
+        return "tiny text"
+    return None
+
+
 class _Docx(XmlHandler):
-    def __init__(self, doc: DocBuilder) -> None:
+    def __init__(self, doc: DocBuilder, styles: dict[str, str] | None = None) -> None:
         self.doc = doc
+        self.styles = styles or {}
         self._in_r = False
         self._in_rpr = False
         self._in_t = False
         self._del = 0
         self._flags: str | None = None
+        self._shown = False  # the run explicitly turns vanish off
+        self._rstyle: str | None = None
+        self._pstyle: str | None = None
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "r":
             self._in_r = True
             self._flags = None
+            self._shown = False
+            self._rstyle = None
         elif name == "rPr" and self._in_r:
             self._in_rpr = True
+        elif name == "pStyle" and not self._in_r:
+            self._pstyle = attrs.get("val")
         elif self._in_rpr:
-            val = _attr(attrs, "val")
-            if name == "vanish" and (val is None or val.lower() not in _OFF):
-                self._flags = "docx vanish"
-            elif name == "color" and val and val.upper() == "FFFFFF" and not self._flags:
-                self._flags = "white text"
-            elif name == "sz" and val and val.isdigit() and int(val) <= 2 and not self._flags:
-                self._flags = "tiny text"
+            val = attrs.get("val")
+            if name == "rStyle":
+                self._rstyle = val
+                return
+            reason = _hiding_property(name, val)
+            if reason == "docx vanish" or (reason and not self._flags):
+                self._flags = reason
+            elif name == "vanish":
+                self._shown = True
         elif name in ("t", "delText"):
             self._in_t = True
         elif name == "del":
@@ -210,8 +277,10 @@ class _Docx(XmlHandler):
         elif name == "r":
             self._in_r = False
             self._flags = None
+            self._rstyle = None
         elif name == "p":
             self.doc.write("\n")
+            self._pstyle = None
         elif name == "del":
             self._del = max(0, self._del - 1)
 
@@ -220,15 +289,15 @@ class _Docx(XmlHandler):
             self._write(text)
 
     def _write(self, text: str) -> None:
-        reason = self._flags or ("tracked deletion" if self._del else None)
+        reason = self._flags
+        if reason is None and not self._shown and self.styles:
+            reason = self.styles.get(self._rstyle or "") or self.styles.get(self._pstyle or "")
+        if reason is None and self._del:
+            reason = "tracked deletion"
         if reason:
             self.doc.write_hidden(text, reason)
         else:
             self.doc.write(text)
-
-
-def _attr(attrs: dict[str, str], key: str) -> str | None:
-    return attrs.get(key)
 
 
 def _numbered(names: list[str], pattern: str) -> list[tuple[int, str]]:
@@ -248,11 +317,32 @@ def _docx(r: _Reader) -> None:
     parts += [(f"footer {i}", n) for i, n in _numbered(names, r"word/footer(\d*)\.xml")]
     for label in ("footnotes", "endnotes", "comments"):
         parts.append((label, f"word/{label}.xml"))
+    styles = _Styles()
+    r.parse("word/styles.xml", styles)
+    hiding = styles.resolve()
     for label, part in parts:
         if part not in r.names:
             continue
         r.doc.segment(label)
-        r.parse(part, _Docx(r.doc))
+        r.parse(part, _Docx(r.doc, hiding))
+    _external_links(r, [part for _, part in parts])
+
+
+def _external_links(r: _Reader, parts: list[str]) -> None:
+    """Hyperlink targets (URLs can carry tokens and signed query strings)."""
+    targets: list[str] = []
+    for part in parts:
+        if part not in r.names:
+            continue
+        folder, base = posixpath.split(part)
+        handler = _Rels()
+        r.parse(posixpath.join(folder, "_rels", base + ".rels"), handler)
+        for rtype, target, external in handler.rels.values():
+            if external and rtype.endswith("/hyperlink") and target not in targets:
+                targets.append(target[:8192])
+    if targets:
+        r.doc.segment("links")
+        r.doc.write("\n".join(targets) + "\n")
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -354,12 +444,21 @@ class _Sheet(XmlHandler):
         self._in_v = False
         self._in_is = False
         self._row_written = False
+        self._row_hidden = False
+        self._hidden_cols: set[int] = set()
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "row":
             r = attrs.get("r")
             self._row = int(r) if r and r.isdigit() else self._row + 1
             self._col = -1
+            self._row_hidden = attrs.get("hidden", "0").lower() in ("1", "true")
+        elif name == "col" and attrs.get("hidden", "0").lower() in ("1", "true"):
+            try:
+                lo, hi = int(attrs.get("min", "0")), int(attrs.get("max", "0"))
+            except ValueError:
+                return
+            self._hidden_cols.update(range(max(lo, 1) - 1, min(hi, 16_384)))
         elif name == "c":
             ref = attrs.get("r", "")
             m = _REF.fullmatch(ref)
@@ -414,8 +513,13 @@ class _Sheet(XmlHandler):
                 f"cell budget: stopped after {self.ctx.limits.max_cells:,} cells"
             )
         self.doc.segment(f"{self.label}!{self._ref}", line_base=False)
+        start = self.doc.length
         self.doc.write(value + "\t")
         self._row_written = True
+        if self._row_hidden:
+            self.doc.mark_hidden(start, start + len(value), "hidden row")
+        elif self._col in self._hidden_cols:
+            self.doc.mark_hidden(start, start + len(value), "hidden column")
 
 
 class _Comments(XmlHandler):
@@ -472,7 +576,9 @@ def _xlsx(r: _Reader) -> None:
                     r.doc.segment(f"{label}!{ref} comment")
                     r.doc.write(text + "\n")
         if state in ("hidden", "veryHidden"):
+            r.doc.hidden[:] = [h for h in r.doc.hidden if h.end <= start]
             r.doc.mark_hidden(start, r.doc.length, "hidden sheet")
+    _external_links(r, [rels[rid][1] for _, _, rid in wb.sheets if rid in rels])
 
 
 # --------------------------------------------------------------------------- pptx
@@ -533,3 +639,4 @@ def _pptx(r: _Reader) -> None:
                 r.parse(target, _Slide(r.doc))
         if handler.hidden:
             r.doc.mark_hidden(start, r.doc.length, "hidden slide")
+    _external_links(r, slides)

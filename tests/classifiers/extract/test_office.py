@@ -191,3 +191,59 @@ def test_xlsx_sensitivity_label_from_label_info_part(tmp_path: Path) -> None:
     data = with_parts(_xlsx_bytes(), {"docMetadata/LabelInfo.xml": label_info})
     text = extract_path(_save(tmp_path, "l.xlsx", data)).text()
     assert f"MSIP_Label_{MSIP_GUID}_Method = Privileged" in text.splitlines()
+
+
+def test_docx_text_hidden_through_a_style_is_marked_hidden(tmp_path: Path) -> None:
+    styles = (
+        f'<w:styles xmlns:w="{W_NS}">'
+        '<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style>'
+        '<w:style w:type="character" w:styleId="MoreSecret"><w:basedOn w:val="Secret"/>'
+        "</w:style>"
+        '<w:style w:type="paragraph" w:styleId="Ghost"><w:rPr><w:color w:val="FFFFFF"/>'
+        "</w:rPr></w:style></w:styles>"
+    )
+    body = (
+        '<w:p><w:r><w:rPr><w:rStyle w:val="MoreSecret"/></w:rPr><w:t>styled away</w:t></w:r>'
+        "<w:r><w:t> plain</w:t></w:r></w:p>"
+        '<w:p><w:pPr><w:pStyle w:val="Ghost"/></w:pPr><w:r><w:t>ghost para</w:t></w:r></w:p>'
+        '<w:p><w:r><w:rPr><w:rStyle w:val="Secret"/><w:vanish w:val="0"/></w:rPr>'
+        "<w:t>shown again</w:t></w:r></w:p>"
+    )
+    result = extract_path(_save(tmp_path, "s.docx",
+                                minimal_docx(body, {"word/styles.xml": styles})))
+    text = result.text()
+    assert {(text[h.start : h.end], h.reason) for h in result.hidden} == {
+        ("styled away", "docx vanish"),
+        ("ghost para", "white text"),
+    }
+
+
+def test_docx_external_hyperlink_targets_are_extracted(tmp_path: Path) -> None:
+    url = "https://files.example.com/share?sig=Zx81Qp0LmN3vB7cT2yW9"
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/hyperlink" Target="{url.replace("&", "&amp;")}" TargetMode="External"/>'
+        "</Relationships>"
+    )
+    data = minimal_docx("<w:p><w:r><w:t>see link</w:t></w:r></w:p>",
+                        {"word/_rels/document.xml.rels": rels})
+    result = extract_path(_save(tmp_path, "l.docx", data))
+    text = result.text()
+    assert result.locate(text.index(url), text) == "links:1"
+
+
+def test_xlsx_hidden_rows_and_columns_are_marked_hidden(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"], ws["A2"], ws["C3"] = "shown", "hidden col", "hidden row", "shown too"
+    ws.column_dimensions["B"].hidden = True
+    ws.row_dimensions[2].hidden = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = extract_path(_save(tmp_path, "h.xlsx", buf.getvalue()))
+    text = result.text()
+    assert {(text[h.start : h.end], h.reason) for h in result.hidden} == {
+        ("hidden col", "hidden column"),
+        ("hidden row", "hidden row"),
+    }
