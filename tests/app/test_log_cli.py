@@ -134,3 +134,23 @@ def test_set_credential_stores_the_value_read_from_stdin(store, capsys, monkeypa
     code, out, _ = _run(capsys, "log", "set-credential", "splunk-hec")
     assert code == 0 and store.get("splunk-hec") == "hec-token-123"
     assert "hec-token-123" not in out
+
+
+def test_canary_through_check_reaches_the_log_only_as_preview_and_fingerprint(store, capsys,
+                                                                              tmp_path):
+    canary = canary_token()
+    doc = tmp_path / "deploy-notes.txt"
+    doc.write_text(f"CI deploy token for the release job:\nGITHUB_TOKEN={canary}\n")
+    code, out, err = _run(capsys, "check", "--no-gui", str(doc))
+    assert canary not in out + err
+    code, out, _ = _run(capsys, "log", "show", "--format", "json")
+    records = [json.loads(line) for line in out.splitlines()]
+    decisions = [r for r in records if r["event"] == "decision"]
+    assert decisions and decisions[-1]["channel"] == "file-check"
+    assert any(f["entity_type"] == "GITHUB_TOKEN" and f["fingerprints"]
+               for f in decisions[-1]["findings"])
+    on_disk = b"".join(p.read_bytes() for p in log_files(app_paths().audit_dir))
+    assert canary.encode() not in on_disk and canary[4:].encode() not in on_disk
+    for fmt_name in ("csv", "json"):
+        _, exported, _ = _run(capsys, "log", "export", "--format", fmt_name)
+        assert canary not in exported
