@@ -40,7 +40,6 @@ from app.services.spool import Spool
 KINDS = ("syslog-udp", "syslog-tcp", "syslog-tls", "splunk-hec", "elastic", "datadog", "webhook")
 _VERDICT_RANK = {"allow": 0, "log": 1, "warn": 2, "redact": 3, "block": 4}
 _RETRY_STATUS = {401, 403, 408, 425, 429}
-_UDP_MAX = 8192
 
 
 class SiemError(Exception):
@@ -203,7 +202,7 @@ class SyslogTransport:
                 self._sock = self._connect()
             if self.target.kind == "syslog-udp":
                 for r in records:
-                    self._sock.send(fmt.syslog_message(r)[:_UDP_MAX])
+                    self._sock.send(fmt.syslog_message(r))
             else:
                 self._sock.sendall(b"".join(fmt.octet_counted(fmt.syslog_message(r)) for r in records))
         except (OSError, ssl.SSLError) as exc:

@@ -21,6 +21,7 @@ SCHEMA_NAME = "presend.audit.v1"
 SD_ID = "presend@32473"
 ECS_VERSION = "8.11.0"
 FACILITY_LOG_AUDIT = 13  # RFC 5424 facility 13: log audit
+SYSLOG_MAX_BYTES = 8192
 
 _SEVERITY_BY_VERDICT = {"block": 4, "redact": 5, "warn": 5, "log": 6, "allow": 6}
 _ADMIN_SEVERITY = {
@@ -203,11 +204,17 @@ def _header_field(value: Any, limit: int) -> str:
     return text[:limit] or "-"
 
 
-def syslog_message(record: Mapping[str, Any], procid: str = "-") -> bytes:
+def syslog_message(
+    record: Mapping[str, Any], procid: str = "-", max_bytes: int = SYSLOG_MAX_BYTES
+) -> bytes:
     """One RFC 5424 message: ``<PRI>1 TIMESTAMP HOST presend PROCID MSGID [SD] {json}``.
 
     MSGID is the event kind; the structured data carries the fields a syslog rule filters
-    on; MSG is the whole record as JSON (ASCII, so no BOM is needed).
+    on; MSG is the record as JSON (ASCII, so no BOM is needed). A message longer than
+    ``max_bytes`` (receivers must accept 2,048 bytes and should accept 8,192) would be cut
+    by the receiver into invalid JSON, so it is shrunk instead: first without previews and
+    fingerprints, then without findings, and marked ``"truncated": true``; the full record
+    stays in the audit log.
     """
     pri = FACILITY_LOG_AUDIT * 8 + syslog_severity(record)
     params = {
@@ -230,8 +237,23 @@ def syslog_message(record: Mapping[str, Any], procid: str = "-") -> bytes:
         _header_field(procid, 128),
         _header_field(_event_name(record), 32),
     ])
-    msg = json.dumps(dict(record), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return f"{header} [{SD_ID}{sd}] {msg}".encode("ascii")
+    prefix = f"{header} [{SD_ID}{sd}] "
+    for body in _shrinking(record):
+        message = (prefix + json.dumps(body, sort_keys=True, separators=(",", ":"),
+                                       ensure_ascii=True)).encode("ascii")
+        if len(message) <= max_bytes:
+            return message
+    return message
+
+
+def _shrinking(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    full = dict(record)
+    findings = record.get("findings") or []
+    lean = dict(record, truncated=True, findings=[
+        {k: v for k, v in f.items() if k not in ("previews", "fingerprints")} for f in findings])
+    bare = {k: v for k, v in record.items() if k not in ("findings", "details")}
+    bare["truncated"] = True
+    return [full, lean, bare]
 
 
 def octet_counted(message: bytes) -> bytes:

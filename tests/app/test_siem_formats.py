@@ -102,3 +102,17 @@ def test_hashed_source_goes_to_a_file_hash_not_a_path():
     record = dict(DECISION, source="hmac-sha256:" + "9" * 32, source_hashed=True)
     doc = fmt.ecs_document(record)
     assert "path" not in doc["file"] and doc["file"]["hash"]["sha256"] == "9" * 32
+
+
+def test_an_oversized_syslog_message_is_shrunk_to_valid_json_not_cut():
+    many = [dict(DECISION["findings"][0], entity_type=f"CUSTOM:r{i}",
+                 fingerprints=[f"{i:02d}" * 32] * 20) for i in range(12)]
+    big = dict(DECISION, findings=many)
+    message = fmt.syslog_message(big)
+    assert len(message) <= 8192
+    body = json.loads(_RFC5424.match(message).group(8))
+    assert body["truncated"] is True and body["id"] == DECISION["id"]
+    assert [f["count"] for f in body["findings"]] == [2] * 12  # counts kept, lists dropped
+    assert "fingerprints" not in body["findings"][0]
+    tiny = json.loads(_RFC5424.match(fmt.syslog_message(big, max_bytes=1200)).group(8))
+    assert "findings" not in tiny and tiny["verdict"] == "block"
