@@ -40,7 +40,7 @@ class Rsyslog:
         self.udp, self.tcp, self.tls = free_port(socket.SOCK_DGRAM), free_port(), free_port()
         self.proc: subprocess.Popen | None = None
         conf = f"""
-global(workDirectory="{folder}" maxMessageSize="64k"
+global(workDirectory="{folder}"
        DefaultNetstreamDriverCAFile="{self.cert}"
        DefaultNetstreamDriverCertFile="{self.cert}"
        DefaultNetstreamDriverKeyFile="{self.key}")
