@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import codecs
 import importlib.resources
 import re
@@ -84,6 +85,9 @@ INVISIBLE = frozenset(
 )
 BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 BIDI_MARKS = frozenset([0x200E, 0x200F, 0x061C])
+_INVISIBLE_RE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted(INVISIBLE | BIDI_CONTROLS | BIDI_MARKS)) + "]"
+)
 TAG_RE = re.compile("[\U000E0000-\U000E007F]+")
 _FLAG_TAGS = re.compile("[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,6}\U000E007F")
 
@@ -114,22 +118,46 @@ def _fold_char(ch: str) -> tuple[str, bool]:
 
 @dataclass(frozen=True, slots=True)
 class _Folded:
+    """Folded text and the way back to original offsets.
+
+    ``origin[i]`` is the original offset of folded character ``i`` (one extra entry: the
+    original length); for ASCII input ``origin`` is empty and ``breaks`` holds
+    ``(folded offset, original offset)`` pairs after each collapsed whitespace run.
+    """
+
     text: str
-    origin: tuple[int, ...]  # len(text) + 1 entries
+    origin: tuple[int, ...]
     lookalike: frozenset[int]  # folded positions that came from a look-alike letter
+    breaks: tuple[tuple[int, int], ...] = ()
+
+    def orig(self, pos: int) -> int:
+        if self.origin:
+            return self.origin[pos]
+        i = bisect.bisect_right(self.breaks, (pos, 1 << 62)) - 1
+        folded_at, orig_at = self.breaks[i] if i >= 0 else (0, 0)
+        return orig_at + (pos - folded_at)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
-            return self.origin[start], self.origin[start]
-        return self.origin[start], self.origin[end - 1] + 1
+            return self.orig(start), self.orig(start)
+        return self.orig(start), self.orig(end - 1) + 1
+
+
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def fold_for_matching(text: str) -> _Folded:
-    """Lower case, no accents, look-alikes mapped, invisibles dropped, spaces collapsed."""
+    """Lower case, no accents, look-alikes mapped, invisibles dropped, spaces collapsed.
+
+    A whitespace run becomes one newline when it holds one, else one space.
+    """
+    if text.isascii():
+        return _fold_ascii(text)
     out: list[str] = []
     origin: list[int] = []
     lookalike: set[int] = set()
     pending_space = ""
+    pending_pos = 0
     for i, ch in enumerate(text):
         if ch.isspace():
             if out and pending_space != "\n":
@@ -150,6 +178,25 @@ def fold_for_matching(text: str) -> _Folded:
             origin.append(i)
     origin.append(len(text))
     return _Folded("".join(out), tuple(origin), frozenset(lookalike))
+
+
+def _fold_ascii(text: str) -> _Folded:
+    lowered = text.lower()
+    pieces: list[str] = []
+    breaks: list[tuple[int, int]] = []
+    pos = 0
+    size = 0
+    for m in _SPACE_RUN.finditer(lowered):
+        run = m.group()
+        if run == " ":
+            continue
+        pieces.append(lowered[pos : m.start()])
+        pieces.append("\n" if "\n" in run else " ")
+        size += m.start() - pos + 1
+        pos = m.end()
+        breaks.append((size, pos))
+    pieces.append(lowered[pos:])
+    return _Folded("".join(pieces), (), frozenset(), tuple(breaks))
 
 
 # ------------------------------------------------------------------------- phrase data
@@ -184,6 +231,30 @@ class PhraseBook:
         object.__setattr__(
             self, "_automaton", ahocorasick_rs.AhoCorasick(words) if words else None
         )
+        squeezed: dict[str, list[int]] = {}
+        for i, phrase in enumerate(self.phrases):
+            if phrase.squeezed is None:
+                continue
+            for word in phrase.keywords:
+                squeezed.setdefault(re.sub(r"[\W_]+", "", word), []).append(i)
+        object.__setattr__(
+            self, "_squeezed_owners", [tuple(v) for v in squeezed.values()]
+        )
+        object.__setattr__(
+            self, "_squeezed_automaton",
+            ahocorasick_rs.AhoCorasick(list(squeezed)) if squeezed else None,
+        )
+
+    def squeezed_candidates(self, squeezed: str) -> set[int]:
+        """Indexes of phrases whose keywords occur in letters-only ``squeezed`` text."""
+        automaton = self._squeezed_automaton  # type: ignore[attr-defined]
+        if automaton is None:
+            return set()
+        owners = self._squeezed_owners  # type: ignore[attr-defined]
+        out: set[int] = set()
+        for index, _s, _e in automaton.find_matches_as_indexes(squeezed, overlapping=True):
+            out.update(owners[index])
+        return out
 
     def windows(self, text: str, margin: int = 400) -> dict[int, list[tuple[int, int]]]:
         """For each phrase with keywords, the merged parts of ``text`` worth matching."""
@@ -272,6 +343,24 @@ def load_phrase_book() -> PhraseBook:
     return parse_phrase_book(_read_resource("phrases.toml"), _read_resource("cues.toml"))
 
 
+class _MetaCount:
+    """How often words about attacks occur in the whole text (counted on first use)."""
+
+    def __init__(self, meta: re.Pattern[str] | None, text: str) -> None:
+        self._meta = meta
+        self._text = text
+        self._count: int | None = None if meta is not None else 0
+
+    def value(self) -> int:
+        if self._count is None:
+            assert self._meta is not None
+            self._count = sum(1 for _ in self._meta.finditer(self._text))
+        return self._count
+
+
+_NO_META = _MetaCount(None, "")
+
+
 # ------------------------------------------------------------------------ candidates
 @dataclass(slots=True)
 class _Candidate:
@@ -346,7 +435,7 @@ class InjectionDetector:
     def _visible(self, text: str) -> Iterator[_Candidate]:
         folded = fold_for_matching(text)
         ftext = folded.text
-        doc_meta = len(self.book.meta.findall(ftext))
+        doc_meta = _MetaCount(self.book.meta, ftext)
         found: list[_Candidate] = []
         for phrase, m in self.book.search(ftext):
             found.append(self._score(text, folded, phrase, m.start(), m.end(), doc_meta))
@@ -373,7 +462,7 @@ class InjectionDetector:
         phrase: Phrase,
         fstart: int,
         fend: int,
-        doc_meta: int,
+        doc_meta: _MetaCount,
         *,
         obfuscation: str = "",
     ) -> _Candidate:
@@ -417,7 +506,7 @@ class InjectionDetector:
         if metas:
             score -= min(0.35, 0.15 * len(metas))
             lowered.append("words about attacks nearby")
-        if doc_meta >= 3:
+        if doc_meta.value() >= 3:
             score -= 0.1
             lowered.append("text discusses injection")
         if self.book.model.search(before[-120:] + " " + after[:80]) or self.book.model.search(
@@ -451,18 +540,21 @@ class InjectionDetector:
             raised.append(obfuscation)
         return _Candidate(ostart, oend, score, phrase.kind, f"injection/{phrase.id}", raised, lowered)
 
-    def _spaced(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+    def _spaced(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
         """Phrases written with spaces or dots between letters: ``i g n o r e  a l l``."""
         out: list[_Candidate] = []
         ftext = folded.text
         for region in _SPACED.finditer(ftext):
             lo = max(0, region.start() - 40)
             hi = min(len(ftext), region.end() + 40)
+            candidates = self.book.squeezed_candidates(ftext[lo:hi].translate(_DROP_PUNCT))
+            if not candidates:
+                continue
             keep = [i for i in range(lo, hi) if ftext[i].isalnum()]
             squeezed = "".join(ftext[i] for i in keep)
-            for phrase in self.book.phrases:
-                if phrase.squeezed is None:
-                    continue
+            for index in sorted(candidates):
+                phrase = self.book.phrases[index]
+                assert phrase.squeezed is not None
                 for m in phrase.squeezed.finditer(squeezed):
                     fs, fe = keep[m.start()], keep[m.end() - 1] + 1
                     if fe <= region.start() or fs >= region.end():
@@ -478,14 +570,14 @@ class InjectionDetector:
         if not any(w in ftext for w in _ROT13_ANCHORS):
             return []
         rotated = codecs.encode(ftext, "rot13")
-        shifted = _Folded(rotated, folded.origin, frozenset())
+        shifted = _Folded(rotated, folded.origin, frozenset(), folded.breaks)
         out = []
         for phrase in self.book.phrases:
             if phrase.kind in ("tool", "address") or phrase.lang != "en":
                 continue
             for m in phrase.regex.finditer(rotated):
                 out.append(
-                    self._score(text, shifted, phrase, m.start(), m.end(), 0,
+                    self._score(text, shifted, phrase, m.start(), m.end(), _NO_META,
                                 obfuscation="rot13-encoded")
                 )
         return out
@@ -502,7 +594,7 @@ class InjectionDetector:
             best: _Candidate | None = None
             for phrase, pm in self.book.search(inner.text):
                 if phrase.kind != "tool":
-                    c = self._score(decoded, inner, phrase, pm.start(), pm.end(), 0,
+                    c = self._score(decoded, inner, phrase, pm.start(), pm.end(), _NO_META,
                                     obfuscation="base64-encoded")
                     if best is None or c.score > best.score:
                         best = c
@@ -514,7 +606,7 @@ class InjectionDetector:
         return out
 
     # ----- structure -----------------------------------------------------------------
-    def _turns(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+    def _turns(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
         out = []
         for m in _FAKE_TURN.finditer(folded.text):
             rest = m.group("rest")
@@ -524,7 +616,7 @@ class InjectionDetector:
             out.append(self._score(text, folded, phrase, m.start("label"), m.end(), doc_meta))
         return out
 
-    def _template_tokens(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+    def _template_tokens(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
         out = []
         for m in _TEMPLATE_TOKEN.finditer(folded.text):
             phrase = Phrase("chat-template-token", "template", "", 0.7, _TEMPLATE_TOKEN, None)
@@ -534,7 +626,7 @@ class InjectionDetector:
             out.append(c)
         return out
 
-    def _markdown_exfil(self, text: str, folded: _Folded, doc_meta: int) -> list[_Candidate]:
+    def _markdown_exfil(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
         out = []
         for m in _MD_LINK.finditer(text):
             url = m.group("url")
@@ -560,7 +652,7 @@ class InjectionDetector:
             if self.book.meta.search(ctx_folded):
                 score -= 0.2
                 lowered.append("words about attacks nearby")
-            if doc_meta >= 3:
+            if doc_meta.value() >= 3:
                 score -= 0.1
                 lowered.append("text discusses injection")
             out.append(
@@ -597,8 +689,11 @@ class InjectionDetector:
     def _invisible_characters(self, text: str) -> list[_Candidate]:
         suspicious: list[tuple[int, bool]] = []  # (offset, inside a word)
         bidi: list[int] = []
-        for i, ch in enumerate(text):
-            cp = ord(ch)
+        if text.isascii():
+            return []
+        for m in _INVISIBLE_RE.finditer(text):
+            i = m.start()
+            cp = ord(m.group())
             if cp in INVISIBLE:
                 if _legit_invisible(text, i, cp):
                     continue
@@ -690,6 +785,7 @@ class InjectionDetector:
 
 
 # ---------------------------------------------------------------------- helpers, regexes
+_DROP_PUNCT = {c: None for c in range(128) if not chr(c).isalnum()}
 _SPACED = re.compile(r"(?:[a-z0-9][^a-z0-9\n]{1,3}){5,}[a-z0-9]")
 _ROT13_ANCHORS = ("vtaber", "qvfertneq", "sbetrg", "lbh ner", "vafgehpgvbaf", "flfgrz", "cebzcg")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,8000}={0,2}")
