@@ -231,10 +231,47 @@ def uk_nino(value: str) -> bool:
 # --- IP addresses ------------------------------------------------------------------------
 
 
+def _v4_block(cidr: str) -> tuple[int, int]:
+    net = ipaddress.IPv4Network(cidr)
+    return int(net.network_address), int(net.broadcast_address)
+
+
+# IANA special-purpose IPv4 blocks that are not globally reachable (RFC 6890 and updates).
+_V4_NOT_GLOBAL = sorted(
+    _v4_block(c)
+    for c in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16",
+        "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+    )
+)  # fmt: skip
+
+
+def _public_ipv4(text: str) -> bool | None:
+    """Fast path for dotted-quad IPv4 (most values): None when ``text`` is not one."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        return None
+    number = 0
+    for part in parts:
+        if not (part.isdigit() and part.isascii() and len(part) <= 3) or (
+            len(part) > 1 and part[0] == "0"
+        ):
+            return None
+        octet = int(part)
+        if octet > 255:
+            return False
+        number = number * 256 + octet
+    return not any(low <= number <= high for low, high in _V4_NOT_GLOBAL)
+
+
 def public_ip(value: str) -> bool:
     """A globally routable IPv4/IPv6 address (not loopback, private, link-local,
     documentation, multicast, unspecified or reserved)."""
     text = value.strip().strip("[]")
+    fast = _public_ipv4(text)
+    if fast is not None:
+        return fast
     if "%" in text:  # a zone id only exists on link-local addresses
         return False
     try:

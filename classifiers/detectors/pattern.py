@@ -16,63 +16,81 @@ How a text is scanned (all matching is RE2, so linear in the text):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import re2
 
-from classifiers.detectors.base import make_finding
 from classifiers.entropy import shannon_entropy
 from classifiers.errors import RulePackError
 from classifiers.extenders import EXTENDERS
 from classifiers.filters import FILTERS
-from classifiers.model import Finding
+from classifiers.model import Category, Finding, Severity
 from classifiers.rules import Rule, RulePack, re2_options
+from classifiers.taxonomy import category_of, default_severity
 from classifiers.validators import VALIDATORS
 
-CHUNK_BYTES = 1024
+# RE2's set pays a fixed cost per call that grows with the number of rules, and scans
+# fast once running: chunks of ~16 KB (cut at line ends) balance that against running a
+# matched rule's own regex over more text than needed. Measured on 20 MB of mixed text.
+CHUNK_BYTES = 16 * 1024
 _SET_MAX_MEM = 64 << 20
+# Rules per RE2 set: one set of every rule builds a DFA whose states multiply (measured
+# 27 MB/s on novel text with 86 rules); sets of ~32 rules ran at 55-65 MB/s.
+_SET_GROUP = 32
 # UTF-8 continuation bytes: deleting them and counting the rest maps bytes to chars.
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
 
 def _word_alternation(words: Sequence[str]) -> str:
-    return "|".join(re2.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)
 class _WordFinder:
     """Finds whole words (case-insensitive; ``_`` and punctuation separate words, and a
-    capitalised word after a lower-case letter counts too: dbPassword)."""
+    capitalised word after a lower-case letter counts too: dbPassword).
 
-    plain: object
-    camel: object | None
+    ``search`` looks at the short region around one value with the standard library's
+    engine: the pattern is built here from escaped literals (an alternation of fixed
+    words between character classes, no nested repetition) and the region is bounded, so
+    it is linear, and about ten times cheaper per call than RE2's Python wrapper on such
+    short strings. ``occurs_in`` answers "is any word anywhere in this chunk?" with RE2,
+    which is much faster than the standard library on long texts.
+    """
+
+    plain: re.Pattern[str]
+    camel: re.Pattern[str] | None
+    anywhere: object  # RE2 pattern
 
     @classmethod
     def build(cls, words: Sequence[str]) -> _WordFinder | None:
         if not words:
             return None
         alternation = _word_alternation(words)
-        plain = re2.compile(
-            rf"(?:^|[^A-Za-z0-9])({alternation})(?:[^A-Za-z0-9]|$)", re2_options(True)
+        plain = re.compile(
+            rf"(?:^|(?<=[^A-Za-z0-9]))({alternation})(?=[^A-Za-z0-9]|$)",
+            re.IGNORECASE | re.ASCII,
         )
         capitalised = [w[0].upper() + w[1:] for w in words if w[:1].isalpha()]
         camel = None
         if capitalised:
-            camel = re2.compile(
-                rf"[a-z0-9]({_word_alternation(capitalised)})(?:[^a-z0-9]|$)", re2_options()
+            camel = re.compile(
+                rf"(?<=[a-z0-9])({_word_alternation(capitalised)})(?=[^a-z0-9]|$)", re.ASCII
             )
-        return cls(plain, camel)
+        # a superset of both: the words anywhere, case-insensitive, boundaries ignored
+        anywhere = re2.compile(alternation, re2_options(case_insensitive=True))
+        return cls(plain, camel, anywhere)
 
     def search(self, region: str) -> str | None:
-        m = self.plain.search(region)  # type: ignore[attr-defined]
-        if m is not None:
-            return str(m.group(1)).lower()
-        if self.camel is not None:
-            m = self.camel.search(region)  # type: ignore[attr-defined]
-            if m is not None:
-                return str(m.group(1)).lower()
-        return None
+        m = self.plain.search(region)
+        if m is None and self.camel is not None:
+            m = self.camel.search(region)
+        return None if m is None else m.group(1).lower()
+
+    def occurs_in(self, data: bytes) -> bool:
+        return self.anywhere.search(data) is not None  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +100,17 @@ class _CompiledRule:
     value_group: int  # 0 = the whole match
     context: _WordFinder | None
     negative: _WordFinder | None
+    allowlist: object | None  # one RE2 alternation of the rule's allowlist regexes
+    filters: tuple[Callable[[str], bool], ...]
+    validator: Callable[[str], bool] | None
+    category: Category
+    severity: Severity
+
+
+def _alternation(patterns: Sequence[str]) -> object | None:
+    if not patterns:
+        return None
+    return re2.compile("|".join(f"(?:{p})" for p in patterns), re2_options())
 
 
 class _OffsetMap:
@@ -142,6 +171,11 @@ class PatternDetector:
                         value_group=group,
                         context=_WordFinder.build(rule.context),
                         negative=_WordFinder.build(rule.negative_context),
+                        allowlist=_alternation(rule.allowlist),
+                        filters=tuple(FILTERS[name] for name in rule.filters),
+                        validator=VALIDATORS[rule.validator] if rule.validator else None,
+                        category=category_of(rule.entity_type),
+                        severity=rule.severity or default_severity(rule.entity_type),
                     )
                 )
         if duplicates:
@@ -152,7 +186,10 @@ class PatternDetector:
             i for i, r in enumerate(compiled) if r.rule.prefilter == "none" or not r.rule.keywords
         )
         self._keyword_set, self._keyword_rules = self._build_keyword_set(compiled)
-        self._rule_set = self._build_rule_set(compiled)
+        self._rule_sets = [
+            (base, self._build_rule_set(compiled[base : base + _SET_GROUP]))
+            for base in range(0, len(compiled), _SET_GROUP)
+        ]
 
     # --- construction -------------------------------------------------------------------
 
@@ -180,9 +217,7 @@ class PatternDetector:
         return kw_set, rules_of
 
     @staticmethod
-    def _build_rule_set(compiled: Sequence[_CompiledRule]) -> object | None:
-        if not compiled:
-            return None
+    def _build_rule_set(compiled: Sequence[_CompiledRule]) -> object:
         options = re2_options()
         options.max_mem = _SET_MAX_MEM
         rule_set = re2.Set.SearchSet(options)
@@ -216,6 +251,14 @@ class PatternDetector:
                 end = n if nl == -1 else nl + 1
             chunk = data[pos:end]
             for index in self._rules_in(chunk, enabled):
+                c = self._rules[index]
+                if c.rule.requires_context and c.context is not None:
+                    # Skip the rule here when none of its context words occurs around
+                    # this chunk: every value's context region lies inside this span
+                    # (a UTF-8 character is at most 4 bytes: look back 4 bytes per char).
+                    lookback = max(0, pos - 4 * c.rule.context_window)
+                    if not c.context.occurs_in(data[lookback:end]):
+                        continue
                 self._run_rule(index, chunk, pos, text, offsets, findings, seen)
             pos = end
         findings.sort(key=lambda f: (f.start, f.end))
@@ -233,10 +276,14 @@ class PatternDetector:
         return frozenset(enabled)
 
     def _rules_in(self, chunk: bytes, enabled: frozenset[int]) -> list[int]:
-        hits = self._rule_set.Match(chunk)  # type: ignore[attr-defined]
-        if hits is None:  # no sentinel: the set failed, so try every enabled rule
-            return sorted(enabled)
-        return [i - 1 for i in hits if i > 0 and (i - 1) in enabled]
+        found: list[int] = []
+        for base, rule_set in self._rule_sets:
+            hits = rule_set.Match(chunk)  # type: ignore[attr-defined]
+            if hits is None:  # no sentinel: the set failed, so try every enabled rule
+                found.extend(i for i in range(base, base + _SET_GROUP) if i in enabled)
+            else:
+                found.extend(base + i - 1 for i in hits if i > 0 and base + i - 1 in enabled)
+        return found
 
     def _run_rule(
         self,
@@ -273,17 +320,16 @@ class PatternDetector:
         value = text[start:end]
         if len(value) < rule.min_length:
             return None
-        for allowed in rule.allow_patterns:
-            if allowed.search(value) is not None:
-                return None
-        for name in rule.filters:
-            if _safe(FILTERS[name], value):
+        if c.allowlist is not None and c.allowlist.search(value) is not None:
+            return None
+        for check in c.filters:
+            if _safe(check, value):
                 return None
         if rule.min_entropy is not None and shannon_entropy(value) < rule.min_entropy:
             return None
         explanation = [f"pattern {c.full_id}"]
-        if rule.validator:
-            if not _safe(VALIDATORS[rule.validator], value):
+        if c.validator is not None:
+            if not _safe(c.validator, value):
                 return None
             explanation.append(f"validator {rule.validator} ok")
         score = rule.score
@@ -304,15 +350,16 @@ class PatternDetector:
         score = min(1.0, max(0.0, score))
         if score < rule.min_score:
             return None
-        return make_finding(
-            rule.entity_type,
-            text,
-            start,
-            end,
-            score,
-            c.full_id,
-            severity=rule.severity,
+        return Finding(
+            entity_type=rule.entity_type,
+            category=c.category,
+            start=start,
+            end=end,
+            score=score,
+            severity=c.severity,
+            recognizer=c.full_id,
             explanation="; ".join(explanation),
+            value=value,
         )
 
 

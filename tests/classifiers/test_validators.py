@@ -250,3 +250,15 @@ def test_no_validator_raises_on_any_text(value: str) -> None:
 def test_no_validator_raises_on_near_miss_shapes(value: str) -> None:
     for name, check in VALIDATORS.items():
         assert isinstance(check(value), bool), name
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_public_ip_fast_ipv4_path_agrees_with_the_standard_library(number: int) -> None:
+    import ipaddress
+
+    ip = ipaddress.IPv4Address(number)
+    if ip in ipaddress.IPv4Network("192.0.0.0/24"):  # a few /32s there are global
+        return
+    expected = ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_private)
+    assert VALIDATORS["public_ip"](str(ip)) is expected
