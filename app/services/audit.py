@@ -72,6 +72,7 @@ ADMIN_KINDS = (
     "retention_pruned",
     "spool_full",
     "forward_rejected",
+    "false_positive",
 )
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _FILE_RE = re.compile(r"^audit-(\d{12})-(\d{8})\.jsonl$")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.services.spool import Spool, SpoolBusy
 
@@ -86,3 +88,41 @@ def test_a_second_owner_is_refused_while_the_first_holds_the_spool(tmp_path):
 def test_multi_line_items_are_refused(tmp_path):
     with Spool(tmp_path / "s") as spool, pytest.raises(ValueError):
         spool.enqueue(["a\nb"])
+
+_OPS = st.lists(st.one_of(
+    st.tuples(st.just("enqueue"), st.integers(1, 7)),
+    st.tuples(st.just("deliver"), st.integers(1, 5)),
+    st.tuples(st.just("crash"), st.booleans()),  # reopen; True = read a batch, never ack it
+), max_size=25)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_OPS)
+def test_any_mix_of_enqueues_deliveries_and_crashes_delivers_everything_in_order(tmp_path_factory, ops):
+    folder = tmp_path_factory.mktemp("spool") / "s"
+    spool = Spool(folder, segment_bytes=64, fsync=False)
+    queued = 0
+    out: list[str] = []
+    try:
+        for op, arg in ops:
+            if op == "enqueue":
+                queued += spool.enqueue(_items(arg, queued))
+            elif op == "deliver":
+                lines, pos = spool.peek(arg)
+                out.extend(lines)
+                spool.ack(pos)
+            else:
+                if arg:
+                    spool.peek(3)
+                spool.close()
+                spool = Spool(folder, segment_bytes=64, fsync=False)
+            assert spool.pending == queued - len(out)
+        while True:
+            lines, pos = spool.peek(4)
+            if not lines:
+                break
+            out.extend(lines)
+            spool.ack(pos)
+    finally:
+        spool.close()
+    assert out == _items(queued)
