@@ -60,7 +60,7 @@ _UP = "A-ZÀ-ÖØ-ÞĀ-ŽȘȚḀ-Ỿ"
 _LOW = "a-zß-öø-ÿĀ-žșțḁ-ỿ"
 # A capitalised word: an upper-case letter and at least one more letter ('-’ allowed).
 _WORD = rf"[{_UP}][{_LOW}{_UP}'’\-]*[{_LOW}]"
-_PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|bin|ibn|al|ben|ter|ten)"
+_PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|bin|ibn|al|ben|ter|ten|Ó|Ní|Nic|Mac|Ua)"
 _INITIAL = rf"[{_UP}]\."
 # 1-4 name words, with particles (Ludwig van Beethoven) and middle initials (John A. Smith).
 # Words of one name are separated by spaces (a tab separates table cells); the name ends
@@ -88,7 +88,11 @@ _LABELS = (
     r"author|attendee|applicant|account[ _]holder|card[ _]?holder|beneficiary|recipient|"
     r"sender|emergency[ _]contact|next[ _]of[ _]kin|guardian|physician|attending|"
     r"referred[ _]by|referring[ _]physician|gp|doctor|nurse|caller|candidate|tenant|"
-    r"landlord|employee|manager|supervisor|witness|driver|passenger|insured|member"
+    r"landlord|employee|manager|supervisor|witness|driver|passenger|insured|member|"
+    r"bill[ _]to|ship[ _]to|sold[ _]to|deliver[ _]to|attn|attention|opened[ _]by|"
+    r"borrower|co-borrower|lender|maintainer|maintained[ _]by|contact[ _]person|"
+    r"attendees|participants|present|absent|organi[sz]er|host|speaker|interviewer|"
+    r"interviewee|from|to|cc"
 )
 # Cues with a literal anchor are found in two steps: RE2 (a DFA, linear and fast on long
 # text) finds the anchor, then a small re pattern reads the name right after it.
@@ -137,8 +141,19 @@ _CHAT_RE = re.compile(
     re.MULTILINE,
 )
 _CHAT_NAME_FIRST_RE = re.compile(
-    rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*$", re.MULTILINE
+    rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*(?::|$)", re.MULTILINE
 )
+_IRC_RE = re.compile(rf"^[ \t]*<(?P<name>{_NAME})>[ \t]", re.MULTILINE)
+_WROTE_RE = re.compile(
+    rf"(?:^|[,:][ \t]*)(?P<name>{_NAME})[ \t]*(?:<[^>\n]*>[ \t]*)?(?:wrote|schrieb|a écrit|escribió)\b",
+    re.MULTILINE,
+)
+_LIST_LABEL_RE = re.compile(
+    r"^[ \t]*(?i:attendees|participants|present|absent|invitees|cc|panel|team members)"
+    r"[ \t]*:[ \t]*(?P<rest>[^\n]+)$",
+    re.MULTILINE,
+)
+_VOCATIVE_RE = re.compile(rf"^(?P<name>{_WORD}),[ \t]", re.MULTILINE)
 _SPEAKER_RE = re.compile(rf"^[ \t]*(?P<name>{_NAME})[ \t]*:[ \t]+\S", re.MULTILINE)
 _CSV_HEADERS = frozenset(
     """name fullname full_name first_name firstname first given_name givenname last_name
@@ -380,7 +395,7 @@ def _overlaps(covered: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _anchored_cue(text, _LABEL_FINDER, _NAME_AFTER_LABEL, 0.85, "labelled field",
-                             single=0.75)
+                             single=0.75, single_given_only=True)
     yield from _addr_cue(text)
     yield from _header_cue(text)
     yield from _regex_cue(text, _GREETING_RE, 0.8, "greeting", single=0.75, group2=True)
@@ -390,6 +405,10 @@ def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _regex_cue(text, _CHAT_RE, 0.85, "chat speaker", single=0.8)
     yield from _regex_cue(text, _CHAT_NAME_FIRST_RE, 0.85, "chat speaker", single=0.0)
     yield from _speaker_cue(text)
+    yield from _regex_cue(text, _IRC_RE, 0.85, "chat speaker", single=0.8)
+    yield from _regex_cue(text, _WROTE_RE, 0.85, "quoted e-mail author", single=0.75)
+    yield from _list_cue(text)
+    yield from _vocative_cue(text)
     yield from _anchored_cue(text, _HONORIFIC_FINDER, _NAME_HERE, 0.85, "honorific",
                              single=0.8)
     yield from _csv_cue(text)
@@ -409,10 +428,16 @@ def _regex_cue(text: str, pattern: re.Pattern[str], score: float, cue: str, *,
 
 
 def _anchored_cue(text: str, finder: Any, reader: re.Pattern[str], score: float, cue: str, *,
-                  single: float) -> Iterator[_Span]:
+                  single: float, single_given_only: bool = False) -> Iterator[_Span]:
+    """A name read right after each anchor. With ``single_given_only`` a one-word value
+    counts only when it is a common given name ("Ship to: Warehouse 2" is a place)."""
+    given = given_names()
     for anchor in finder.finditer(text):
         m = reader.match(text, anchor.end())
         if m is None:
+            continue
+        value = m.group("name")
+        if single_given_only and " " not in value.strip() and value.lower() not in given:
             continue
         span = _name_span(text, m.start("name"), m.end("name"), score, single, cue)
         if span is not None:
@@ -459,7 +484,14 @@ def _header_cue(text: str) -> Iterator[_Span]:
         for s, e in split_cells(rest, ","):
             raw = rest[s:e]
             if "@" not in raw:
-                continue  # a bare name without an address: too weak on its own
+                bare = re.fullmatch(rf"[ \t]*(?P<name>{_NAME})[ \t]*", raw)
+                if bare is not None:  # To: Takumi Inoue (two or more name words)
+                    start = base + s + bare.start("name")
+                    span = _name_span(text, start, start + len(bare.group("name")), 0.8, 0.0,
+                                      "e-mail header")
+                    if span is not None:
+                        yield span
+                continue
             q = re.match(r"[ \t]*\"(?P<q>[^\"]+)\"", raw)
             if q is not None:
                 inner = q.group("q").strip()
@@ -498,6 +530,32 @@ def _speaker_cue(text: str) -> Iterator[_Span]:
             continue
         for start, end in places:
             yield _Span(start, end, score, "speaker label")
+
+
+def _list_cue(text: str) -> Iterator[_Span]:
+    """Attendees: Deepika Kulkarni, Hyun-woo Jeong, Chiamaka Mensah"""
+    for m in _LIST_LABEL_RE.finditer(text):
+        base = m.start("rest")
+        rest = m.group("rest")
+        for piece in re.finditer(r"[^,;]+", rest):
+            nm = re.fullmatch(rf"[ \t]*(?:and[ \t]+)?(?P<name>{_NAME})[ \t]*(?:\([^)]*\))?[ \t]*",
+                              piece.group())
+            if nm is None:
+                continue
+            start = base + piece.start() + nm.start("name")
+            span = _name_span(text, start, start + len(nm.group("name")), 0.85, 0.8,
+                              "list of attendees")
+            if span is not None:
+                yield span
+
+
+def _vocative_cue(text: str) -> Iterator[_Span]:
+    """A line that opens with a common given name and a comma ("Rebecca, the draft is
+    below"): the salutation of a short message."""
+    names = given_names()
+    for m in _VOCATIVE_RE.finditer(text):
+        if m.group("name").lower() in names:
+            yield _Span(m.start("name"), m.end("name"), 0.75, "salutation")
 
 
 def _given_name_cue(text: str) -> Iterator[_Span]:

@@ -52,6 +52,14 @@ CUE_POSITIVES = [
     ("Name: Zoë Adeyemi", "Zoë Adeyemi"),
     ("Signed: Łukasz Kowalczyk", "Łukasz Kowalczyk"),
     ("Name: Đức Nguyễn", "Đức Nguyễn"),
+    # IRC-style speakers, quoted-mail authors, attendee lists, salutations, bare To:
+    ("<Jérôme> getting 401 from the API", "Jérôme"),
+    ("Hyun-woo Kim wrote on 2022-03-17:\n> Hallo", "Hyun-woo Kim"),
+    ("Attendees: Deepika Kulkarni, Hyun-woo Jeong, Chiamaka Mensah", "Hyun-woo Jeong"),
+    ("Rebecca, the draft is below.", "Rebecca"),
+    ("To: Takumi Inoue\nSubject: RE: transfer", "Takumi Inoue"),
+    ("Bill to: Róisín Ó Súilleabháin\nCalle del Prado 127", "Róisín Ó Súilleabháin"),
+    ("Đức Alexiou [14:24]: hey can you send it", "Đức Alexiou"),
     # a common given name followed by a capitalised surname, in running text
     ("I spoke with Maria Fernandes about the refund.", "Maria Fernandes"),
 ]
@@ -96,6 +104,9 @@ NOT_PEOPLE = [
     "QUARTERLY REVIEW\nEXECUTIVE SUMMARY",
     "Google Cloud Platform and Visual Studio Code",
     "January Release Notes",
+    "However, the build failed.",
+    "Transfer from: Acme Corp",
+    "Upgrade to: Python Three",
 ]
 
 
