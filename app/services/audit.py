@@ -838,7 +838,7 @@ def verify_log(folder: Path, state_dir: Path, mac_key: bytes | None) -> VerifyRe
     prev_seq: int | None = None
     prev_hash: str | None = None
     start: tuple[int, str, str] | None = None
-    anchors: set[tuple[int, str]] = set()
+    anchors: dict[tuple[int, str], bool] = {}  # (seq, prev) -> its record's MAC was checked
     other_keys: set[str] = set()
     kid = key_id(mac_key) if mac_key else None
     for fi, path in enumerate(files):
@@ -886,10 +886,12 @@ def verify_log(folder: Path, state_dir: Path, mac_key: bytes | None) -> VerifyRe
                     "the chain is broken (a record was replaced or moved)"
                 )
                 break
-            if rec.get("event") == "retention_pruned" and rec.get("keyed") and mac_key:
+            if rec.get("event") == "retention_pruned":
                 det = rec.get("details") or {}
                 if "anchor_seq" in det and "anchor_prev" in det:
-                    anchors.add((int(det["anchor_seq"]), str(det["anchor_prev"])))
+                    checked = bool(rec.get("keyed")) and mac_key is not None and rec.get("key_id") == kid
+                    key = (int(det["anchor_seq"]), str(det["anchor_prev"]))
+                    anchors[key] = anchors.get(key, False) or checked
             prev_seq, prev_hash = seq, stated
             count += 1
         if problem:
@@ -905,8 +907,13 @@ def verify_log(folder: Path, state_dir: Path, mac_key: bytes | None) -> VerifyRe
                 break
     if problem is None and start is not None:
         seq, prev, where = start
-        if (seq, prev) in anchors:
+        if anchors.get((seq, prev)):
             notes.append(f"records before {seq} were removed by retention")
+        elif (seq, prev) in anchors:
+            notes.append(
+                f"records before {seq} were removed by retention, according to a record "
+                "whose MAC could not be checked"
+            )
         else:
             problem = f"records before {seq} ({where}) are missing: the start of the log was removed"
     if problem is None:

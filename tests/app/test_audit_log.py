@@ -199,3 +199,15 @@ def test_two_processes_appending_at_once_keep_one_valid_chain(tmp_path):
     report = verify_log(paths.audit_dir, paths.state, bytes.fromhex("22" * 32))
     assert report.ok, report.problem
     assert report.records == 300 and len(log_files(paths.audit_dir)) > 1
+
+
+def test_retention_while_unkeyed_still_verifies_and_says_the_cut_is_unchecked():
+    clock = FakeClock()
+    log, paths = _open(BrokenStore(), clock=clock, retention_days=3)
+    for _ in range(8):
+        log.append(AuditEvent.admin("app_started"))
+        clock.advance(days=1)
+    log.append(AuditEvent.admin("app_stopped"))
+    report = verify_log(paths.audit_dir, paths.state, None)
+    assert report.ok, report.problem
+    assert any("could not be checked" in n for n in report.notes)
