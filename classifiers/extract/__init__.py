@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from classifiers.extract.context import Context, DocBuilder
+from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
 from classifiers.extract.dispatch import TEXT_KINDS, extract_bytes, sniff_kind
 from classifiers.extract.errors import (
     BinaryContent,
@@ -72,5 +72,10 @@ def extract_bytes_as_text(
 ) -> ExtractedText:
     """Like ``extract_path`` for bytes already in memory (``name`` gives the extension)."""
     ctx = Context(limits)
-    doc = extract_bytes(data, name, ctx, kind)
+    try:
+        doc = extract_bytes(data, name, ctx, kind)
+    except BudgetExceeded as exc:  # extractors note budgets themselves; this is the net
+        doc = DocBuilder()
+        doc.segment("")
+        doc.incomplete(exc.note)
     return doc.result(kind or sniff_kind(data[:2048], name))

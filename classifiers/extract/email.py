@@ -10,9 +10,7 @@ and any whose name speaks of labels or classification (``msip_labels``, ``Sensit
 they hold only relay addresses and signatures and would drown findings in noise. An
 Outlook ``msip_labels`` header (``MSIP_Label_<guid>_Name=Confidential; ...``) is kept as is.
 
-Outlook .msg (an OLE compound file) is not read: the only maintained reader on PyPI
-(extract-msg) pulls in RTF, HTML and timezone libraries for one format; the user is told
-to save the message as .eml.
+Outlook .msg (an OLE compound file) is read by ``msg.py`` with olefile, in the sandbox.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
-from classifiers.extract.context import Context, DocBuilder
+from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
 from classifiers.extract.errors import BinaryContent, UnsupportedFormat
 from classifiers.extract.markup import html_hidden_spans
 from classifiers.extract.text import decode_bytes
@@ -40,15 +38,29 @@ def extract_email(data: bytes, name: str, ctx: Context) -> DocBuilder:
     except Exception as exc:  # the parser is lenient; anything else is damage
         doc.incomplete(f"damaged e-mail ({type(exc).__name__}), not checked")
         return doc
-    _Walker(ctx, doc).message(msg, "")
+    try:
+        _Walker(ctx, doc).message(msg, "")
+    except BudgetExceeded as exc:
+        doc.incomplete(exc.note)
     return doc
 
 
 def extract_msg(data: bytes, name: str, ctx: Context) -> DocBuilder:
-    raise UnsupportedFormat(
-        f"{name} is an Outlook .msg file, which presend does not read yet; save the message "
-        "as .eml (File > Save As) and scan that"
-    )
+    """Outlook .msg via ``classifiers.extract.msg`` (sandboxed unless limits say not)."""
+    try:
+        import olefile  # noqa: F401
+    except ImportError:
+        raise UnsupportedFormat(
+            f"{name} is an Outlook .msg file and the olefile package is not installed; save "
+            "the message as .eml (File > Save As) and scan that"
+        ) from None
+    if ctx.limits.sandbox:
+        from classifiers.extract.sandbox import run_sandboxed
+
+        return run_sandboxed("msg", data, ctx)
+    from classifiers.extract.msg import extract_msg_doc
+
+    return extract_msg_doc(data, ctx)
 
 
 class _Walker:
@@ -68,17 +80,7 @@ class _Walker:
         return f"{prefix} {label}" if prefix else label
 
     def _headers(self, msg: Message, prefix: str) -> None:
-        lines = []
-        for key in msg.keys():
-            low = key.lower()
-            if low not in _READ_HEADERS and not _LABEL_HEADER.search(low):
-                continue
-            try:
-                value = str(msg.get(key, ""))
-            except Exception:
-                value = ""
-            value = " ".join(value.split())[:8192]
-            lines.append(f"{key}: {value}")
+        lines = header_lines(msg)
         if lines:
             self.doc.segment(self._label(prefix, "headers"))
             self.doc.write("\n".join(lines) + "\n")
@@ -154,6 +156,21 @@ class _Walker:
             self.ctx.depth -= 1
         sep = "/" if child.kind in ("zip", "tar", "gz", "bz2", "xz") else " "
         self.doc.embed(self._label(prefix, f"attachment {filename}"), child, sep=sep)
+
+
+def header_lines(msg: Message) -> list[str]:
+    """``Name: value`` lines of the headers a person reads and of label headers."""
+    lines = []
+    for key in msg.keys():
+        low = key.lower()
+        if low not in _READ_HEADERS and not _LABEL_HEADER.search(low):
+            continue
+        try:
+            value = str(msg.get(key, ""))
+        except Exception:
+            value = ""
+        lines.append(f"{key}: {' '.join(value.split())[:8192]}")
+    return lines
 
 
 def _decode_text(part: Message, raw: bytes) -> str:

@@ -118,6 +118,16 @@ def child_main() -> None:
         from classifiers.extract.pdf import extract_pdf
 
         doc = extract_pdf(data, limits, seconds)
+    elif kind == "msg":
+        from classifiers.extract.context import BudgetExceeded, Context
+        from classifiers.extract.msg import extract_msg_doc
+
+        # Already sandboxed: nested PDFs in attachments are parsed here, not in a grandchild.
+        ctx = Context(dataclasses.replace(limits, sandbox=False, max_seconds=seconds))
+        try:
+            doc = extract_msg_doc(data, ctx)
+        except BudgetExceeded as exc:
+            doc = _failed(exc.note)
     else:
         doc = _failed(f"unknown sandboxed kind {kind}")
     del data

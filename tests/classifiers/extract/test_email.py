@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.extract import UnsupportedFormat, extract_path
+from classifiers.extract import Limits, UnsupportedFormat, extract_path
+from tests.classifiers.extract.msg_fixtures import msg_storage, write_cfb
 from tests.classifiers.extract.office_fixtures import minimal_docx
 
 KEY = "AKIA" + "Q3EXAMPLE7Z6RMBD"
@@ -99,11 +100,46 @@ def test_eml_with_unknown_charset_still_decodes(tmp_path: Path) -> None:
     assert KEY in result.text()
 
 
-def test_outlook_msg_says_to_save_as_eml(tmp_path: Path) -> None:
+def _outlook_message() -> bytes:
+    inner = msg_storage(subject="original thread", body=f"first line\nssn {SSN}\n")
+    body = f"<w:p><w:r><w:t>SSN {SSN}</w:t></w:r></w:p>"
+    headers = (f"Received: from relay (10.0.0.1)\r\nmsip_labels: MSIP_Label_{GUID}_Name="
+               "Confidential;\r\nSubject: Keys\r\n")
+    return write_cfb(msg_storage(
+        subject="Keys",
+        body="Hello,\n" + "filler line\n" * 400 + f"key {KEY}\n",  # > 4 KiB: regular sectors
+        sender="dana@example.com",
+        to="Ops Team",
+        headers=headers,
+        html="<html><body><p>hi</p><!-- do not show --></body></html>",
+        attachments=[("hr.docx", minimal_docx(body)), ("fwd.msg", inner),
+                     ("logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64))],
+    ))
+
+
+@pytest.mark.parametrize("limits", [Limits(sandbox=False), Limits()],
+                         ids=["in-process", "sandboxed"])
+def test_outlook_msg_headers_bodies_and_attachments(tmp_path: Path, limits: Limits) -> None:
+    result = extract_path(_save(tmp_path, "keys.msg", _outlook_message()), limits)
+    text = result.text()
+    assert result.kind == "msg" and result.complete, result.notes
+    assert result.locate(text.index(KEY), text) == "body:402"
+    assert result.locate(text.index("dana@example.com"), text) == "headers:1"
+    assert f"MSIP_Label_{GUID}_Name=Confidential;" in text
+    assert "10.0.0.1" not in text
+    assert result.locate(text.index(f"SSN {SSN}"), text) == "attachment hr.docx body:1"
+    assert result.locate(text.index(f"ssn {SSN}"), text) == "attachment fwd.msg body:2"
+    assert [(text[h.start : h.end], h.reason) for h in result.hidden] == [
+        ("<!-- do not show -->", "html comment")
+    ]
+    assert result.notes == ("1 binary attachment(s) skipped (images, programs)",)
+
+
+def test_damaged_outlook_msg_is_incomplete(tmp_path: Path) -> None:
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
-    with pytest.raises(UnsupportedFormat) as info:
-        extract_path(_save(tmp_path, "mail.msg", data))
-    assert "mail.msg" in str(info.value) and ".eml" in str(info.value)
+    result = extract_path(_save(tmp_path, "mail.msg", data), Limits(sandbox=False))
+    assert not result.complete
+    assert result.notes[0].startswith("damaged Outlook message")
 
 
 def test_legacy_office_file_says_to_save_as_ooxml(tmp_path: Path) -> None:

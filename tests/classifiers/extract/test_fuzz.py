@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from classifiers.extract import ExtractedText, ExtractionError, Limits, extract_bytes_as_text
+from tests.classifiers.extract.msg_fixtures import msg_storage, write_cfb
 from tests.classifiers.extract.pdf_fixtures import build_pdf, text_stream
 
 LIMITS = Limits(sandbox=False, max_seconds=5.0, max_total_bytes=16 * 2**20)
@@ -92,6 +93,8 @@ SEEDS: dict[str, bytes] = {
     "n.txt.bz2": bz2.compress(b"line\n" * 50),
     "n.txt.gz": gzip.compress(b"line\n" * 50),
     "mail.eml": _eml(),
+    "mail.msg": write_cfb(msg_storage(subject="s", body="body " * 900, to="t",
+                                      attachments=[("a.txt", b"hello attachment")])),
     "page.html": b"<html><body><div hidden>x</div><!-- y --><p>z</p></body></html>",
     "notes.txt": "caf\u00e9 \u20ac text\n".encode() * 5,
 }
