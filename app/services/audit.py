@@ -774,9 +774,31 @@ def _first_record(path: Path) -> dict[str, Any] | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class LogPosition:
+    """Just after record ``seq`` in ``file``: lets a reader resume without re-parsing."""
+
+    file: str
+    offset: int
+    seq: int
+
+
 def read_records(folder: Path, since_seq: int = 0) -> Iterator[dict[str, Any]]:
+    """Every readable record with ``seq > since_seq``, in order (a torn last line skipped)."""
+    for record, _ in scan_records(folder, since_seq):
+        yield record
+
+
+def scan_records(
+    folder: Path, since_seq: int = 0, hint: LogPosition | None = None
+) -> Iterator[tuple[dict[str, Any], LogPosition]]:
+    """Records with ``seq > since_seq`` and the position after each.
+
+    ``hint`` (a position at or before record ``since_seq``) skips straight to it.
+    """
     files = log_files(folder)
     starts = [int(_FILE_RE.match(p.name).group(1)) for p in files]  # type: ignore[union-attr]
+    use_hint = hint is not None and hint.seq <= since_seq
     for i, path in enumerate(files):
         if i + 1 < len(starts) and starts[i + 1] <= since_seq + 1:
             continue
@@ -785,15 +807,25 @@ def read_records(folder: Path, since_seq: int = 0) -> Iterator[dict[str, Any]]:
         except FileNotFoundError:
             continue
         with fh:
+            pos = 0
+            if use_hint and hint is not None and hint.file == path.name:
+                try:
+                    size = os.fstat(fh.fileno()).st_size
+                except OSError:
+                    size = 0
+                if hint.offset <= size:
+                    fh.seek(hint.offset)
+                    pos = hint.offset
             for line in fh:
                 if not line.endswith(b"\n"):
                     break
+                pos += len(line)
                 try:
                     rec = json.loads(line)
                 except ValueError:
                     continue
                 if isinstance(rec, dict) and int(rec.get("seq", 0)) > since_seq:
-                    yield rec
+                    yield rec, LogPosition(path.name, pos, int(rec["seq"]))
 
 
 def _current_user() -> str:

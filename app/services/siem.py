@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.services import siem_formats as fmt
-from app.services.audit import read_records
+from app.services.audit import LogPosition, scan_records
 from app.services.secret_store import SecretStore, SecretStoreError
 from app.services.spool import Spool
 
@@ -381,6 +381,7 @@ class Forwarder:
         self._cap = backoff_cap
         factory = transport_factory or (lambda t: make_transport(t, secret_store))
         self._states: list[_TargetState] = []
+        self._hint: LogPosition | None = None
         try:
             for t in targets:
                 spool = Spool(spool_root / t.name, max_items=spool_max_items, fsync=fsync)
@@ -426,8 +427,10 @@ class Forwarder:
         batch: dict[str, list[str]] = {s.target.name: [] for s in self._states}
         seen: dict[str, int] = {}
         blocked: set[str] = set()
-        for record in read_records(audit_dir, since_seq=low):
+        positions: dict[int, LogPosition] = {}
+        for record, position in scan_records(audit_dir, since_seq=low, hint=self._hint):
             seq = int(record["seq"])
+            positions[seq] = position
             line = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
             for s in self._states:
                 name = s.target.name
@@ -444,6 +447,8 @@ class Forwarder:
                 blocked.add(name)
             s.status.waiting_in_log = name in blocked
             s.status.pending = s.spool.pending
+        # the next sync starts reading right after the lowest mark, not at the file's start
+        self._hint = positions.get(min(s.mark for s in self._states), self._hint)
 
     def _flush(self, s: _TargetState, items: list[str], seen: dict[str, int]) -> bool:
         """Spool ``items``; False (and an alert, once) when the spool is full."""

@@ -211,3 +211,16 @@ def test_retention_while_unkeyed_still_verifies_and_says_the_cut_is_unchecked():
     report = verify_log(paths.audit_dir, paths.state, None)
     assert report.ok, report.problem
     assert any("could not be checked" in n for n in report.notes)
+
+
+def test_scanning_from_a_position_hint_gives_the_same_records_as_from_the_start():
+    from app.services.audit import scan_records
+
+    log, paths = _open(max_bytes=3000)
+    for i in range(40):
+        log.append(AuditEvent.admin("guard_paused", {"n": i}))
+    positions = {pos.seq: pos for _, pos in scan_records(paths.audit_dir)}
+    for since in (0, 1, 13, 27, 39, 40):
+        hint = positions.get(since)
+        with_hint = [r["seq"] for r, _ in scan_records(paths.audit_dir, since, hint)]
+        assert with_hint == list(range(since + 1, 41))
