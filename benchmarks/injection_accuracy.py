@@ -5,7 +5,7 @@ tool coercion and hidden text, in English, French, German, Spanish and Portugues
 and obfuscated. Benign look-alikes: security articles and training material that quote
 attacks, policy documents, chat transcripts, READMEs and ordinary instructions to people.
 
-Run: .venv/bin/python benchmarks/injection_accuracy.py [-v]
+Run: .venv/bin/python benchmarks/injection_accuracy.py [-v] [--speed]
 Prints precision and recall over texts (a text counts as flagged when the detector reports
 at least one PROMPT_INJECTION finding), per language and per group, and lists the
 misclassified cases with -v.
@@ -411,5 +411,30 @@ def evaluate(detector: InjectionDetector, verbose: bool = False) -> dict[str, fl
     return {"precision": precision, "recall": recall}
 
 
+def throughput(detector: InjectionDetector, size: int = 1_000_000) -> float:
+    """MB/s on a text made of the benign cases (mixed languages, some HTML and markdown)."""
+    parts: list[str] = []
+    total = 0
+    i = 0
+    benign = [c.text for c in CASES if not c.attack]
+    while total < size:
+        piece = benign[i % len(benign)]
+        parts.append(piece)
+        total += len(piece) + 2
+        i += 1
+    text = "\n\n".join(parts)
+    t0 = time.perf_counter()
+    window = 262_144
+    for start in range(0, len(text), window):
+        detector.detect(text[start : start + window])
+    elapsed = time.perf_counter() - t0
+    rate = len(text) / elapsed / 1e6
+    print(f"throughput: {rate:.2f} MB/s on {len(text) / 1e6:.1f} MB of look-alike text")
+    return rate
+
+
 if __name__ == "__main__":
-    evaluate(InjectionDetector(), verbose="-v" in sys.argv)
+    det = InjectionDetector()
+    evaluate(det, verbose="-v" in sys.argv)
+    if "--speed" in sys.argv:
+        throughput(det)

@@ -120,22 +120,18 @@ def _fold_char(ch: str) -> tuple[str, bool]:
 class _Folded:
     """Folded text and the way back to original offsets.
 
-    ``origin[i]`` is the original offset of folded character ``i`` (one extra entry: the
-    original length); for ASCII input ``origin`` is empty and ``breaks`` holds
-    ``(folded offset, original offset)`` pairs after each collapsed whitespace run.
+    ``breaks`` are ``(folded offset, offset before)`` pairs where the mapping shifts (after a
+    collapsed whitespace run); ``pre_breaks`` do the same for characters whose folded form
+    is not one character long (``ß`` -> ``ss``, a zero-width space -> nothing).
     """
 
     text: str
-    origin: tuple[int, ...]
-    lookalike: frozenset[int]  # folded positions that came from a look-alike letter
     breaks: tuple[tuple[int, int], ...] = ()
+    pre_breaks: tuple[tuple[int, int], ...] = ()
 
     def orig(self, pos: int) -> int:
-        if self.origin:
-            return self.origin[pos]
-        i = bisect.bisect_right(self.breaks, (pos, 1 << 62)) - 1
-        folded_at, orig_at = self.breaks[i] if i >= 0 else (0, 0)
-        return orig_at + (pos - folded_at)
+        pos = _through(self.breaks, pos)
+        return _through(self.pre_breaks, pos) if self.pre_breaks else pos
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
@@ -143,7 +139,16 @@ class _Folded:
         return self.orig(start), self.orig(end - 1) + 1
 
 
+def _through(breaks: Sequence[tuple[int, int]], pos: int) -> int:
+    i = bisect.bisect_right(breaks, (pos, 1 << 62)) - 1
+    if i < 0:
+        return pos
+    folded_at, orig_at = breaks[i]
+    return orig_at + (pos - folded_at)
+
+
 _SPACE_RUN = re.compile(r"\s+")
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
 def fold_for_matching(text: str) -> _Folded:
@@ -152,36 +157,34 @@ def fold_for_matching(text: str) -> _Folded:
     A whitespace run becomes one newline when it holds one, else one space.
     """
     if text.isascii():
-        return _fold_ascii(text)
-    out: list[str] = []
-    origin: list[int] = []
-    lookalike: set[int] = set()
-    pending_space = ""
-    pending_pos = 0
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if out and pending_space != "\n":
-                pending_space = "\n" if ch == "\n" else " "
-                pending_pos = i
+        return _collapse_spaces(text.lower())
+    table: dict[int, str] = {}
+    odd: dict[str, int] = {}  # characters whose folded form is not one character long
+    for ch in set(text):
+        if ch.isascii():
             continue
-        folded, mapped = _fold_char(ch)
-        if not folded:
-            continue
-        if pending_space:
-            out.append(pending_space)
-            origin.append(pending_pos)
-            pending_space = ""
-        for c in folded:
-            if mapped:
-                lookalike.add(len(out))
-            out.append(c)
-            origin.append(i)
-    origin.append(len(text))
-    return _Folded("".join(out), tuple(origin), frozenset(lookalike))
+        folded = " " if ch.isspace() else _fold_char(ch)[0]
+        table[ord(ch)] = folded
+        if len(folded) != 1:
+            odd[ch] = len(folded)
+    table.update({k: chr(v) for k, v in _ASCII_LOWER.items()})
+    translated = text.translate(table)
+    pre: list[tuple[int, int]] = []
+    if odd:
+        shift = 0
+        pattern = re.compile("[" + "".join(re.escape(c) for c in odd) + "]")
+        for m in pattern.finditer(text):
+            i = m.start()
+            length = odd[m.group()]
+            at = i + shift
+            pre.extend((at + k, i) for k in range(length))
+            shift += length - 1
+            pre.append((i + 1 + shift, i + 1))
+    folded = _collapse_spaces(translated)
+    return _Folded(folded.text, folded.breaks, tuple(pre))
 
 
-def _fold_ascii(text: str) -> _Folded:
-    lowered = text.lower()
+def _collapse_spaces(lowered: str) -> _Folded:
     pieces: list[str] = []
     breaks: list[tuple[int, int]] = []
     pos = 0
@@ -196,7 +199,7 @@ def _fold_ascii(text: str) -> _Folded:
         pos = m.end()
         breaks.append((size, pos))
     pieces.append(lowered[pos:])
-    return _Folded("".join(pieces), (), frozenset(), tuple(breaks))
+    return _Folded("".join(pieces), tuple(breaks))
 
 
 # ------------------------------------------------------------------------- phrase data
@@ -528,9 +531,11 @@ class InjectionDetector:
         if _STEALTH.search(before[-80:] + " " + after[:80]):
             score += 0.15
             raised.append("asks for secrecy")
-        if any(p in folded.lookalike for p in range(fstart, fend)):
-            obfuscation = obfuscation or "look-alike letters"
         ostart, oend = folded.span(fstart, fend)
+        if not obfuscation and not text.isascii() and any(
+            ord(ch) in CONFUSABLES for ch in text[ostart:oend]
+        ):
+            obfuscation = "look-alike letters"
         if not obfuscation and any(
             ord(ch) in INVISIBLE or ord(ch) in BIDI_CONTROLS for ch in text[ostart:oend]
         ):
@@ -570,7 +575,7 @@ class InjectionDetector:
         if not any(w in ftext for w in _ROT13_ANCHORS):
             return []
         rotated = codecs.encode(ftext, "rot13")
-        shifted = _Folded(rotated, folded.origin, frozenset(), folded.breaks)
+        shifted = _Folded(rotated, folded.breaks, folded.pre_breaks)
         out = []
         for phrase in self.book.phrases:
             if phrase.kind in ("tool", "address") or phrase.lang != "en":
