@@ -68,7 +68,7 @@ class SiemTarget:
     ca_file: str | None = None  # TLS: trust this CA bundle instead of the system's
     verify_tls: bool = True
     index: str | None = None  # Splunk index / Elastic index or data stream
-    credential: str | None = None  # secret store entry holding the token or API key
+    credential_name: str | None = None  # secret store entry holding the token or API key
     min_verdict: str = "allow"  # decisions below this verdict are not forwarded
     timeout: float = 10.0
     batch_size: int = 200
@@ -86,7 +86,7 @@ class SiemTarget:
                 raise SiemConfigError(
                     f"SIEM target {self.name!r}: use an https:// URL (plain http only to loopback)"
                 )
-            if self.kind in ("splunk-hec", "datadog", "elastic") and not self.credential:
+            if self.kind in ("splunk-hec", "datadog", "elastic") and not self.credential_name:
                 raise SiemConfigError(
                     f"SIEM target {self.name!r} needs `credential`: the name of the keyring entry "
                     "holding its token (set it with `presend log set-credential NAME`)"
@@ -138,7 +138,7 @@ def target_from_mapping(entry: Mapping[str, Any], position: int = 0) -> SiemTarg
             ca_file=entry.get("ca_file"),
             verify_tls=bool(entry.get("verify_tls", True)),
             index=entry.get("index"),
-            credential=entry.get("credential"),
+            credential_name=entry.get("credential") or entry.get("credential_name"),
             min_verdict=str(getattr(entry.get("min_verdict"), "value", entry.get("min_verdict")) or "allow"),
             timeout=float(entry.get("timeout", 10.0)),
             batch_size=int(entry.get("batch_size", 200)),
@@ -232,7 +232,7 @@ class HttpTransport:
         self._base = parts.path.rstrip("/")
 
     def _credential(self) -> str | None:
-        name = self.target.credential
+        name = self.target.credential_name
         if not name:
             return None
         try:

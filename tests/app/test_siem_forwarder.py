@@ -177,7 +177,7 @@ def test_canary_secret_never_appears_in_log_export_or_any_siem_payload():
     store.set("tok", "test-token-value")
     payloads = [b"".join(p.read_bytes() for p in log_files(paths.audit_dir))]
     for kind in ("splunk-hec", "elastic", "datadog", "webhook"):
-        target = SiemTarget(name=kind, kind=kind, url="https://127.0.0.1:9", credential="tok",
+        target = SiemTarget(name=kind, kind=kind, url="https://127.0.0.1:9", credential_name="tok",
                             index="presend")
         payloads.append(HttpTransport(target, store).request_for(records)[2])
     payloads += [fmt.syslog_message(r) for r in records]
@@ -197,7 +197,7 @@ def test_targets_come_from_the_policy_document_with_credentials_by_name():
         {"format": "syslog", "target": "tls://logs.example:6514"},
     ]}})
     splunk, syslog = targets_for_policy(policy)
-    assert splunk.credential == "splunk-hec-token" and splunk.index == "sec"
+    assert splunk.credential_name == "splunk-hec-token" and splunk.index == "sec"
     assert (syslog.kind, syslog.host, syslog.port) == ("syslog-tls", "logs.example", 6514)
 
 

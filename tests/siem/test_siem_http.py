@@ -77,7 +77,7 @@ def test_splunk_hec_gets_authorised_event_objects_over_tls(cert):
     rx = Receiver(tls=cert)
     try:
         target = SiemTarget(name="splunk", kind="splunk-hec", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential="hec", index="security", batch_size=3)
+                            ca_file=str(cert[0]), credential_name="hec", index="security", batch_size=3)
         status, _ = _forward(target, _store(hec="11111111-2222-3333-4444-555555555555"))
     finally:
         rx.stop()
@@ -107,7 +107,7 @@ def test_elastic_bulk_gets_create_actions_and_ecs_documents(cert):
     rx = Receiver(tls=cert, respond=bulk_reply)
     try:
         target = SiemTarget(name="es", kind="elastic", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential="es", index="logs-presend.audit")
+                            ca_file=str(cert[0]), credential_name="es", index="logs-presend.audit")
         status, _ = _forward(target, _store(es="ZXM6a2V5"))
     finally:
         rx.stop()
@@ -137,7 +137,7 @@ def test_elastic_item_failures_are_retried_not_dropped(cert):
     rx = Receiver(tls=cert, respond=bulk_reply)
     try:
         target = SiemTarget(name="es", kind="elastic", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential="es", index="presend")
+                            ca_file=str(cert[0]), credential_name="es", index="presend")
         status, t = _forward(target, _store(es="k"))
     finally:
         rx.stop()
@@ -149,7 +149,7 @@ def test_datadog_gets_a_json_array_with_the_api_key_header(cert):
     rx = Receiver(tls=cert, behaviour=lambda n: 202)
     try:
         target = SiemTarget(name="dd", kind="datadog", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential="dd")
+                            ca_file=str(cert[0]), credential_name="dd")
         status, _ = _forward(target, _store(dd="0123456789abcdef0123456789abcdef"))
     finally:
         rx.stop()
@@ -167,7 +167,7 @@ def test_webhook_gets_the_documented_schema_with_a_bearer_token(cert):
     rx = Receiver(tls=cert)
     try:
         target = SiemTarget(name="hook", kind="webhook", url=f"https://127.0.0.1:{rx.port}/in",
-                            ca_file=str(cert[0]), credential="hook")
+                            ca_file=str(cert[0]), credential_name="hook")
         _forward(target, _store(hook="s3cr3t"))
     finally:
         rx.stop()
