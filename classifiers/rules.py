@@ -36,12 +36,19 @@ _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CUSTOM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,99}")
 
 
-def re2_options(case_insensitive: bool = False) -> re2.Options:
-    """RE2 options used for every rule regex: UTF-8, quiet (errors are reported by us)."""
+def re2_options(case_insensitive: bool = False, *, single_line: bool = False) -> re2.Options:
+    """RE2 options: UTF-8, quiet (errors are reported by us). ``single_line`` makes RE2
+    never match a newline, whatever the pattern says (``\\s``, ``[^x]``, ``.``)."""
     options = re2.Options()
     options.log_errors = False
     options.case_sensitive = not case_insensitive
+    options.never_nl = single_line
     return options
+
+
+def rule_pattern_text(regex: str) -> str:
+    """A rule regex as compiled: ``^`` and ``$`` anchor at line starts and ends."""
+    return f"(?m:{regex})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +168,16 @@ def _unknown_names(names: Sequence[str], known: dict[str, object], what: str) ->
     ]
 
 
-def _regex_problem(pattern: str, case_insensitive: bool) -> tuple[object | None, str | None]:
+def _regex_problem(
+    pattern: str, case_insensitive: bool, *, rule: bool = True
+) -> tuple[object | None, str | None]:
     try:
-        compiled = re2.compile(pattern, re2_options(case_insensitive))
+        if rule:
+            compiled = re2.compile(
+                rule_pattern_text(pattern), re2_options(case_insensitive, single_line=True)
+            )
+        else:
+            compiled = re2.compile(pattern, re2_options(case_insensitive))
     except re2.error as exc:
         reason = exc.args[0].decode("utf-8", "replace") if exc.args else "invalid"
         if isinstance(reason, bytes):  # pragma: no cover - defensive
@@ -313,7 +327,8 @@ def _check_rule(
             if pattern.fullmatch("") is not None:  # type: ignore[attr-defined]
                 bad("regex matches the empty string")
             value_group = get("value_group")
-            if value_group is not None and value_group not in pattern.groupindex:  # type: ignore[attr-defined]
+            groups = pattern.groupindex  # type: ignore[attr-defined]
+            if value_group is not None and value_group not in groups:
                 bad(f"value_group `{value_group}` is not a named group of the regex "
                     f"(write it as (?P<{value_group}>...))")
     elif "regex" in raw:
@@ -346,7 +361,7 @@ def _check_rule(
         bad("`requires_context = true` needs `context` words")
     allow_patterns = []
     for i, allowed in enumerate(get("allowlist", [])):
-        compiled, error = _regex_problem(allowed, False)
+        compiled, error = _regex_problem(allowed, False, rule=False)
         if error:
             bad(f"allowlist entry {i + 1}: {error}")
         else:

@@ -27,7 +27,7 @@ from classifiers.errors import RulePackError
 from classifiers.extenders import EXTENDERS
 from classifiers.filters import FILTERS
 from classifiers.model import Category, Finding, Severity
-from classifiers.rules import Rule, RulePack, re2_options
+from classifiers.rules import Rule, RulePack, re2_options, rule_pattern_text
 from classifiers.taxonomy import category_of, default_severity
 from classifiers.validators import VALIDATORS
 
@@ -60,6 +60,7 @@ class _WordFinder:
     which is much faster than the standard library on long texts.
     """
 
+    words: tuple[str, ...]
     plain: re.Pattern[str]
     camel: re.Pattern[str] | None
     anywhere: object  # RE2 pattern
@@ -81,9 +82,12 @@ class _WordFinder:
             )
         # a superset of both: the words anywhere, case-insensitive, boundaries ignored
         anywhere = re2.compile(alternation, re2_options(case_insensitive=True))
-        return cls(plain, camel, anywhere)
+        return cls(tuple(w.lower() for w in words), plain, camel, anywhere)
 
     def search(self, region: str) -> str | None:
+        lowered = region.lower()
+        if not any(w in lowered for w in self.words):  # cheap pre-check: no word at all
+            return None
         m = self.plain.search(region)
         if m is None and self.camel is not None:
             m = self.camel.search(region)
@@ -180,6 +184,9 @@ class PatternDetector:
                 )
         if duplicates:
             raise RulePackError("rule packs", duplicates)
+        # Rules that always run share sets; keyword-gated ones are grouped after them, so
+        # a window without a group's keywords skips that group's set entirely.
+        compiled.sort(key=lambda c: c.rule.prefilter != "none" and bool(c.rule.keywords))
         self._rules = tuple(compiled)
         self.rule_ids = tuple(r.full_id for r in compiled)
         self._always = frozenset(
@@ -218,13 +225,13 @@ class PatternDetector:
 
     @staticmethod
     def _build_rule_set(compiled: Sequence[_CompiledRule]) -> object:
-        options = re2_options()
+        options = re2_options(single_line=True)
         options.max_mem = _SET_MAX_MEM
         rule_set = re2.Set.SearchSet(options)
         rule_set.Add("")  # sentinel, see _rules_in
         for c in compiled:
-            regex = c.rule.regex
-            rule_set.Add(f"(?i:{regex})" if c.rule.case_insensitive else f"(?:{regex})")
+            regex = rule_pattern_text(c.rule.regex)
+            rule_set.Add(f"(?i:{regex})" if c.rule.case_insensitive else regex)
         rule_set.Compile()
         return rule_set
 
@@ -278,6 +285,8 @@ class PatternDetector:
     def _rules_in(self, chunk: bytes, enabled: frozenset[int]) -> list[int]:
         found: list[int] = []
         for base, rule_set in self._rule_sets:
+            if not any(i in enabled for i in range(base, base + _SET_GROUP)):
+                continue
             hits = rule_set.Match(chunk)  # type: ignore[attr-defined]
             if hits is None:  # no sentinel: the set failed, so try every enabled rule
                 found.extend(i for i in range(base, base + _SET_GROUP) if i in enabled)

@@ -225,3 +225,20 @@ _ANY_TEXT_DETECTOR = detector(
     rule(id="word", entity_type="CUSTOM:word", regex="[A-Za-z\\x{00C0}-\\x{024F}]{3,}",
          prefilter="none"),
 )
+
+
+def test_rule_regexes_never_match_across_a_newline() -> None:
+    d = detector(rule(id="pw", entity_type="PASSWORD",
+                      regex="password\\s*[:=]\\s*(?P<value>[^ ]{6,})",
+                      value_group="value", keywords=["password"]))
+    assert [f.value for f in d.detect("password: hunter22")] == ["hunter22"]
+    assert d.detect("password:\nhunter22") == []
+    assert d.detect("password=\n\nhunter22") == []
+
+
+def test_caret_and_dollar_anchor_at_line_boundaries() -> None:
+    d = detector(rule(id="line", entity_type="CLASSIFICATION_MARKING", regex="^CONFIDENTIAL$",
+                      keywords=["confidential"]))
+    text = "report\nCONFIDENTIAL\nbody mentions CONFIDENTIAL inline\n"
+    (f,) = d.detect(text)
+    assert f.start == text.index("CONFIDENTIAL")

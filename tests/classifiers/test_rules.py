@@ -32,7 +32,10 @@ GOOD = textwrap.dedent(
     allowlist = ['''^A+$''']
 
     [rule.examples]
-    match = ["demo_aB3dE5fG7hJ9kL1mN3pQ", { text = "t demo_aB3dE5fG7hJ9kL1mN3pQ", value = "aB3dE5fG7hJ9kL1mN3pQ" }]
+    match = [
+        "demo_aB3dE5fG7hJ9kL1mN3pQ",
+        { text = "t demo_aB3dE5fG7hJ9kL1mN3pQ", value = "aB3dE5fG7hJ9kL1mN3pQ" },
+    ]
     no_match = ["demo_xxxx"]
     """
 )
