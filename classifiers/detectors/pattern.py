@@ -395,3 +395,25 @@ def _context_region(text: str, start: int, end: int, window: int) -> str:
         hi = nl_after
     return text[lo:start] + "\n" + text[end:hi]
 
+
+
+def example_failures(pack: RulePack) -> list[str]:
+    """Every example of ``pack`` its rule gets wrong, as one-line messages naming the rule
+    and the example's position (never its text). An admin's custom pack with failures
+    is refused at policy import; built-in packs are checked by the test suite."""
+    detector = PatternDetector([pack])
+    failures: list[str] = []
+    for rule in pack.rules:
+        for i, (text, value) in enumerate(rule.examples.match):
+            found = [f for f in detector.detect(text) if f.recognizer == rule.full_id]
+            if not found:
+                failures.append(f"rule `{rule.full_id}`: match example {i + 1} is not matched")
+            elif value is not None and value not in {f.value for f in found}:
+                failures.append(
+                    f"rule `{rule.full_id}`: match example {i + 1} is matched, but not with "
+                    f"the expected value"
+                )
+        for i, text in enumerate(rule.examples.no_match):
+            if any(f.recognizer == rule.full_id for f in detector.detect(text)):
+                failures.append(f"rule `{rule.full_id}`: no_match example {i + 1} is matched")
+    return failures

@@ -242,3 +242,22 @@ def test_caret_and_dollar_anchor_at_line_boundaries() -> None:
     text = "report\nCONFIDENTIAL\nbody mentions CONFIDENTIAL inline\n"
     (f,) = d.detect(text)
     assert f.start == text.index("CONFIDENTIAL")
+
+
+def test_example_failures_names_rules_and_positions_but_never_example_text() -> None:
+    from classifiers.detectors.pattern import example_failures
+
+    text = (
+        '[pack]\nid = "custom"\ndescription = "d"\n[[rule]]\nid = "codename"\n'
+        'entity_type = "CUSTOM:codename"\ndescription = "d"\nregex = \'\'\'Project [A-Z]{5}\'\'\'\n'
+        'keywords = ["project"]\nscore = 0.9\n[rule.examples]\n'
+        'match = ["Project FALCN is late", { text = "Project EAGLE", value = "EAGLE" }, "zebra"]\n'
+        'no_match = ["project falcon", "Project ORCAS"]\n'
+    )
+    failures = example_failures(load_pack_text(text, "policy"))
+    assert failures == [
+        "rule `custom/codename`: match example 2 is matched, but not with the expected value",
+        "rule `custom/codename`: match example 3 is not matched",
+        "rule `custom/codename`: no_match example 2 is matched",
+    ]
+    assert not any("EAGLE" in f or "ORCAS" in f for f in failures)
