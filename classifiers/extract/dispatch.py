@@ -25,6 +25,7 @@ _OFFICE_EXT = {
     ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".dotm": "docx",
     ".xlsx": "xlsx", ".xlsm": "xlsx", ".xltx": "xlsx", ".xltm": "xlsx",
     ".pptx": "pptx", ".pptm": "pptx", ".potx": "pptx", ".ppsx": "pptx",
+    ".odt": "odt", ".ods": "ods", ".odp": "odp",
 }
 _LEGACY_OFFICE = {".doc", ".xls", ".ppt", ".dot", ".xlt", ".pps"}
 _EMAIL_HEADERS = (b"received:", b"return-path:", b"delivered-to:", b"mime-version:",
@@ -98,6 +99,10 @@ def _by_kind(data: bytes, name: str, ctx: Context, kind: str) -> DocBuilder:
         from classifiers.extract.office import extract_office
 
         return extract_office(data, name, kind, ctx)
+    if kind in ("odt", "ods", "odp"):
+        from classifiers.extract.odf import extract_odf
+
+        return extract_odf(data, name, kind, ctx)
     if kind == "pdf":
         from classifiers.extract.pdf import extract_pdf_sandboxed
 
@@ -128,11 +133,17 @@ def _by_kind(data: bytes, name: str, ctx: Context, kind: str) -> DocBuilder:
 
 
 def _ooxml_kind(data: bytes) -> str | None:
+    """The Office kind of a zip (OOXML by its parts, OpenDocument by its mimetype)."""
+    from classifiers.extract.odf import odf_kind
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist()[:10_000])
+            odf = odf_kind(zf) if "mimetype" in names else None
     except ZIP_DAMAGE:
         return None
+    if odf:
+        return odf
     if "[Content_Types].xml" not in names:
         return None
     if "word/document.xml" in names:

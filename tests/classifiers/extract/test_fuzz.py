@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from classifiers.extract import ExtractedText, ExtractionError, Limits, extract_bytes_as_text
 from tests.classifiers.extract.msg_fixtures import msg_storage, write_cfb
 from tests.classifiers.extract.pdf_fixtures import build_pdf, text_stream
+from tests.classifiers.extract.test_odf import _odf
 
 LIMITS = Limits(sandbox=False, max_seconds=5.0, max_total_bytes=16 * 2**20)
 
@@ -95,6 +96,13 @@ SEEDS: dict[str, bytes] = {
     "mail.eml": _eml(),
     "mail.msg": write_cfb(msg_storage(subject="s", body="body " * 900, to="t",
                                       attachments=[("a.txt", b"hello attachment")])),
+    "memo.odt": _odf("application/vnd.oasis.opendocument.text",
+                     "<office:text><text:p>a<text:s/>b</text:p></office:text>"),
+    "cards.ods": _odf("application/vnd.oasis.opendocument.spreadsheet",
+                      '<office:spreadsheet><table:table table:name="S"><table:table-row>'
+                      '<table:table-cell office:value-type="float" office:value="1E+3">'
+                      "<text:p>1000</text:p></table:table-cell></table:table-row>"
+                      "</table:table></office:spreadsheet>"),
     "page.html": b"<html><body><div hidden>x</div><!-- y --><p>z</p></body></html>",
     "notes.txt": "caf\u00e9 \u20ac text\n".encode() * 5,
 }
