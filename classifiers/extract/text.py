@@ -185,10 +185,12 @@ def extract_text_file(path: Path, size: int, sample: bytes, kind: str = "text") 
     name = path.name
     codec, bom = sniff_encoding(sample, name)
     if size > STREAM_THRESHOLD:
+        notes = (("hidden HTML content not marked: file larger than "
+                  f"{STREAM_THRESHOLD // 2**20} MiB"),) if kind == "html" else ()
         return ExtractedText(
             pieces=FileStream(path, codec, bom),
             complete=True,
-            notes=(),
+            notes=notes,
             segments=(Segment(0, "", True),),
             kind=kind,
             encoding=codec,

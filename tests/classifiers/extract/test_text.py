@@ -218,3 +218,13 @@ def test_locate_without_text_reads_a_stream_once_and_agrees_with_text(
     assert result.locate_all(offsets) == [result.locate(o, text) for o in offsets]
     assert result.locate(text.index(SECRET)) == "line 1001"
     assert len(opened) == 1
+
+
+def test_streamed_html_says_hidden_content_was_not_marked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(text_mod, "STREAM_THRESHOLD", 10)
+    path = _write(tmp_path, "big.html", b"<html><!-- hidden --><p>x</p></html>")
+    result = extract_path(path)
+    assert result.complete and result.hidden == ()
+    assert result.notes == ("hidden HTML content not marked: file larger than 0 MiB",)
