@@ -25,7 +25,7 @@ def sized_texts(docs: list[Document], size: int, count: int) -> list[str]:
     return out
 
 
-def sparse_text(target_chars: int, seed: int = 7, sensitive_every: int = 10) -> str:
+def sparse_text(target_chars: int, seed: int = 7, sensitive_every: int = 25) -> str:
     """About ``target_chars`` of mostly clean documents, one sensitive document in
     ``sensitive_every``; the corpus is cycled to reach the size."""
     docs = generate_corpus(seed, 3000)
