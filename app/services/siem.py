@@ -37,6 +37,7 @@ from app.services.audit import LogPosition, scan_records
 from app.services.secret_store import SecretStore, SecretStoreError
 from app.services.spool import Spool
 
+PAYLOADS = ("json", "cef", "leef")
 KINDS = ("syslog-udp", "syslog-tcp", "syslog-tls", "splunk-hec", "elastic", "datadog", "webhook")
 _VERDICT_RANK = {"allow": 0, "log": 1, "warn": 2, "redact": 3, "block": 4}
 _RETRY_STATUS = {401, 403, 408, 425, 429}
@@ -70,6 +71,7 @@ class SiemTarget:
     index: str | None = None  # Splunk index / Elastic index or data stream
     credential_name: str | None = None  # secret store entry holding the token or API key
     min_verdict: str = "allow"  # decisions below this verdict are not forwarded
+    payload: str = "json"  # syslog kinds: "json" (RFC 5424 + JSON), "cef" or "leef"
     timeout: float = 10.0
     batch_size: int = 200
 
@@ -93,6 +95,15 @@ class SiemTarget:
                 )
         if self.kind == "elastic" and not self.index:
             raise SiemConfigError(f"SIEM target {self.name!r} (elastic) needs an `index`")
+        if self.payload not in PAYLOADS:
+            raise SiemConfigError(
+                f"SIEM target {self.name!r}: format {self.payload!r} is unknown; use one of {', '.join(PAYLOADS)}"
+            )
+        if self.payload != "json" and not self.kind.startswith("syslog"):
+            raise SiemConfigError(
+                f"SIEM target {self.name!r}: format {self.payload!r} goes over syslog only; "
+                "use kind syslog-udp, syslog-tcp or syslog-tls"
+            )
         if self.min_verdict not in _VERDICT_RANK:
             raise SiemConfigError(f"SIEM target {self.name!r}: min_verdict must be one of {list(_VERDICT_RANK)}")
 
@@ -142,9 +153,17 @@ def target_from_mapping(entry: Mapping[str, Any], position: int = 0) -> SiemTarg
             min_verdict=str(getattr(entry.get("min_verdict"), "value", entry.get("min_verdict")) or "allow"),
             timeout=float(entry.get("timeout", 10.0)),
             batch_size=int(entry.get("batch_size", 200)),
+            payload=_payload(entry.get("format")),
         )
     except (TypeError, ValueError):
         raise SiemConfigError(f"SIEM target {name!r} has a value of the wrong type") from None
+
+
+def _payload(fmt_name: Any) -> str:
+    """The policy's ``format``: ``syslog``/``json`` (or absent) mean RFC 5424 with JSON."""
+    if fmt_name in (None, "", "syslog", "json"):
+        return "json"
+    return str(fmt_name)
 
 
 def targets_for_policy(policy: Any) -> tuple[SiemTarget, ...]:
@@ -202,9 +221,11 @@ class SyslogTransport:
                 self._sock = self._connect()
             if self.target.kind == "syslog-udp":
                 for r in records:
-                    self._sock.send(fmt.syslog_message(r))
+                    self._sock.send(fmt.syslog_message(r, payload=self.target.payload))
             else:
-                self._sock.sendall(b"".join(fmt.octet_counted(fmt.syslog_message(r)) for r in records))
+                self._sock.sendall(b"".join(
+                    fmt.octet_counted(fmt.syslog_message(r, payload=self.target.payload))
+                    for r in records))
         except (OSError, ssl.SSLError) as exc:
             self.close()
             raise DeliveryError(f"{self.target.name}: {type(exc).__name__} talking to syslog") from None

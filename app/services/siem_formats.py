@@ -205,9 +205,15 @@ def _header_field(value: Any, limit: int) -> str:
 
 
 def syslog_message(
-    record: Mapping[str, Any], procid: str = "-", max_bytes: int = SYSLOG_MAX_BYTES
+    record: Mapping[str, Any],
+    procid: str = "-",
+    max_bytes: int = SYSLOG_MAX_BYTES,
+    payload: str = "json",
 ) -> bytes:
     """One RFC 5424 message: ``<PRI>1 TIMESTAMP HOST presend PROCID MSGID [SD] {json}``.
+
+    ``payload`` ``cef`` or ``leef`` puts a CEF or LEEF 2.0 line in MSG instead of JSON
+    (for ArcSight and QRadar); MSG then starts with a UTF-8 BOM when it is not ASCII.
 
     MSGID is the event kind; the structured data carries the fields a syslog rule filters
     on; MSG is the record as JSON (ASCII, so no BOM is needed). A message longer than
@@ -238,6 +244,12 @@ def syslog_message(
         _header_field(_event_name(record), 32),
     ])
     prefix = f"{header} [{SD_ID}{sd}] "
+    if payload in ("cef", "leef"):
+        line = cef_line(record) if payload == "cef" else leef_line(record)
+        data = line.encode("utf-8")
+        if not line.isascii():
+            data = b"\xef\xbb\xbf" + data
+        return (prefix.encode("ascii") + data)[:max_bytes]
     for body in _shrinking(record):
         message = (prefix + json.dumps(body, sort_keys=True, separators=(",", ":"),
                                        ensure_ascii=True)).encode("ascii")
@@ -254,6 +266,92 @@ def _shrinking(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     bare = {k: v for k, v in record.items() if k not in ("findings", "details")}
     bare["truncated"] = True
     return [full, lean, bare]
+
+
+# --- CEF and LEEF (inside the syslog MSG) ------------------------------------------------
+
+_CEF_SEVERITY = {"block": 8, "redact": 6, "warn": 5, "log": 3, "allow": 2}
+
+
+def _cef_header(value: Any) -> str:
+    return str(value if value is not None else "").replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _cef_value(value: Any) -> str:
+    text = str(value).replace("\\", "\\\\").replace("=", "\\=")
+    return text.replace("\r", " ").replace("\n", " ")[:1023]
+
+
+def _flat_fields(record: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(CEF key, value) pairs; LEEF reuses them with its own names where they differ.
+
+    A custom field's label (``cs1Label`` …) is only written with its value.
+    """
+    findings = record.get("findings") or []
+    plain: list[tuple[str, Any]] = [
+        ("rt", int(_epoch(record) * 1000)),
+        ("externalId", record.get("id")),
+        ("shost", record.get("host")),
+        ("suser", record.get("user")),
+        ("act", record.get("action")),
+        ("outcome", record.get("verdict")),
+        ("msg", summary_line(record)),
+    ]
+    custom: list[tuple[str, str, Any]] = [
+        ("cs1", "entityTypes", ",".join(str(f.get("entity_type")) for f in findings)),
+        ("cs2", "ruleIds", ",".join(sorted({r for f in findings for r in f.get("rule_ids") or []}))),
+        ("cs3", "channel", record.get("channel")),
+        ("cs4", "policyDigest", record.get("policy_digest")),
+        ("cn1", "sequence", record.get("seq")),
+        ("cn2", "policySerial", record.get("policy_serial")),
+        ("cn3", "findingCount", sum(int(f.get("count", 0)) for f in findings) if findings else None),
+    ]
+    fields = [(k, v) for k, v in plain if v not in (None, "")]
+    for key, label, value in custom:
+        if value not in (None, ""):
+            fields += [(f"{key}Label", label), (key, value)]
+    if record.get("override_reason"):
+        fields.append(("reason", record["override_reason"]))
+    if record.get("channel") in ("folder", "file-check", "cli") and not record.get("source_hashed"):
+        if record.get("source") not in (None, "", "-"):
+            fields.append(("filePath", record["source"]))
+    for key, value in sorted((record.get("details") or {}).items()):
+        fields.append((f"presend_{key}", value))
+    return fields
+
+
+def cef_line(record: Mapping[str, Any]) -> str:
+    """``CEF:0|presend|presend|<version>|<event>|<summary>|<severity 0-10>|ext``."""
+    event = _event_name(record)
+    if event == "decision":
+        severity = _CEF_SEVERITY.get(str(record.get("verdict")), 5)
+    else:
+        severity = {3: 8, 4: 6, 5: 4}.get(syslog_severity(record), 3)
+    ext = " ".join(f"{k}={_cef_value(v)}" for k, v in _flat_fields(record))
+    head = "|".join(_cef_header(x) for x in (
+        "CEF:0", APP_NAME, APP_NAME, record.get("app_version"), event, summary_line(record),
+        severity))
+    return f"{head}|{ext}"
+
+
+_LEEF_NAMES = {"shost": "identHostName", "suser": "usrName", "act": "action",
+               "externalId": "eventId"}
+
+
+def leef_line(record: Mapping[str, Any]) -> str:
+    """``LEEF:2.0|presend|presend|<version>|<event>|^|key=value^...`` (``^`` separates)."""
+    attrs = [f"devTime={record.get('time')}", "devTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX",
+             f"sev={ {3: 9, 4: 7, 5: 5}.get(syslog_severity(record), 3) }"]
+    for key, value in _flat_fields(record):
+        if key == "rt":
+            continue
+        text = str(value)
+        for ch in "^\t\r\n":
+            text = text.replace(ch, " ")
+        attrs.append(f"{_LEEF_NAMES.get(key, key)}={text[:1023]}")
+    head = "|".join(str(x).replace("|", " ") for x in (
+        "LEEF:2.0", APP_NAME, APP_NAME, record.get("app_version"), _event_name(record), "^"))
+    return f"{head}|" + "^".join(attrs)
 
 
 def octet_counted(message: bytes) -> bytes:

@@ -48,6 +48,8 @@ CASES = {
     "elastic_bulk.ndjson": lambda: fmt.elastic_bulk_body(RECORDS, "presend-audit"),
     "datadog.json": lambda: fmt.datadog_body(RECORDS),
     "webhook.json": lambda: fmt.webhook_body(RECORDS),
+    "syslog_cef.txt": lambda: b"\n".join(fmt.syslog_message(r, payload="cef") for r in RECORDS),
+    "syslog_leef.txt": lambda: b"\n".join(fmt.syslog_message(r, payload="leef") for r in RECORDS),
 }
 
 
@@ -116,3 +118,22 @@ def test_an_oversized_syslog_message_is_shrunk_to_valid_json_not_cut():
     assert "fingerprints" not in body["findings"][0]
     tiny = json.loads(_RFC5424.match(fmt.syslog_message(big, max_bytes=1200)).group(8))
     assert "findings" not in tiny and tiny["verdict"] == "block"
+
+
+def test_cef_escapes_pipes_in_the_header_and_equals_in_extensions():
+    record = dict(DECISION, action="a=b", override_reason="line1\nline2 \\ end",
+                  app_version="1|2")
+    line = fmt.cef_line(record)
+    head = re.split(r"(?<!\\)\|", line)
+    assert head[:4] == ["CEF:0", "presend", "presend", "1\\|2"] and head[6] == "8"
+    assert "act=a\\=b " in line and "reason=line1 line2 \\\\ end" in line
+    assert "cs1Label=entityTypes cs1=AWS_ACCESS_KEY" in line
+    assert f"externalId={DECISION['id']}" in line
+
+
+def test_leef_keeps_one_attribute_per_separator():
+    line = fmt.leef_line(dict(DECISION, action="x^y"))
+    assert line.startswith("LEEF:2.0|presend|presend|0.1.0|decision|^|")
+    attrs = dict(a.split("=", 1) for a in line.split("|", 6)[6].split("^"))
+    assert attrs["action"] == "x y" and attrs["eventId"] == DECISION["id"]
+    assert attrs["devTime"] == DECISION["time"]

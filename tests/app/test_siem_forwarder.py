@@ -207,6 +207,8 @@ def test_targets_come_from_the_policy_document_with_credentials_by_name():
     ({"kind": "elastic", "url": "https://es.example", "credential": "k"}, "index"),
     ({"kind": "syslog-tcp", "host": "logs.example"}, "port"),
     ({"kind": "carrier-pigeon"}, "unknown kind"),
+    ({"format": "cef", "target": "https://siem.example/in"}, "over syslog only"),
+    ({"format": "xml", "target": "udp://siem.example:514"}, "unknown"),
 ])
 def test_unusable_targets_are_refused_with_a_fix(entry, fragment):
     with pytest.raises(SiemConfigError, match=fragment):

@@ -200,3 +200,18 @@ def test_forwarder_killed_mid_stream_to_rsyslog_loses_and_corrupts_nothing(rsysl
     lines = rsyslog.lines("tcp", 600)
     _check(lines, records)  # every line intact, every record there
     assert len(lines) - 600 <= 5  # at most the batch in flight came twice
+
+
+@pytest.mark.parametrize("payload, prefix", [("cef", "CEF:0|presend|"), ("leef", "LEEF:2.0|presend|")])
+def test_rsyslog_receives_cef_and_leef_payloads(rsyslog, payload, prefix):
+    records = _fill(6)
+    rsyslog.start()
+    _drain(SiemTarget(name="rs", kind="syslog-tcp", host="127.0.0.1", port=rsyslog.tcp,
+                      payload=payload))
+    lines = rsyslog.lines("tcp", 6)
+    assert len(lines) == 6
+    for line, record in zip(lines, records, strict=True):
+        app, msgid, rest = line.split(" ", 2)
+        assert app == "presend" and msgid == record["event"]
+        msg = rest.split("] ", 1)[1]
+        assert msg.startswith(prefix) and record["id"] in msg
