@@ -184,10 +184,10 @@ def decompress(data: bytes, kind: str, limit: int, ctx: Context) -> tuple[bytes,
 
     def grow(piece: bytes) -> None:
         if len(out) + len(piece) > limit:
-            raise RatioExceeded(f"{kind} data larger than the size budget, not checked")
+            raise RatioExceeded(f"{kind} data larger than the size budget, partly checked")
         if len(out) + len(piece) > ratio * max(consumed, 4096):
             raise RatioExceeded(
-                f"{kind} data expands over {ratio}:1 (possible bomb), not checked"
+                f"{kind} data expands over {ratio}:1 (possible bomb), partly checked"
             )
         ctx.charge(len(piece))
         ctx.check_time()
@@ -226,8 +226,8 @@ def decompress(data: bytes, kind: str, limit: int, ctx: Context) -> tuple[bytes,
             else:
                 chunk = b""
             grow(dec.decompress(chunk, CHUNK))
-    except RatioExceeded as exc:
-        return b"", exc.note
+    except RatioExceeded as exc:  # keep what came out before the limit: it is bounded
+        return bytes(out), exc.note
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
         return bytes(out), f"damaged {kind} data ({type(exc).__name__}), partly checked"
     return bytes(out), None

@@ -172,3 +172,12 @@ def test_truncated_tar_gz_keeps_what_was_read(tmp_path: Path) -> None:
     result = extract_path(_save(tmp_path, "cut.tar.gz", data[: len(data) * 3 // 4]))
     assert not result.complete
     assert KEY in result.text()
+
+
+def test_large_gzip_over_the_size_budget_keeps_the_part_read(tmp_path: Path) -> None:
+    body = ENV + os.urandom(200_000).hex().encode()
+    result = extract_path(_save(tmp_path, "app.log.gz", gzip.compress(body)),
+                          Limits(max_total_bytes=100_000))
+    assert not result.complete
+    assert result.notes == ("gz data larger than the size budget, partly checked",)
+    assert KEY in result.text()
