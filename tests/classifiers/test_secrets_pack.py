@@ -353,3 +353,62 @@ def test_slack_webhook_url_is_one_slack_finding() -> None:
 def test_google_api_key_ending_in_dash_is_whole() -> None:
     key = "AIza" + tok(B64URL, 34) + "-"
     assert found(f"key={key}&callback=init") == {("GOOGLE_API_KEY", key)}
+
+
+# --- docker-compose and CI output ----------------------------------------------------------
+
+COMPOSE_DB_PASS = tok(ALNUM, 12).lower()
+COMPOSE_REDIS = "Rz7!" + tok(ALNUM, 9)
+NPM = "npm_" + tok(ALNUM, 36)
+
+COMPOSE = f"""\
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: shop
+      POSTGRES_PASSWORD: {COMPOSE_DB_PASS}
+      POSTGRES_DB: shop
+  cache:
+    image: redis:7
+    command: ["redis-server", "--requirepass", "{COMPOSE_REDIS}"]
+  web:
+    build:
+      args:
+        - NPM_TOKEN={NPM}
+    environment:
+      - DATABASE_URL=postgres://shop:${{POSTGRES_PASSWORD}}@db:5432/shop
+      - SECRET_KEY_FILE=/run/secrets/django_key
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8000/health"]
+      interval: 30s
+"""
+
+
+def test_compose_file_reports_inline_credentials_not_references() -> None:
+    assert found(COMPOSE) == {
+        ("PASSWORD", COMPOSE_DB_PASS),
+        ("PASSWORD", COMPOSE_REDIS),
+        ("GENERIC_SECRET", NPM),
+    }
+
+
+CI_TOKEN = "glpat-" + tok(ALNUM, 20)
+SAS_SIG = tok(ALNUM, 43) + "%3D"
+
+CI_LOG = f"""\
+[2026-11-27T10:02:11Z] Running on runner-7f3a (docker+machine), job 88123
+[2026-11-27T10:02:12Z] $ git clone https://oauth2:{CI_TOKEN}@gitlab.acme.io/web/shop.git
+[2026-11-27T10:02:15Z] Cloning into 'shop'... done. HEAD is now at 4f1c2e9b7a
+[2026-11-27T10:03:40Z] $ az storage blob upload --sas-token "?sv=2022-11-02&ss=b&srt=o&sp=rw&se=2026-12-01&sig={SAS_SIG}"
+[2026-11-27T10:03:41Z] uploaded build-88123.tar.gz sha256=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+[2026-11-27T10:03:42Z] Job succeeded
+"""
+
+
+def test_ci_log_reports_the_clone_token_as_itself_and_the_sas_signature() -> None:
+    # The GitLab token is critical and surer than the URL-password reading of the same span.
+    assert found(CI_LOG) == {
+        ("GENERIC_SECRET", CI_TOKEN),
+        ("GENERIC_SECRET", SAS_SIG),
+    }
