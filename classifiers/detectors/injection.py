@@ -88,6 +88,16 @@ BIDI_MARKS = frozenset([0x200E, 0x200F, 0x061C])
 _INVISIBLE_RE = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in sorted(INVISIBLE | BIDI_CONTROLS | BIDI_MARKS)) + "]"
 )
+# Variation selectors VS1-16 (U+FE00-FE0F) and VS17-256 (U+E0100-E01EF) carry one byte
+# each when abused; 4 or more in a row never occur in real text (one VS16 follows emoji).
+_VS_RUN = re.compile("[\uFE00-\uFE0F\U000E0100-\U000E01EF]{4,}")
+
+
+def _vs_byte(ch: str) -> int:
+    cp = ord(ch)
+    return cp - 0xFE00 if cp <= 0xFE0F else cp - 0xE0100 + 16
+
+
 TAG_RE = re.compile("[\U000E0000-\U000E007F]+")
 _FLAG_TAGS = re.compile("[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,6}\U000E007F")
 
@@ -411,6 +421,7 @@ class InjectionDetector:
         cands = list(self._visible(text))
         cands += self._tag_characters(text)
         cands += self._invisible_characters(text)
+        cands += self._variation_selectors(text)
         if _looks_like_html(text):
             cands += self._html_hidden(text)
         return self._finish(text, cands)
@@ -426,6 +437,7 @@ class InjectionDetector:
         cands = list(self._visible(text))
         cands += self._tag_characters(text)
         cands += self._invisible_characters(text)
+        cands += self._variation_selectors(text)
         if _looks_like_html(text):
             cands += self._html_hidden(text)
         for span in hidden:
@@ -444,6 +456,7 @@ class InjectionDetector:
             found.append(self._score(text, folded, phrase, m.start(), m.end(), doc_meta))
         found += self._spaced(text, folded, doc_meta)
         found += self._rot13(text, folded)
+        found += self._leet(text, folded)
         found += self._base64(text)
         found += self._turns(text, folded, doc_meta)
         found += self._template_tokens(text, folded, doc_meta)
@@ -587,6 +600,26 @@ class InjectionDetector:
                 )
         return out
 
+    def _leet(self, text: str, folded: _Folded) -> list[_Candidate]:
+        """Digits and symbols for letters: ``1gn0r3 4ll pr3v10us 1nstruct10ns``."""
+        ftext = folded.text
+        spots = [m.start() for m in _LEET_WORD.finditer(ftext)]
+        if len(spots) < 2:
+            return []
+        plain = ftext.translate(_LEET)
+        shifted = _Folded(plain, folded.breaks, folded.pre_breaks)
+        out = []
+        for lo, hi in _merge_windows(spots, 160, len(ftext)):
+            for phrase, m in self.book.search(plain[lo:hi]):
+                start, end = m.start() + lo, m.end() + lo
+                if phrase.kind == "tool" or not _LEET_WORD.search(ftext, start, end):
+                    continue
+                out.append(
+                    self._score(text, shifted, phrase, start, end, _NO_META,
+                                obfuscation="digits for letters")
+                )
+        return out
+
     def _base64(self, text: str) -> list[_Candidate]:
         out: list[_Candidate] = []
         for n, m in enumerate(_BASE64.finditer(text)):
@@ -633,27 +666,28 @@ class InjectionDetector:
 
     def _markdown_exfil(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
         out = []
-        for m in _MD_LINK.finditer(text):
-            url = m.group("url")
+        links = [(m.start(), m.end(), m.group("url"), m.group("bang") == "!")
+                 for m in _MD_LINK.finditer(text)]
+        links += [(m.start(), m.end(), m.group("url"), True) for m in _HTML_IMG.finditer(text)]
+        for start, end, url, image in links:
             holders = _PLACEHOLDER.findall(url)
             if not holders:
                 continue
-            image = m.group("bang") == "!"
             data_word = any(_DATA_WORD.search(h) for h in holders)
             score = (0.5 if image else 0.4) + (0.2 if data_word else 0.0)
             raised = ["image URL (loads without a click)"] if image else []
             if data_word:
                 raised.append("placeholder names conversation data")
-                ctx = text[max(0, m.start() - 200) : m.start()].lower()
+                ctx = text[max(0, start - 200) : start].lower()
                 if _FILL_VERB.search(ctx):
                     score += 0.15
                     raised.append("told to fill the URL in")
             lowered = []
-            before = text[max(0, m.start() - 3) : m.start()]
-            if "`" in before or "    " in text[text.rfind("\n", 0, m.start()) + 1 : m.start()][:4]:
+            before = text[max(0, start - 3) : start]
+            if "`" in before or "    " in text[text.rfind("\n", 0, start) + 1 : start][:4]:
                 score -= 0.3
                 lowered.append("shown as code")
-            ctx_folded = fold_for_matching(text[max(0, m.start() - 160) : m.end() + 80]).text
+            ctx_folded = fold_for_matching(text[max(0, start - 160) : end + 80]).text
             if self.book.meta.search(ctx_folded):
                 score -= 0.2
                 lowered.append("words about attacks nearby")
@@ -661,7 +695,7 @@ class InjectionDetector:
                 score -= 0.1
                 lowered.append("text discusses injection")
             out.append(
-                _Candidate(m.start(), m.end(), score, "markdown", "injection/markdown-exfil-url",
+                _Candidate(start, end, score, "markdown", "injection/markdown-exfil-url",
                            raised, lowered)
             )
         return out
@@ -688,6 +722,27 @@ class InjectionDetector:
             out.append(
                 _Candidate(m.start(), m.end(), score, "hidden", "injection/unicode-tag-characters",
                            raised, [], note)
+            )
+        return out
+
+    def _variation_selectors(self, text: str) -> list[_Candidate]:
+        """Runs of variation selectors: bytes hidden after a visible character."""
+        out = []
+        for m in _VS_RUN.finditer(text):
+            data = bytes(_vs_byte(c) for c in m.group())
+            decoded = data.decode("utf-8", errors="replace")
+            readable = sum(1 for c in decoded if c.isprintable()) >= len(decoded) * 0.8
+            inner = fold_for_matching(decoded).text if readable else ""
+            instructs = bool(inner) and (
+                any(True for _ in self.book.search(inner)) or bool(self.book.model.search(inner))
+            )
+            note = f"{len(m.group())} variation selectors hide bytes"
+            if readable:
+                note += f' that spell "{_preview(decoded)}"'
+            out.append(
+                _Candidate(m.start(), m.end(), 0.8 + (0.15 if instructs else 0.0), "hidden",
+                           "injection/variation-selectors",
+                           ["reads as an instruction"] if instructs else [], [], note)
             )
         return out
 
@@ -792,6 +847,8 @@ class InjectionDetector:
 # ---------------------------------------------------------------------- helpers, regexes
 _DROP_PUNCT = {c: None for c in range(128) if not chr(c).isalnum()}
 _SPACED = re.compile(r"(?:[a-z0-9][^a-z0-9\n]{1,3}){5,}[a-z0-9]")
+_LEET = str.maketrans("0134578@$", "oieastbas")
+_LEET_WORD = re.compile(r"(?<![\w@$])(?=[a-z]*[0-9@$])(?=[0-9@$]*[a-z])[a-z0-9@$]{4,}(?![\w@$])")
 _ROT13_ANCHORS = ("vtaber", "qvfertneq", "sbetrg", "lbh ner", "vafgehpgvbaf", "flfgrz", "cebzcg")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,8000}={0,2}")
 _FAKE_TURN = re.compile(
@@ -808,6 +865,7 @@ _TEMPLATE_TOKEN = re.compile(
     r"end_header_id|eot_id)\|>|\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>"
 )
 _MD_LINK = re.compile(r"(?P<bang>!?)\[[^\]\n]{0,300}\]\(\s*(?P<url>https?://[^\s)]{4,2000})\s*\)")
+_HTML_IMG = re.compile(r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<url>https?://[^\"'\s]{4,2000})[\"']", re.I)
 _PLACEHOLDER = re.compile(
     r"\{[^{}/]{1,40}\}|\[[A-Za-z_ -]{2,40}\]|<[A-Za-z_ -]{2,40}>|\$\{?[A-Za-z_]{2,30}|%s\b|"
     r"(?<=[=/])[A-Z][A-Z_]{3,30}(?=$|[&#/])"
@@ -827,7 +885,8 @@ _HIDDEN_TAG = re.compile(
     r"visibility\s*:\s*hidden|font-size\s*:\s*(?:0|0?\.\d+|1)(?:px|pt|em|rem)?\s*(?:;|[\"'])|"
     r"opacity\s*:\s*0(?:\.0+)?\s*(?:;|[\"'])|color\s*:\s*(?:#fff\b|#ffffff\b|white\b|"
     r"rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))|(?:left|top|text-indent)\s*:\s*-\d{3,}px)"
-    r"|\shidden(?=[\s>=/]))[^>]*>",
+    r"|\shidden(?=[\s>=/])|\sclass\s*=\s*[\"'][^\"']*\b(?:hidden|d-none|sr-only|visually-hidden|"
+    r"invisible|hide)\b)[^>]*>",
     re.I,
 )
 _TAG_STRIP = re.compile(r"<[^>]{0,500}>")
@@ -922,6 +981,17 @@ def _has_rtl(text: str, i: int) -> bool:
         if unicodedata.bidirectional(c) in ("R", "AL"):
             return True
     return False
+
+
+def _merge_windows(positions: Sequence[int], margin: int, size: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for pos in positions:
+        lo, hi = max(0, pos - margin), min(size, pos + margin)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 def _clusters(positions: Sequence[int], gap: int) -> list[list[int]]:
