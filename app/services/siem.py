@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import os
 import socket
 import ssl
 import threading
@@ -38,7 +39,9 @@ from app.services.secret_store import SecretStore, SecretStoreError
 from app.services.spool import Spool
 
 PAYLOADS = ("json", "cef", "leef")
-KINDS = ("syslog-udp", "syslog-tcp", "syslog-tls", "splunk-hec", "elastic", "datadog", "webhook")
+KINDS = (
+    "syslog-udp", "syslog-tcp", "syslog-tls", "splunk-hec", "elastic", "datadog", "webhook", "file",
+)
 _VERDICT_RANK = {"allow": 0, "log": 1, "warn": 2, "redact": 3, "block": 4}
 _RETRY_STATUS = {401, 403, 408, 425, 429}
 
@@ -70,7 +73,7 @@ class SiemTarget:
     verify_tls: bool = True
     index: str | None = None  # Splunk index / Elastic index or data stream
     credential_name: str | None = None  # secret store entry holding the token or API key
-    min_verdict: str = "allow"  # decisions below this verdict are not forwarded
+    min_verdict: str = "log"  # decisions below this verdict are not forwarded
     payload: str = "json"  # syslog kinds: "json" (RFC 5424 + JSON), "cef" or "leef"
     timeout: float = 10.0
     batch_size: int = 200
@@ -81,6 +84,11 @@ class SiemTarget:
         if self.kind.startswith("syslog"):
             if not self.host or not 0 < self.port < 65536:
                 raise SiemConfigError(f"SIEM target {self.name!r} needs a host and a port (1-65535)")
+        elif self.kind == "file":
+            if not self.url or not Path(self.url).is_absolute():
+                raise SiemConfigError(
+                    f"SIEM target {self.name!r} (file) needs an absolute path, e.g. file:///var/log/presend.jsonl"
+                )
         else:
             parts = urllib.parse.urlsplit(self.url)
             loopback = parts.hostname in ("127.0.0.1", "::1", "localhost")
@@ -99,10 +107,10 @@ class SiemTarget:
             raise SiemConfigError(
                 f"SIEM target {self.name!r}: format {self.payload!r} is unknown; use one of {', '.join(PAYLOADS)}"
             )
-        if self.payload != "json" and not self.kind.startswith("syslog"):
+        if self.payload != "json" and not (self.kind.startswith("syslog") or self.kind == "file"):
             raise SiemConfigError(
-                f"SIEM target {self.name!r}: format {self.payload!r} goes over syslog only; "
-                "use kind syslog-udp, syslog-tcp or syslog-tls"
+                f"SIEM target {self.name!r}: format {self.payload!r} goes over syslog or to a file "
+                "only; use kind syslog-udp, syslog-tcp, syslog-tls or file"
             )
         if self.min_verdict not in _VERDICT_RANK:
             raise SiemConfigError(f"SIEM target {self.name!r}: min_verdict must be one of {list(_VERDICT_RANK)}")
@@ -135,6 +143,9 @@ def target_from_mapping(entry: Mapping[str, Any], position: int = 0) -> SiemTarg
         elif scheme in ("https", "http"):
             kind = kind or "webhook"
             url = str(target)
+        elif scheme == "file":
+            kind = kind or "file"
+            url = urllib.parse.unquote(parts.path)
         else:
             raise SiemConfigError(f"SIEM target {name!r}: unsupported target scheme {scheme!r}")
     if not kind:
@@ -150,7 +161,7 @@ def target_from_mapping(entry: Mapping[str, Any], position: int = 0) -> SiemTarg
             verify_tls=bool(entry.get("verify_tls", True)),
             index=entry.get("index"),
             credential_name=entry.get("credential") or entry.get("credential_name"),
-            min_verdict=str(getattr(entry.get("min_verdict"), "value", entry.get("min_verdict")) or "allow"),
+            min_verdict=str(getattr(entry.get("min_verdict"), "value", entry.get("min_verdict")) or "log"),
             timeout=float(entry.get("timeout", 10.0)),
             batch_size=int(entry.get("batch_size", 200)),
             payload=_payload(entry.get("format")),
@@ -336,9 +347,46 @@ def _check_bulk_response(name: str, data: bytes) -> None:
     raise DeliveryError(f"{name}: _bulk refused {len(bad)} documents (HTTP {bad[0]})", retryable=retryable)
 
 
+class FileTransport:
+    """Appends one line per record to a local file, fsynced, for a log shipper to pick up.
+
+    ``json`` writes the schema event; ``cef``/``leef`` write those lines.
+    """
+
+    def __init__(self, target: SiemTarget) -> None:
+        self.target = target
+        self.path = Path(target.url)
+
+    def _line(self, record: Mapping[str, Any]) -> bytes:
+        if self.target.payload == "cef":
+            return fmt.cef_line(record).encode("utf-8")
+        if self.target.payload == "leef":
+            return fmt.leef_line(record).encode("utf-8")
+        return json.dumps(fmt.schema_event(record), sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=True).encode("ascii")
+
+    def send(self, records: Sequence[Mapping[str, Any]]) -> None:
+        data = b"".join(self._line(r) + b"\n" for r in records)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise DeliveryError(f"{self.target.name}: cannot write {self.path.name} ({type(exc).__name__})") from None
+
+    def close(self) -> None:
+        return None
+
+
 def make_transport(target: SiemTarget, secret_store: SecretStore | None) -> Transport:
     if target.kind.startswith("syslog"):
         return SyslogTransport(target)
+    if target.kind == "file":
+        return FileTransport(target)
     return HttpTransport(target, secret_store)
 
 

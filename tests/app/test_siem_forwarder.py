@@ -207,7 +207,7 @@ def test_targets_come_from_the_policy_document_with_credentials_by_name():
     ({"kind": "elastic", "url": "https://es.example", "credential": "k"}, "index"),
     ({"kind": "syslog-tcp", "host": "logs.example"}, "port"),
     ({"kind": "carrier-pigeon"}, "unknown kind"),
-    ({"format": "cef", "target": "https://siem.example/in"}, "over syslog only"),
+    ({"format": "cef", "target": "https://siem.example/in"}, "over syslog or to a file"),
     ({"format": "xml", "target": "udp://siem.example:514"}, "unknown"),
 ])
 def test_unusable_targets_are_refused_with_a_fix(entry, fragment):
@@ -248,3 +248,35 @@ def test_run_forwards_until_stopped_and_reports_unexpected_errors_by_type():
     assert not thread.is_alive()
     assert alerts == ["forwarding to hook failed (KeyError)"]
     assert {r["seq"] for r in transport.received} == {1, 2, 3, 4}
+
+
+@pytest.mark.parametrize("format_name", ["json", "cef"])
+def test_file_target_appends_one_line_per_record_for_a_log_shipper(tmp_path, format_name):
+    log, paths = _log(3)
+    out = tmp_path / "ship" / "presend.log"
+    (target,) = targets_for_policy(SimpleNamespace(document={"audit": {"siem": [
+        {"format": format_name, "target": out.as_uri()}]}}))
+    assert target.kind == "file" and target.url == str(out)
+    t = Time()
+    with Forwarder([target], paths.spool_dir, None, clock=t.clock, sleep=t.sleep) as fwd:
+        assert fwd.drain(paths.audit_dir)[target.name].delivered == 3
+    lines = out.read_text().splitlines()
+    ids = [r["id"] for r in log.records()]
+    if format_name == "json":
+        assert [json.loads(x)["id"] for x in lines] == ids
+    else:
+        assert all(x.startswith("CEF:0|presend|") for x in lines)
+        assert all(i in x for i, x in zip(ids, lines, strict=True))
+
+
+def test_allow_decisions_are_not_forwarded_by_default():
+    log, paths = _log(0)
+    log.append(AuditEvent.decision("clipboard", "org.example.Editor", [], "allow", "allow", True,
+                                   None, None, log.fingerprint_key))
+    log.append(AuditEvent.decision("clipboard", "org.example.Editor", [], "log", "log", True,
+                                   None, None, log.fingerprint_key))
+    transport = FakeTransport()
+    fwd, _ = _forwarder(paths, transport)
+    with fwd:
+        fwd.drain(paths.audit_dir)
+    assert [r["verdict"] for r in transport.received] == ["log"]
