@@ -99,7 +99,7 @@ class EdmMatch:
     column: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class EdmIndex:
     """Sorted truncated digests of normalised values, their column, and the salt."""
 

@@ -71,7 +71,7 @@ def _sentence_starts(text: str, words: Sequence[tuple[int, int, str]]) -> list[i
     return sorted(starts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class RegisteredDocument:
     name: str
     shingles: array = field(repr=False)  # array('Q'): shingle hash at each word position
@@ -88,7 +88,7 @@ class FingerprintMatch:
     share: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class FingerprintSet:
     """Registered documents and the thresholds a scanned text must reach."""
 

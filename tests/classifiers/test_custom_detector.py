@@ -72,3 +72,17 @@ def test_duplicate_or_malformed_rule_ids_are_refused() -> None:
         CustomData(keywords=(KeywordRule("a", ("x1",)), KeywordRule("a", ("y1",))))
     with pytest.raises(CustomDataError, match="not valid"):
         CustomData(keywords=(KeywordRule("Bad Id!", ("x1",)),))
+
+
+def test_engine_reports_custom_findings_with_lines_and_options_stay_hashable() -> None:
+    from classifiers.engine import Engine
+
+    options = EngineOptions(custom_data=_data())
+    hash(options)  # EngineOptions values may be cached by the app
+    det, _ = make_detector(options)
+    assert det is not None
+    result = Engine([det]).scan("intro line\nStatus of project kestrel: ok\n" + DOC)
+    by_type = {f.entity_type: f for f in result.findings}
+    assert by_type["CUSTOM:codenames"].line == 2
+    assert by_type["CUSTOM:board-papers"].line == 3
+    assert result.complete
