@@ -410,9 +410,10 @@ def write_head_slot(path: Path, seq: int, text: str) -> None:
     data = text.encode("ascii")
     if len(data) >= _SLOT:
         raise AuditError("head marker too long")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        os.pwrite(fd, data.ljust(_SLOT - 1) + b"\n", (seq % 2) * _SLOT)
+        os.lseek(fd, (seq % 2) * _SLOT, os.SEEK_SET)  # os.pwrite does not exist on Windows
+        os.write(fd, data.ljust(_SLOT - 1) + b"\n")
     finally:
         os.close(fd)
 
@@ -623,7 +624,7 @@ class AuditLog:
         line = (canonical(record) + "\n").encode("ascii")
         new_file = not current.exists()
         try:
-            fd = os.open(current, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(current, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
             try:
                 os.write(fd, line)
                 if self._fsync:

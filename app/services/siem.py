@@ -369,7 +369,7 @@ class FileTransport:
         data = b"".join(self._line(r) + b"\n" for r in records)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
             try:
                 os.write(fd, data)
                 os.fsync(fd)

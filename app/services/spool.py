@@ -221,7 +221,7 @@ class Spool:
         if path.exists() and path.stat().st_size >= self.segment_bytes:
             n += 1
             path = self._seg_path(n)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         try:
             os.write(fd, b"".join(accepted))
             if self._fsync:
