@@ -18,47 +18,54 @@ _BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----")
 # (Proc-Type: 4,ENCRYPTED / DEK-Info: ... / Comment: ... / Version: ...).
 _BASE64_LINE = re.compile(r"[ \t]*(?:[A-Za-z0-9+/=]{1,200}|=[A-Za-z0-9+/]{4})[ \t\r]*")
 _HEADER_LINE = re.compile(r"[A-Za-z][A-Za-z0-9\-]{0,40}: [^\n]{0,200}")
-_FLAT_RUN = re.compile(r"[ \t]*[A-Za-z0-9+/=]{1,65536}")
+_FLAT_RUN = re.compile(r"[A-Za-z0-9+/= \t]{1,65536}")
 
 
 def pem_block(text: str, start: int, end: int) -> tuple[int, int] | None:
     """From a ``-----BEGIN ... PRIVATE KEY-----`` (or PGP ``PRIVATE KEY BLOCK``) line to
     its matching END line, at most 64 KB. An unterminated block (a truncated paste) ends
-    after its last body line."""
+    after its last body line; a block flattened onto one line ends at its END marker or
+    the end of its base64 run.
+
+    Linear in the block's length: the body is walked line by line and the END line must
+    follow it, so many BEGIN lines in one text never rescan the text after them.
+    """
     m = _BEGIN.search(text, start, min(len(text), end + 64))
     if m is None:
         return None
-    label = m.group(1)
     block_start = m.start()
+    footer = f"-----END {m.group(1)}-----"
     limit = min(len(text), block_start + MAX_BLOCK_CHARS)
-    footer = f"-----END {label}-----"
-    found = text.find(footer, m.end(), limit)
-    if found != -1:
-        return block_start, found + len(footer)
-    # Unterminated: extend over the body lines that follow the header.
     pos = m.end()
-    last = pos
-    if pos < limit and text[pos] == "\r":
-        pos += 1
-    if pos < limit and text[pos] == "\n":
-        pos += 1
-    else:  # header and body on one line (a flattened paste): take the base64 run
+    nl = text.find("\n", pos, limit)
+    if text[pos:nl if nl != -1 else limit].strip():
+        # flattened onto one line: BEGIN <base64 with spaces> [END]
         run = _FLAT_RUN.match(text, pos, limit)
-        return (block_start, run.end() if run else last)
-    after_header = False
+        run_end = run.end() if run else pos
+        if text.startswith(footer, run_end, limit):
+            return block_start, run_end + len(footer)
+        return block_start, pos + len(text[pos:run_end].rstrip())
+    last = pos
+    if nl == -1:
+        return block_start, last
+    pos = nl + 1
+    after_header = True  # a blank line may follow BEGIN directly (PGP armor)
     while pos < limit:
         nl = text.find("\n", pos, limit)
         line_end = nl if nl != -1 else limit
         line = text[pos:line_end]
+        stripped = line.strip()
+        if stripped.startswith(footer):
+            return block_start, pos + line.index(footer) + len(footer)
         if _HEADER_LINE.fullmatch(line.rstrip("\r")):
             after_header = True
-        elif not line.strip() and after_header:
+        elif not stripped and after_header:
             after_header = False  # the blank line between headers and base64 body
         elif _BASE64_LINE.fullmatch(line):
             after_header = False
         else:
             break
-        if line.strip():
+        if stripped:
             last = pos + len(line.rstrip())
         if nl == -1:
             break

@@ -261,3 +261,57 @@ def test_example_failures_names_rules_and_positions_but_never_example_text() -> 
         "rule `custom/codename`: no_match example 2 is matched",
     ]
     assert not any("EAGLE" in f or "ORCAS" in f for f in failures)
+
+
+BODY = "MIIEowIBAAKCAQEAVk2qLPFDZ0RBeRjUDfF7E6cOdfyp8+abr/yhbaNgV0AoTdC4"
+
+
+@pytest.mark.parametrize(
+    ("block", "expected_end"),
+    [
+        (f"-----BEGIN RSA PRIVATE KEY-----\n{BODY}\n{BODY[:20]}==\n-----END RSA PRIVATE KEY-----",
+         None),
+        (f"-----BEGIN RSA PRIVATE KEY-----\r\n{BODY}\r\n-----END RSA PRIVATE KEY-----", None),
+        (f"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n"
+         f"\n{BODY}\n-----END RSA PRIVATE KEY-----", None),
+        (f"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{BODY}\n=AbCd\n"
+         "-----END PGP PRIVATE KEY BLOCK-----", None),
+        (f"    -----BEGIN EC PRIVATE KEY-----\n    {BODY}\n    -----END EC PRIVATE KEY-----",
+         None),
+        (f"-----BEGIN PRIVATE KEY----- {BODY} {BODY} -----END PRIVATE KEY-----", None),
+        (f"-----BEGIN PRIVATE KEY-----\n{BODY}\n{BODY}", "unterminated"),
+        (f"-----BEGIN PRIVATE KEY-----\n{BODY}\n\nNext paragraph of the mail.", "unterminated"),
+    ],
+)
+def test_pem_block_extends_to_its_end(block: str, expected_end: str | None) -> None:
+    from classifiers.extenders import pem_block
+
+    text = f"see below\n{block}\nthanks, Bob"
+    begin = text.index("-----BEGIN")
+    start, end = pem_block(text, begin, text.index("-----", begin + 5) + 5)
+    assert start == begin
+    if expected_end is None:
+        assert text[start:end].endswith("PRIVATE KEY-----") or text[start:end].endswith("BLOCK-----")
+        assert text[end:].startswith("\nthanks")
+    else:
+        assert text[start:end].rstrip().endswith(BODY)
+
+
+def test_pem_block_ignores_a_different_label_and_caps_the_size() -> None:
+    from classifiers.extenders import MAX_BLOCK_CHARS, pem_block
+
+    text = f"-----BEGIN RSA PRIVATE KEY-----\n{BODY}\n-----END DSA PRIVATE KEY-----\n"
+    assert pem_block(text, 0, 31) == (0, text.index("\n-----END"))
+    huge = "-----BEGIN PRIVATE KEY-----\n" + (BODY + "\n") * 5000 + "-----END PRIVATE KEY-----"
+    start, end = pem_block(huge, 0, 27)
+    assert end - start <= MAX_BLOCK_CHARS
+
+
+def test_many_begin_lines_do_not_rescan_the_text() -> None:
+    from classifiers.extenders import pem_block
+
+    text = "-----BEGIN PRIVATE KEY-----\n" * 30_000
+    started = time.perf_counter()
+    for pos in range(0, len(text), 28):
+        pem_block(text, pos, pos + 27)
+    assert time.perf_counter() - started < 2.0
