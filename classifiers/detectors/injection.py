@@ -222,6 +222,7 @@ class Phrase:
     regex: re.Pattern[str]
     squeezed: re.Pattern[str] | None
     keywords: tuple[str, ...] = ()
+    needs_model: bool = False
 
 
 @dataclass(frozen=True)
@@ -339,6 +340,7 @@ def parse_phrase_book(phrases_toml: str, cues_toml: str) -> PhraseBook:
                 regex=_compile_phrase(pattern),
                 squeezed=_compile_squeezed(pattern) if entry.get("squeeze", True) else None,
                 keywords=tuple(str(k) for k in entry.get("keywords", ())),
+                needs_model=bool(entry.get("needs_model", False)),
             )
         )
     return PhraseBook(
@@ -538,6 +540,9 @@ class InjectionDetector:
         if people:
             score -= min(0.4, 0.15 * len(people) + 0.05)
             lowered.append("written to people")
+        if phrase.needs_model and "addresses an AI model" not in raised:
+            score = min(score, MIN_SCORE - 0.05)
+            lowered.append("no AI model named")
         if self.book.urgency.search(before[-60:]):
             score += 0.05
             raised.append("urgency words")

@@ -86,6 +86,9 @@ def test_text_discussing_injection_is_not_flagged(text: str) -> None:
         "Bitte ignorieren Sie die vorherige E-Mail, der Termin bleibt bestehen.",
         "No le digas al cliente la fecha exacta hasta que logística la confirme.",
         "Agora você é cliente premium e tem frete grátis.",
+        "Tap Build number seven times. You are now in developer mode.",
+        "You are now Dan's manager for the onboarding period.",
+        "Please disregard my previous instructions about the venue.",
     ],
 )
 def test_ordinary_instructions_to_people_are_not_flagged(text: str) -> None:
