@@ -448,6 +448,19 @@ class InjectionDetector:
                 cands += self._hidden_region(text, start, end, start, end, str(span.reason))
         return self._finish(text, cands)
 
+    def hidden_span_findings(self, text: str, hidden: Sequence[HiddenSpanLike]) -> list[Finding]:
+        """Only the findings for ``hidden`` spans of ``text`` (what ``detect`` cannot see).
+
+        For the pipeline: after the engine has scanned an extracted document, add these for
+        ``ExtractedText.hidden`` and let the engine's overlap merge pick per span.
+        """
+        cands: list[_Candidate] = []
+        for span in hidden:
+            start, end = max(0, span.start), min(len(text), span.end)
+            if end > start:
+                cands += self._hidden_region(text, start, end, start, end, str(span.reason))
+        return self._finish(text, cands)
+
     # ----- phrase matching -----------------------------------------------------------
     def _visible(self, text: str) -> Iterator[_Candidate]:
         folded = fold_for_matching(text)
@@ -1050,6 +1063,18 @@ def _preview(decoded: str, limit: int = 60) -> str:
         words.append(word)
     out = " ".join(words).replace('"', "'")
     return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> InjectionDetector:
+    return InjectionDetector()
+
+
+def hidden_span_findings(text: str, hidden: Sequence[HiddenSpanLike]) -> list[Finding]:
+    """Findings for the hidden spans an extractor reported (see ``InjectionDetector``)."""
+    if not hidden or not text:
+        return []
+    return default_detector().hidden_span_findings(text, hidden)
 
 
 def make_detector(options: Any) -> tuple[InjectionDetector | None, str | None]:
