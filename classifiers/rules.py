@@ -196,12 +196,18 @@ class _Problems:
         self._text = text
         self.items: list[str] = []
 
-    def line_of(self, rule_id: object) -> int:
+    def line_of(self, rule_id: object, nth: int = 0) -> int:
+        """The line of the ``nth`` ``id = "<rule_id>"`` in the pack (0 when not found)."""
         if not isinstance(rule_id, str) or not rule_id:
             return 0
-        m = re.search(
-            r"^[ \t]*id[ \t]*=[ \t]*[\"']" + re.escape(rule_id) + r"[\"']", self._text, re.M
-        )
+        pattern = r"^[ \t]*id[ \t]*=[ \t]*[\"']" + re.escape(rule_id) + r"[\"']"
+        for i, m in enumerate(re.finditer(pattern, self._text, re.M)):
+            if i == nth:
+                return self._text.count("\n", 0, m.start()) + 1
+        return 0
+
+    def pack_line(self) -> int:
+        m = re.search(r"^[ \t]*\[pack\]", self._text, re.M)
         return self._text.count("\n", 0, m.start()) + 1 if m else 0
 
     def add(self, where: str, line: int, message: str) -> None:
@@ -234,13 +240,17 @@ def load_pack_text(text: str, source: str, *, builtin: bool = False) -> RulePack
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_rules):
-        rule = _check_rule(raw, index, pack_id, builtin, problems)
-        if rule is None:
-            continue
-        if rule.id in seen:
-            problems.add(f"rule `{rule.id}`", rule.line, "duplicate rule id")
-        seen[rule.id] = index
-        rules.append(rule)
+        rule_id = raw.get("id")
+        nth = seen.get(rule_id, 0) if isinstance(rule_id, str) else 0
+        rule = _check_rule(raw, index, pack_id, builtin, problems, nth)
+        if isinstance(rule_id, str):
+            if rule_id in seen:
+                problems.add(f"rule `{rule_id}`", problems.line_of(rule_id, nth),
+                             f"duplicate rule id (first defined on line "
+                             f"{problems.line_of(rule_id)})")
+            seen[rule_id] = nth + 1
+        if rule is not None:
+            rules.append(rule)
     if problems.items:
         raise RulePackError(source, problems.items)
     return RulePack(id=pack_id, description=description, rules=tuple(rules), source=source)
@@ -253,25 +263,30 @@ def _check_pack_table(data: dict[str, Any], problems: _Problems) -> tuple[str, s
         return "", ""
     for key, value in pack.items():
         if key not in _PACK_KEYS:
-            problems.add("[pack]", 0, f"unknown key `{key}`{_did_you_mean(key, list(_PACK_KEYS))}")
+            problems.add("[pack]", problems.pack_line(), f"unknown key `{key}`{_did_you_mean(key, list(_PACK_KEYS))}")
         elif not _type_ok(value, _PACK_KEYS[key]):
-            problems.add("[pack]", 0, f"`{key}` must be a {_PACK_KEYS[key]}")
+            problems.add("[pack]", problems.pack_line(), f"`{key}` must be a {_PACK_KEYS[key]}")
     pack_id = pack.get("id")
     if not isinstance(pack_id, str) or not _KEBAB.fullmatch(pack_id):
-        problems.add("[pack]", 0, "`id` must be a kebab-case string such as `secrets`")
+        problems.add("[pack]", problems.pack_line(), "`id` must be a kebab-case string such as `secrets`")
         pack_id = ""
     description = pack.get("description")
     if not isinstance(description, str) or not description.strip():
-        problems.add("[pack]", 0, "missing `description`")
+        problems.add("[pack]", problems.pack_line(), "missing `description`")
         description = ""
     return pack_id, description
 
 
 def _check_rule(
-    raw: dict[str, Any], index: int, pack_id: str, builtin: bool, problems: _Problems
+    raw: dict[str, Any],
+    index: int,
+    pack_id: str,
+    builtin: bool,
+    problems: _Problems,
+    nth: int = 0,
 ) -> Rule | None:
     rule_id = raw.get("id")
-    line = problems.line_of(rule_id)
+    line = problems.line_of(rule_id, nth)
     where = f"rule `{rule_id}`" if isinstance(rule_id, str) else f"rule #{index + 1}"
     before = len(problems.items)
 
@@ -423,12 +438,14 @@ def _check_examples(raw: object, bad: Any) -> Examples:
         elif (
             isinstance(item, dict)
             and isinstance(item.get("text"), str)
-            and isinstance(item.get("value", ""), str)
+            and isinstance(item.get("value", "x"), str)
+            and item.get("value", "x") != ""
             and set(item) <= {"text", "value"}
         ):
             match.append((item["text"], item.get("value")))
         else:
-            bad("each `examples.match` item must be a string or { text = ..., value = ... }")
+            bad("each `examples.match` item must be a string or { text = ..., value = ... } "
+                "with a non-empty value")
     no_match = raw.get("no_match", [])
     if not isinstance(no_match, list) or not all(isinstance(t, str) for t in no_match):
         bad("`examples.no_match` must be a list of strings")

@@ -123,7 +123,10 @@ def test_missing_required_keys_keywords_and_examples_are_reported() -> None:
 
 def test_duplicate_ids_unknown_validator_extender_and_value_group() -> None:
     dup = GOOD + GOOD[GOOD.index("[[rule]]") :]
-    assert any("duplicate rule id" in p for p in problems_of(dup))
+    first, second = (i + 1 for i, t in enumerate(dup.splitlines()) if t == 'id = "demo-token"')
+    assert problems_of(dup) == [
+        f"line {second}: rule `demo-token`: duplicate rule id (first defined on line {first})"
+    ]
     bad = GOOD.replace('min_entropy = 3.0', 'min_entropy = 3.0\nvalidator = "lun"\nextend = "pem"')
     bad = bad.replace('value_group = "value"', 'value_group = "secret"')
     problems = "\n".join(problems_of(bad))
@@ -156,6 +159,19 @@ def test_custom_entity_types_only_in_custom_packs() -> None:
     assert load_pack_text(custom, "policy").rules[0].entity_type == "CUSTOM:project-codename"
     problems = problems_of(custom, builtin=True)
     assert any("unknown entity_type `CUSTOM:project-codename`" in p for p in problems)
+
+
+def test_pack_table_problems_point_at_the_pack_line() -> None:
+    bad = GOOD.replace('description = "Demo rules"', 'descripton = "Demo rules"')
+    problems = problems_of(bad)
+    line = bad.splitlines().index("[pack]") + 1
+    assert f"line {line}: [pack]: unknown key `descripton`, did you mean `description`?" in problems
+    assert f"line {line}: [pack]: missing `description`" in problems
+
+
+def test_example_with_empty_expected_value_is_a_problem() -> None:
+    bad = GOOD.replace('value = "aB3dE5fG7hJ9kL1mN3pQ"', 'value = ""')
+    assert any("non-empty value" in p for p in problems_of(bad))
 
 
 def test_invalid_toml_is_one_problem_naming_the_source() -> None:
