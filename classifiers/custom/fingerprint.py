@@ -99,12 +99,14 @@ class FingerprintSet:
     min_share: float = 0.3
     min_shared_shingles: int = 15
     _index: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+    _distinct: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = self._index
         for d, doc in enumerate(self.documents):
             for pos, h in enumerate(doc.shingles):
                 index.setdefault(h, (d, pos))
+            self._distinct.append(len(set(doc.shingles)))
 
     @classmethod
     def empty(cls, salt: bytes | None = None) -> FingerprintSet:
@@ -188,7 +190,7 @@ class FingerprintSet:
             span[hit[0]] = (first, t)
         for d, shared in per_doc.items():
             doc = self.documents[d]
-            total = len(set(doc.shingles))
+            total = self._distinct[d]
             if not total or len(shared) < self.min_shared_shingles:
                 continue
             share = len(shared) / total
