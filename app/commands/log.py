@@ -173,8 +173,15 @@ def run_forward(args: argparse.Namespace, ctx: CliContext) -> int:
     if not targets:
         print("no SIEM targets in the policy: nothing to forward", file=ctx.out)
         return 0
+    from app.services.audit import AuditError, AuditLog
+
     try:
-        forwarder = Forwarder(targets, ctx.paths.spool_dir, ctx.secret_store())
+        audit = AuditLog.open(ctx.paths, ctx.secret_store())  # alerts are recorded too
+    except AuditError:
+        audit = None
+    try:
+        forwarder = Forwarder(targets, ctx.paths.spool_dir, ctx.secret_store(), audit=audit,
+                              on_alert=lambda name, message: ctx.warn(message))
     except SpoolBusy as exc:
         raise CliError(str(exc)) from None
     with forwarder:

@@ -72,6 +72,7 @@ ADMIN_KINDS = (
     "retention_pruned",
     "spool_full",
     "forward_rejected",
+    "forward_failed",
     "false_positive",
 )
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")

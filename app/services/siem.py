@@ -28,6 +28,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,6 +263,7 @@ class HttpTransport:
         self._host = parts.hostname or ""
         self._port = parts.port
         self._base = parts.path.rstrip("/")
+        self._channel = str(uuid.uuid4())
 
     def _credential(self) -> str | None:
         name = self.target.credential_name
@@ -285,6 +287,8 @@ class HttpTransport:
         if t.kind == "splunk-hec":
             path = self._base if self._base.endswith("/services/collector/event") else self._base + "/services/collector/event"
             headers["Authorization"] = f"Splunk {token}"
+            # required when the token has indexer acknowledgement on; harmless otherwise
+            headers["X-Splunk-Request-Channel"] = self._channel
             body = fmt.splunk_hec_body(records, t.index)
         elif t.kind == "elastic":
             path = self._base + "/_bulk"
@@ -438,6 +442,7 @@ class Forwarder:
         sleep: Callable[[float], None] = time.sleep,
         transport_factory: Callable[[SiemTarget], Transport] | None = None,
         on_alert: Callable[[str, str], None] | None = None,
+        audit: Any = None,
         spool_max_items: int = 200_000,
         backoff_base: float = 1.0,
         backoff_cap: float = 300.0,
@@ -446,6 +451,7 @@ class Forwarder:
         self._clock = clock
         self._sleep = sleep
         self._on_alert = on_alert
+        self._audit = audit  # an AuditLog: alerts are recorded there too (and so forwarded)
         self._base = backoff_base
         self._cap = backoff_cap
         factory = transport_factory or (lambda t: make_transport(t, secret_store))
@@ -477,10 +483,17 @@ class Forwarder:
     def status(self) -> dict[str, TargetStatus]:
         return {s.target.name: s.status for s in self._states}
 
-    def _alert(self, state: _TargetState, message: str) -> None:
+    def _alert(self, state: _TargetState, message: str, kind: str, count: int = 0) -> None:
         state.status.alerts.append(message)
         if self._on_alert is not None:
             self._on_alert(state.target.name, message)
+        if self._audit is not None:
+            from app.services.audit import AuditEvent
+
+            with contextlib.suppress(Exception):  # an alert must not stop forwarding
+                self._audit.append(AuditEvent.admin(
+                    kind, {"target": state.target.name, "kind": state.target.kind,
+                           "records": count, "pending": state.spool.pending}))
 
     # -- moving records -----------------------------------------------------------------
 
@@ -515,6 +528,8 @@ class Forwarder:
             if name not in blocked and not self._flush(s, batch[name], seen):
                 blocked.add(name)
             s.status.waiting_in_log = name in blocked
+            if name not in blocked:
+                s.full_alerted = False  # caught up: the next overflow is news again
             s.status.pending = s.spool.pending
         # the next sync starts reading right after the lowest mark, not at the file's start
         self._hint = positions.get(min(s.mark for s in self._states), self._hint)
@@ -532,6 +547,7 @@ class Forwarder:
                     s,
                     f"spool for {s.target.name} is full ({s.spool.pending} records): "
                     "newer records wait in the audit log; check that the SIEM is reachable",
+                    "spool_full",
                 )
             return False
         s.mark = max(s.mark, seen.get(s.target.name, s.mark))
@@ -566,7 +582,8 @@ class Forwarder:
                 s.next_try = self._clock() + delay
                 return False
             s.status.rejected += len(records)
-            self._alert(s, f"{s.target.name} refused {len(records)} records: {exc}")
+            self._alert(s, f"{s.target.name} refused {len(records)} records: {exc}",
+                        "forward_rejected", len(records))
         else:
             s.status.delivered += len(records)
             s.status.last_error = None
@@ -574,8 +591,6 @@ class Forwarder:
         s.next_try = 0.0
         s.spool.ack(position)
         s.status.pending = s.spool.pending
-        if s.full_alerted and not s.spool.full:
-            s.full_alerted = False
         return True
 
     def pump(self, audit_dir: Path, max_batches: int = 50) -> dict[str, TargetStatus]:
@@ -616,7 +631,8 @@ class Forwarder:
                 self.pump(audit_dir)
             except Exception as exc:  # the thread's boundary: report, keep forwarding
                 for s in self._states:
-                    self._alert(s, f"forwarding to {s.target.name} failed ({type(exc).__name__})")
+                    self._alert(s, f"forwarding to {s.target.name} failed ({type(exc).__name__})",
+                                "forward_failed")
             stop.wait(interval)
 
 

@@ -115,10 +115,10 @@ def test_a_refused_batch_is_alerted_and_does_not_block_the_queue():
 
 
 def test_full_spool_alerts_once_and_loses_nothing_once_the_target_is_back():
-    _, paths = _log(30)
+    log, paths = _log(30)
     alerts = []
     transport = FakeTransport(["retry"] * 3)
-    fwd, t = _forwarder(paths, transport, spool_max_items=8,
+    fwd, t = _forwarder(paths, transport, spool_max_items=8, audit=log,
                         on_alert=lambda name, msg: alerts.append(msg))
     with fwd:
         fwd.pump(paths.audit_dir)  # fills the spool, first send fails
@@ -126,7 +126,10 @@ def test_full_spool_alerts_once_and_loses_nothing_once_the_target_is_back():
         assert fwd.status["hook"].waiting_in_log
         assert len(alerts) == 1 and "full" in alerts[0] and "audit log" in alerts[0]
         fwd.drain(paths.audit_dir, timeout=60)
-    assert sorted({r["seq"] for r in transport.received}) == list(range(1, 31))
+    # the alert is in the audit log too, and was itself forwarded
+    full = [r for r in log.records() if r["event"] == "spool_full"]
+    assert len(full) == 1 and full[0]["details"]["target"] == "hook"
+    assert sorted({r["seq"] for r in transport.received}) == list(range(1, 32))
 
 
 def test_a_restarted_forwarder_resumes_where_the_last_one_stopped():

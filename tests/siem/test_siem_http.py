@@ -87,6 +87,7 @@ def test_splunk_hec_gets_authorised_event_objects_over_tls(cert):
         assert path == "/services/collector/event"
         assert headers["Authorization"] == "Splunk 11111111-2222-3333-4444-555555555555"
         assert headers["Content-Type"] == "application/json"
+        assert len(headers["X-Splunk-Request-Channel"]) == 36  # a UUID
         for line in body.split(b"\n"):
             obj = json.loads(line)
             assert obj["sourcetype"] == "presend:audit" and obj["index"] == "security"
