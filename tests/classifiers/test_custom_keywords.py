@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from classifiers.custom.keywords import KeywordMatcher, KeywordRule
 from classifiers.model import Severity
 
@@ -64,3 +67,15 @@ def test_hundred_thousand_terms_compile_and_match_fast() -> None:
     hits = list(matcher.find(text))
     assert len(hits) == 200
     assert time.perf_counter() - t0 < 5.0
+
+
+_FILLER = st.text(alphabet=st.sampled_from(list("abc xyz.,\n-éß")), max_size=30)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_FILLER, _FILLER)
+def test_a_listed_term_between_word_boundaries_is_always_found(left: str, right: str) -> None:
+    text = f"{left} Kestrel Nine {right}"
+    found = [text[m.start : m.end] for m in KeywordMatcher([KeywordRule("k", ("kestrel nine",))])
+             .find(text)]
+    assert "Kestrel Nine" in found

@@ -301,3 +301,24 @@ def test_benchmark_set_reaches_precision_and_recall_targets() -> None:
         del sys.modules[spec.name]
     scores = module.evaluate(DET)
     assert scores["precision"] >= 0.9 and scores["recall"] >= 0.9
+
+
+_ALPHABET = st.sampled_from(
+    list("abcXYZ  \n\t.,'") + ["é", "ß", "ẞ", "İ", "\u200b", "\u00a0", "а", "ο", "ﬁ", "Ω", "😀"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_folded_text_maps_back_to_the_characters_it_came_from(text: str) -> None:
+    from classifiers.detectors.injection import _fold_char, fold_for_matching
+
+    folded = fold_for_matching(text)
+    for i, ch in enumerate(folded.text):
+        orig = text[folded.orig(i)]
+        if ch in " \n":
+            assert orig.isspace()
+        else:
+            assert ch in _fold_char(orig)[0]
+    start, end = folded.span(0, len(folded.text)) if folded.text else (0, 0)
+    assert 0 <= start <= end <= len(text)
