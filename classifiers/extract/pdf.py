@@ -8,6 +8,11 @@ Results that are not an exception but ``complete=False``: encrypted with a passw
 (an empty user password is tried first, as viewers do), no text layer on a page that holds
 an image ("scanned image, text not checked"), page or time budget reached, damaged file.
 
+Besides the page text: annotations per page (comments' ``/Contents`` and link ``/URI``s,
+location ``page N annotations``), filled-in form fields (``form fields``: ``name = value``;
+a filled tax form keeps the SSN there, not in the page text) and embedded files
+(``attachment name.xlsx Sheet1!B2``), read like any file under the same budgets.
+
 Hidden text is found with pypdf's content-stream visitors: text drawn with render mode 3
 (``pdf invisible text``), with a white fill colour (``white text``), with a font size
 below 1 (``tiny text``) or positioned outside the page box (``off-page text``). The drawn
@@ -22,7 +27,7 @@ import time
 import warnings
 from typing import Any
 
-from classifiers.extract.context import Context, DocBuilder
+from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
 from classifiers.extract.types import Limits
 
 _META_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer")
@@ -34,18 +39,27 @@ def extract_pdf_sandboxed(data: bytes, name: str, ctx: Context) -> DocBuilder:
         from classifiers.extract.sandbox import run_sandboxed
 
         return run_sandboxed("pdf", data, ctx)
-    return extract_pdf(data, ctx.limits, ctx.remaining_seconds())
+    return extract_pdf(data, ctx.limits, ctx.remaining_seconds(), ctx)
 
 
-def extract_pdf(data: bytes, limits: Limits, seconds: float) -> DocBuilder:
-    """Parse in this process (the sandbox child calls this)."""
+def extract_pdf(
+    data: bytes, limits: Limits, seconds: float, ctx: Context | None = None
+) -> DocBuilder:
+    """Parse in this process (the sandbox child calls this). ``ctx`` carries the shared
+    budgets for embedded files; without one, a fresh context is made."""
+    from dataclasses import replace
+
     doc = DocBuilder()
     doc.segment("")
+    if ctx is None:
+        ctx = Context(replace(limits, sandbox=False, max_seconds=seconds))
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            _extract(data, limits, time.monotonic() + seconds, doc)
+            _extract(data, limits, time.monotonic() + seconds, doc, ctx)
+        except BudgetExceeded as exc:
+            doc.incomplete(exc.note)
         except MemoryError:
             doc.incomplete("PDF needs more memory than allowed, not fully checked")
         except RecursionError:
@@ -55,7 +69,9 @@ def extract_pdf(data: bytes, limits: Limits, seconds: float) -> DocBuilder:
     return doc
 
 
-def _extract(data: bytes, limits: Limits, deadline: float, doc: DocBuilder) -> None:
+def _extract(
+    data: bytes, limits: Limits, deadline: float, doc: DocBuilder, ctx: Context
+) -> None:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data), strict=False)
@@ -90,11 +106,96 @@ def _extract(data: bytes, limits: Limits, deadline: float, doc: DocBuilder) -> N
         _mark_hidden(doc, start, text, drawn)
         if not text.strip() and _has_image(page):
             scanned += 1
+        _guard(doc, "annotations", _annotations, page, index + 1, doc)
+    _guard(doc, "form fields", _form_fields, reader, doc)
+    _guard(doc, "embedded files", _embedded_files, reader, doc, ctx)
     if scanned:
         doc.incomplete(
             "scanned image, text not checked" if scanned == count
             else f"scanned image on {scanned} page(s), text not checked"
         )
+
+
+def _guard(doc: DocBuilder, what: str, fn: Any, *args: Any) -> None:
+    try:
+        fn(*args)
+    except BudgetExceeded:
+        raise
+    except Exception as exc:  # one damaged dictionary must not lose the pages
+        doc.incomplete(f"PDF {what} could not be read ({type(exc).__name__})")
+
+
+def _text_of(value: Any) -> str:
+    try:
+        value = value.get_object()
+    except AttributeError:
+        pass
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return " ".join(str(value).split())[:8192] if value is not None else ""
+
+
+def _annotations(page: Any, number: int, doc: DocBuilder) -> None:
+    """Comments (``/Contents``), link targets (``/URI``) and widget values of a page."""
+    annots = page.get("/Annots")
+    if annots is None:
+        return
+    lines: list[str] = []
+    for ref in list(annots.get_object())[:10_000]:
+        annot = ref.get_object()
+        subtype = str(annot.get("/Subtype", ""))
+        if subtype == "/Widget":
+            continue  # form fields are read from the AcroForm
+        contents = _text_of(annot.get("/Contents"))
+        if contents:
+            lines.append(contents)
+        action = annot.get("/A")
+        if action is not None:
+            uri = _text_of(action.get_object().get("/URI"))
+            if uri:
+                lines.append(uri)
+    if lines:
+        doc.segment(f"page {number} annotations")
+        doc.write("\n".join(lines) + "\n")
+
+
+def _form_fields(reader: Any, doc: DocBuilder) -> None:
+    """Filled-in form values: a tax form's SSN lives here, not in the page text."""
+    fields = reader.get_fields() or {}
+    lines = []
+    for name, field in list(fields.items())[:10_000]:
+        value = _text_of(field.get("/V")) if hasattr(field, "get") else ""
+        if value and value not in ("/Off", "/Yes"):
+            lines.append(f"{name} = {value}")
+    if lines:
+        doc.segment("form fields")
+        doc.write("\n".join(lines) + "\n")
+
+
+def _embedded_files(reader: Any, doc: DocBuilder, ctx: Context) -> None:
+    """Files attached to the PDF, read like any file under the shared budgets."""
+    from classifiers.extract.dispatch import ARCHIVE_KINDS, extract_bytes
+    from classifiers.extract.errors import BinaryContent, UnsupportedFormat
+
+    attachments = reader.attachments
+    for name in list(attachments)[: ctx.limits.max_entries]:
+        for data in attachments[name]:
+            ctx.charge(len(data))
+            label = f"attachment {name}"
+            if ctx.depth >= ctx.limits.max_depth:
+                doc.incomplete(f"{label}: nested too deep, not checked")
+                continue
+            ctx.depth += 1
+            try:
+                child = extract_bytes(data, str(name), ctx)
+            except BinaryContent:
+                continue
+            except UnsupportedFormat:
+                doc.incomplete(f"{label}: format not supported, not checked")
+                continue
+            finally:
+                ctx.depth -= 1
+            doc.embed(label, child, sep="/" if child.kind in ARCHIVE_KINDS else " ")
 
 
 def _metadata(reader: Any, doc: DocBuilder) -> None:

@@ -117,7 +117,7 @@ def child_main() -> None:
     if kind == "pdf":
         from classifiers.extract.pdf import extract_pdf
 
-        doc = extract_pdf(data, limits, seconds)
+        doc = extract_pdf(data, limits, seconds)  # embedded files parsed here, unsandboxed
     elif kind == "msg":
         from classifiers.extract.context import BudgetExceeded, Context
         from classifiers.extract.msg import extract_msg_doc

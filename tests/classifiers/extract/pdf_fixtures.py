@@ -21,11 +21,15 @@ def text_stream(lines: list[str], *, prefix: str = "", x: int = 72, y: int = 720
 
 
 def build_pdf(
-    pages: list[str], *, info: dict[str, str] | None = None, image_pages: tuple[int, ...] = ()
+    pages: list[str], *, info: dict[str, str] | None = None, image_pages: tuple[int, ...] = (),
+    annots: dict[int, list[str]] | None = None, fields: dict[str, str] | None = None,
+    attachments: dict[str, bytes] | None = None,
 ) -> bytes:
     """A valid PDF whose page i draws the content stream ``pages[i]``.
 
-    Pages listed in ``image_pages`` also carry a 1x1 image XObject (a "scan").
+    Pages listed in ``image_pages`` also carry a 1x1 image XObject (a "scan"); ``annots``
+    maps a page index to raw annotation dictionaries; ``fields`` are filled text fields
+    (name -> value) of an AcroForm; ``attachments`` become embedded files.
     """
     objects: list[bytes] = []
 
@@ -45,11 +49,27 @@ def build_pdf(
             data = b"q 100 0 0 100 72 600 cm /Im1 Do Q\n" + data
         stream = add(b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream")
         xobj = f" /XObject << /Im1 {image} 0 R >>" if i in image_pages else ""
+        refs = [add(a) for a in (annots or {}).get(i, [])]
+        annot = f" /Annots [{' '.join(f'{r} 0 R' for r in refs)}]" if refs else ""
         kids.append(add(
             f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 612 792] "
-            f"/Resources << /Font << /F1 {font} 0 R >>{xobj} >> /Contents {stream} 0 R >>"
+            f"/Resources << /Font << /F1 {font} 0 R >>{xobj} >> /Contents {stream} 0 R"
+            f"{annot} >>"
         ))
-    objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
+    extra = ""
+    if fields:
+        refs = [add(f"<< /FT /Tx /T ({_escape(k)}) /V ({_escape(v)}) >>")
+                for k, v in fields.items()]
+        extra += f" /AcroForm << /Fields [{' '.join(f'{r} 0 R' for r in refs)}] >>"
+    if attachments:
+        names = []
+        for fname, body in attachments.items():
+            ef = add(b"<< /Type /EmbeddedFile /Length %d >>\nstream\n" % len(body) + body
+                     + b"\nendstream")
+            spec = add(f"<< /Type /Filespec /F ({_escape(fname)}) /EF << /F {ef} 0 R >> >>")
+            names.append(f"({_escape(fname)}) {spec} 0 R")
+        extra += f" /Names << /EmbeddedFiles << /Names [{' '.join(names)}] >> >>"
+    objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_id} 0 R{extra} >>".encode()
     objects[pages_id - 1] = (
         f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
     ).encode()

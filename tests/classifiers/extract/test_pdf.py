@@ -150,3 +150,30 @@ def test_sandbox_memory_cap_stops_a_greedy_parser(tmp_path: Path,
                           Limits(max_memory_bytes=256 * 2**20))
     assert not result.complete
     assert result.notes[0].startswith("PDF parser stopped (exit 1; memory cap 256 MiB)")
+
+
+def test_pdf_annotations_form_fields_and_embedded_files_are_read(tmp_path: Path) -> None:
+    url = "https://files.example.com/s?sig=Zx81Qp0LmN3vB7cT2yW9"
+    data = build_pdf(
+        [text_stream(["Form 1040"]), text_stream(["page two"])],
+        annots={1: [f"<< /Type /Annot /Subtype /Text /Contents (reviewer: key {KEY}) >>",
+                    f"<< /Type /Annot /Subtype /Link /A << /S /URI /URI ({url}) >> >>"]},
+        fields={"taxpayer_ssn": SSN, "name": "Dana Reyes"},
+        attachments={"notes.txt": f"line one\nssn again {SSN}\n".encode()},
+    )
+    result = extract_path(_save(tmp_path, data), IN_PROCESS)
+    text = result.text()
+    assert result.complete, result.notes
+    assert result.locate(text.index(KEY), text) == "page 2 annotations:1"
+    assert result.locate(text.index(url), text) == "page 2 annotations:2"
+    assert result.locate(text.index(f"taxpayer_ssn = {SSN}"), text) == "form fields:1"
+    assert result.locate(text.index(f"ssn again {SSN}"), text) == "attachment notes.txt:2"
+
+
+def test_pdf_embedded_files_are_read_in_the_sandbox_too(tmp_path: Path) -> None:
+    data = build_pdf([text_stream(["cover"])],
+                     attachments={"inner.pdf": build_pdf([text_stream([f"ssn {SSN}"])])})
+    result = extract_path(_save(tmp_path, data))
+    text = result.text()
+    assert result.complete, result.notes
+    assert result.locate(text.index(SSN), text) == "attachment inner.pdf page 1:1"
