@@ -78,6 +78,7 @@ class SiemTarget:
     payload: str = "json"  # syslog kinds: "json" (RFC 5424 + JSON), "cef" or "leef"
     timeout: float = 10.0
     batch_size: int = 200
+    proxy: str | None = None  # http(s) kinds: "http://proxy.example:3128" (HTTP CONNECT)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -101,6 +102,13 @@ class SiemTarget:
                 raise SiemConfigError(
                     f"SIEM target {self.name!r} needs `credential`: the name of the keyring entry "
                     "holding its token (set it with `presend log set-credential NAME`)"
+                )
+        if self.proxy is not None:
+            pp = urllib.parse.urlsplit(self.proxy)
+            if pp.scheme != "http" or not pp.hostname or self.kind.startswith("syslog") or self.kind == "file":
+                raise SiemConfigError(
+                    f"SIEM target {self.name!r}: proxy must be http://host:port (HTTP CONNECT) "
+                    "and applies to http(s) targets only"
                 )
         if self.kind == "elastic" and not self.index:
             raise SiemConfigError(f"SIEM target {self.name!r} (elastic) needs an `index`")
@@ -166,6 +174,7 @@ def target_from_mapping(entry: Mapping[str, Any], position: int = 0) -> SiemTarg
             timeout=float(entry.get("timeout", 10.0)),
             batch_size=int(entry.get("batch_size", 200)),
             payload=_payload(entry.get("format")),
+            proxy=entry.get("proxy"),
         )
     except (TypeError, ValueError):
         raise SiemConfigError(f"SIEM target {name!r} has a value of the wrong type") from None
@@ -309,12 +318,19 @@ class HttpTransport:
     def send(self, records: Sequence[Mapping[str, Any]]) -> None:
         path, headers, body = self.request_for(records)
         t = self.target
+        host, port = self._host, self._port
+        if t.proxy:
+            proxy = urllib.parse.urlsplit(t.proxy)
+            host, port = proxy.hostname or "", proxy.port or 3128
         if self._scheme == "https":
             conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                self._host, self._port, timeout=t.timeout, context=_tls_context(t)
+                host, port, timeout=t.timeout, context=_tls_context(t)
             )
         else:
-            conn = http.client.HTTPConnection(self._host, self._port, timeout=t.timeout)
+            conn = http.client.HTTPConnection(host, port, timeout=t.timeout)
+        if t.proxy:
+            # CONNECT through the proxy; TLS is end to end and checked against the target
+            conn.set_tunnel(self._host, self._port or (443 if self._scheme == "https" else 80))
         try:
             conn.request("POST", path, body=body, headers=headers)
             resp = conn.getresponse()

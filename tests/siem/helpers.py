@@ -163,3 +163,58 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(5)
+
+
+class ConnectProxy:
+    """A loopback HTTP CONNECT proxy that records which host:port each tunnel went to."""
+
+    def __init__(self) -> None:
+        import socketserver
+
+        self.tunnels: list[str] = []
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = self.request.recv(4096)
+                    if not chunk:
+                        return
+                    head += chunk
+                target = head.split(b" ", 2)[1].decode()
+                outer.tunnels.append(target)
+                host, port = target.rsplit(":", 1)
+                upstream = socket.create_connection(("127.0.0.1", int(port)))
+                self.request.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+                def pipe(src: socket.socket, dst: socket.socket) -> None:
+                    try:
+                        while data := src.recv(65536):
+                            dst.sendall(data)
+                    except OSError:
+                        pass
+                    finally:
+                        for s in (src, dst):
+                            try:
+                                s.shutdown(socket.SHUT_RDWR)
+                            except OSError:
+                                pass
+
+                back = threading.Thread(target=pipe, args=(upstream, self.request), daemon=True)
+                back.start()
+                pipe(self.request, upstream)
+                back.join(5)
+                upstream.close()
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, name="proxy")
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(5)

@@ -262,3 +262,22 @@ def test_forwarding_process_killed_mid_send_loses_nothing(tmp_path):
     assert set(received) == set(ids)
     # only the batch in flight at the kill may arrive twice
     assert len(received) - len(set(received)) <= 10
+
+
+def test_https_target_through_a_connect_proxy_keeps_tls_end_to_end(cert):
+    from tests.siem.helpers import ConnectProxy
+
+    _, ids = _fill(4)
+    rx = Receiver(tls=cert)
+    proxy = ConnectProxy()
+    try:
+        target = SiemTarget(name="hook", kind="webhook", url=f"https://127.0.0.1:{rx.port}/in",
+                            ca_file=str(cert[0]), proxy=f"http://127.0.0.1:{proxy.port}")
+        status, _ = _forward(target)
+    finally:
+        proxy.stop()
+        rx.stop()
+    assert status.delivered == 4
+    assert proxy.tunnels == [f"127.0.0.1:{rx.port}"]
+    (_, _, body), = rx.requests
+    assert [e["id"] for e in json.loads(body)["events"]] == ids
