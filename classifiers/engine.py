@@ -51,26 +51,34 @@ def merge_overlaps(findings: Iterable[Finding]) -> list[Finding]:
 
 
 class _LineIndex:
-    """Maps offsets of a text to 1-based line and column numbers."""
+    """Maps offsets of a text to 1-based line and column numbers.
+
+    Lines are counted on demand with ``str.count`` from the previous lookup, so a window
+    with many lines and few findings costs no Python loop per line; lookups at increasing
+    offsets (findings come sorted) are linear overall.
+    """
 
     def __init__(
         self, text: str, base_line: int = 1, base_offset: int = 0, line_start: int | None = None
     ) -> None:
-        self._base_line = base_line
+        self._text = text
         self._base_offset = base_offset
         # where the line holding text[0] starts (in an earlier window when text[0] is not
         # at the start of a line)
         self._first_line_start = base_offset if line_start is None else line_start
-        self._newlines: list[int] = []
-        pos = text.find("\n")
-        while pos != -1:
-            self._newlines.append(base_offset + pos)
-            pos = text.find("\n", pos + 1)
+        self._base_line = base_line
+        self._pos = 0  # local offset of the last lookup
+        self._line = base_line  # line number at self._pos
 
     def locate(self, offset: int) -> tuple[int, int]:
-        i = bisect.bisect_left(self._newlines, offset)
-        line_start = self._newlines[i - 1] + 1 if i > 0 else self._first_line_start
-        return self._base_line + i, offset - line_start + 1
+        local = offset - self._base_offset
+        if local < self._pos:
+            self._pos, self._line = 0, self._base_line
+        self._line += self._text.count("\n", self._pos, local)
+        self._pos = local
+        nl = self._text.rfind("\n", 0, local)
+        line_start = self._base_offset + nl + 1 if nl != -1 else self._first_line_start
+        return self._line, offset - line_start + 1
 
 
 class Engine:
@@ -105,15 +113,17 @@ class Engine:
         notes: list[str] = list(self.notices)
         complete = True
         kept: list[Finding] = []
-        buf = ""
-        offset = 0  # offset of buf[0] in the whole text
+        buf = ""  # text read but not yet scanned past: buf[cur:]
+        cur = 0
+        offset = 0  # offset of buf[cur] in the whole text
         line_base = 1
-        line_start = 0  # offset of the start of the line holding buf[0]
+        line_start = 0  # offset of the start of the line holding buf[cur]
         total = 0
         exhausted = False
+        span = budget.window + budget.overlap
         it: Iterator[str] = iter(pieces)
         while True:
-            while not exhausted and len(buf) < budget.window + budget.overlap:
+            while not exhausted and len(buf) - cur < span:
                 piece = next(it, None)
                 if piece is None:
                     exhausted = True
@@ -126,12 +136,18 @@ class Engine:
                     complete = False
                     exhausted = True
                 total += len(piece)
+                # drop what was scanned before appending; one huge piece is never copied
+                # again, only sliced a window at a time
+                if cur:
+                    buf = buf[cur:]
+                    cur = 0
                 buf += piece
-            if not buf:
+            avail = len(buf) - cur
+            if avail <= 0:
                 break
-            last = exhausted and len(buf) <= budget.window + budget.overlap
-            window_end = len(buf) if last else budget.window
-            chunk = buf if last else buf[: budget.window + budget.overlap]
+            last = exhausted and avail <= span
+            window_end = avail if last else budget.window
+            chunk = buf[cur:] if last else buf[cur : cur + span]
             found, ok = self._run_detectors(chunk, deadline, notes)
             if not ok:
                 complete = False
@@ -149,11 +165,11 @@ class Engine:
                 )
             if last:
                 break
-            line_base += buf.count("\n", 0, window_end)
-            last_newline = buf.rfind("\n", 0, window_end)
+            line_base += buf.count("\n", cur, cur + window_end)
+            last_newline = buf.rfind("\n", cur, cur + window_end)
             if last_newline != -1:
-                line_start = offset + last_newline + 1
-            buf = buf[window_end:]
+                line_start = offset + (last_newline - cur) + 1
+            cur += window_end
             offset += window_end
             if self._clock() > deadline:
                 complete = False

@@ -184,3 +184,43 @@ def test_notices_are_attached_to_every_result() -> None:
     engine = Engine([PatternDetector([PACK])], notices=["names not checked"])
     assert engine.scan("").notes == ("names not checked",)
     assert engine.scan("x " + TOKEN).notes == ("names not checked",)
+
+
+def _naive_line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", " ", "\n", "xy z", "\n\n", "é🙂", TOKEN]), max_size=60),
+    st.integers(60, 200),
+    st.lists(st.integers(1, 300), max_size=8),
+)
+def test_windowed_scan_finds_every_token_once_with_right_line_and_column(
+    parts: list[str], window: int, cuts: list[int]
+) -> None:
+    text = "".join(parts)
+    engine = Engine([PatternDetector([PACK])], budget=Budget(window=window, overlap=48))
+    expected = []
+    pos = text.find(TOKEN)
+    while pos != -1:
+        expected.append(pos)
+        pos = text.find(TOKEN, pos + len(TOKEN))
+    points = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    pieces = [text[a:b] for a, b in zip(points, points[1:], strict=False)]
+    for result in (engine.scan(text), engine.scan_stream(pieces)):
+        assert [f.start for f in result.findings] == expected
+        for f in result.findings:
+            assert (f.line, f.column) == _naive_line_col(text, f.start)
+
+
+def test_one_huge_piece_is_scanned_like_many_small_ones() -> None:
+    engine = Engine([PatternDetector([PACK])], budget=Budget(window=4096, overlap=64))
+    text = ("words and more words\n" * 200 + TOKEN + "\n") * 50
+    whole = engine.scan_stream([text])
+    small = engine.scan_stream(text[i : i + 100] for i in range(0, len(text), 100))
+    assert [(f.start, f.line, f.column) for f in whole.findings] == [
+        (f.start, f.line, f.column) for f in small.findings
+    ]
+    assert len(whole.findings) == 50
