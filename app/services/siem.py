@@ -23,6 +23,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import socket
 import ssl
 import threading
@@ -40,6 +41,8 @@ from app.services.secret_store import SecretStore, SecretStoreError
 from app.services.spool import Spool
 
 PAYLOADS = ("json", "cef", "leef")
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # it names the spool folder
+_MAX_ALERTS = 20
 KINDS = (
     "syslog-udp", "syslog-tcp", "syslog-tls", "splunk-hec", "elastic", "datadog", "webhook", "file",
 )
@@ -81,6 +84,11 @@ class SiemTarget:
     proxy: str | None = None  # http(s) kinds: "http://proxy.example:3128" (HTTP CONNECT)
 
     def __post_init__(self) -> None:
+        if not _NAME_RE.fullmatch(self.name):
+            raise SiemConfigError(
+                "a SIEM target name uses letters, digits, '.', '_' and '-' (at most 64), "
+                "starting with a letter or digit"
+            )
         if self.kind not in KINDS:
             raise SiemConfigError(f"SIEM target {self.name!r}: unknown kind {self.kind!r}; use one of {', '.join(KINDS)}")
         if self.kind.startswith("syslog"):
@@ -501,6 +509,7 @@ class Forwarder:
 
     def _alert(self, state: _TargetState, message: str, kind: str, count: int = 0) -> None:
         state.status.alerts.append(message)
+        del state.status.alerts[:-_MAX_ALERTS]
         if self._on_alert is not None:
             self._on_alert(state.target.name, message)
         if self._audit is not None:
@@ -642,13 +651,17 @@ class Forwarder:
         Never raises: an unexpected error is reported through ``on_alert`` by type name and
         the loop goes on (records stay in the spool and the audit log).
         """
+        reported: str | None = None
         while not stop.is_set():
             try:
                 self.pump(audit_dir)
+                reported = None
             except Exception as exc:  # the thread's boundary: report, keep forwarding
-                for s in self._states:
-                    self._alert(s, f"forwarding to {s.target.name} failed ({type(exc).__name__})",
-                                "forward_failed")
+                if type(exc).__name__ != reported:  # once per kind of failure, not per tick
+                    reported = type(exc).__name__
+                    for s in self._states:
+                        self._alert(s, f"forwarding to {s.target.name} failed ({reported})",
+                                    "forward_failed")
             stop.wait(interval)
 
 

@@ -210,6 +210,7 @@ def test_targets_come_from_the_policy_document_with_credentials_by_name():
     ({"kind": "elastic", "url": "https://es.example", "credential": "k"}, "index"),
     ({"kind": "syslog-tcp", "host": "logs.example"}, "port"),
     ({"kind": "carrier-pigeon"}, "unknown kind"),
+    ({"name": "../../etc", "format": "syslog", "target": "udp://siem.example:514"}, "target name"),
     ({"format": "cef", "target": "https://siem.example/in"}, "over syslog or to a file"),
     ({"format": "xml", "target": "udp://siem.example:514"}, "unknown"),
 ])
