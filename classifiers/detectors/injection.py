@@ -526,6 +526,9 @@ class InjectionDetector:
         if _THIRD_PERSON.search(before[-60:]):
             score -= 0.2
             lowered.append("describes a model in the third person")
+        if _PERMISSION.search(before[-40:]):
+            score -= 0.2
+            lowered.append("a permission, not an order")
         if _REPORTED.search(before[-60:]):
             score -= 0.25
             lowered.append("reported speech")
@@ -931,6 +934,10 @@ _STEALTH = re.compile(
     r"informing|notifying)|do not ask|don't ask|sans (?:demander|confirmation|prevenir)|"
     r"heimlich|ohne (?:nachfrage|ruckfrage|bestatigung)|en secreto|sin (?:preguntar|confirmacion)|"
     r"em segredo|secretamente|sem (?:perguntar|confirmacao))\b"
+)
+_PERMISSION = re.compile(
+    r"\b(?:you|one|we|users?)[\W_]+(?:can|could|may|might)(?:[\W_]+(?:just|simply|safely|also|then))?"
+    r"[\W_]*$|\b(?:feel free to|it is safe to|safe to|it's safe to|free to)[\W_]*$"
 )
 _REPORTED = re.compile(
     r"\b(?:told|tells|telling|asked|asks|asking|instructed|instructs|instructing|tricked|tricks|"
