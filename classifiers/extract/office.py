@@ -11,7 +11,9 @@ Locations: docx ``body:<paragraph>``, ``header 1``, ``footer 1``, ``footnotes``,
 ``endnotes``, ``comments``; xlsx ``Sheet1!C7`` (one segment per cell) and
 ``Sheet1!C7 comment``; pptx ``slide 3`` and ``slide 3 notes``; all formats
 ``document properties`` (core, app and custom properties, sensitivity labels as
-``MSIP_Label_<guid>_Name = Confidential`` lines).
+``MSIP_Label_<guid>_Name = Confidential`` lines); embedded packages (``*/embeddings/``, an
+Excel sheet inside a Word file) as ``embedded Microsoft_Excel_Worksheet.xlsx Sheet1!B2``;
+embedded legacy OLE objects are noted as not checked.
 
 Hidden text: docx runs with ``w:vanish`` (``docx vanish``), white font colour
 (``white text``), size of 1 pt or less (``tiny text``), directly or through a character
@@ -58,6 +60,7 @@ def extract_office(data: bytes, name: str, kind: str, ctx: Context) -> DocBuilde
                 _xlsx(reader)
             else:
                 _pptx(reader)
+            _embedded(reader)
         except BudgetExceeded as exc:
             doc.incomplete(exc.note)
     return doc
@@ -107,6 +110,42 @@ class _Reader:
         if handler.lines:
             self.doc.segment("document properties")
             self.doc.write("\n".join(handler.lines) + "\n")
+
+
+_EMBED_DIRS = ("word/embeddings/", "xl/embeddings/", "ppt/embeddings/")
+
+
+def _embedded(r: _Reader) -> None:
+    """Embedded packages (an Excel sheet in a Word file...), read like files."""
+    from classifiers.extract.dispatch import ARCHIVE_KINDS, extract_bytes
+    from classifiers.extract.errors import BinaryContent, UnsupportedFormat
+    from classifiers.extract.zipread import read_member
+
+    ctx = r.ctx
+    for part, info in r.names.items():
+        if not part.startswith(_EMBED_DIRS) or info.file_size == 0:
+            continue
+        base = posixpath.basename(part)
+        label = f"embedded {base}"
+        if ctx.depth >= ctx.limits.max_depth:
+            r.doc.incomplete(f"{label}: nested too deep, not checked")
+            continue
+        try:
+            data = read_member(r.zf, info, ctx)
+        except ZIP_DAMAGE as exc:
+            r.doc.incomplete(f"{label}: damaged ({type(exc).__name__}), not checked")
+            continue
+        ctx.depth += 1
+        try:
+            child = extract_bytes(data, base, ctx)
+        except BinaryContent:
+            continue
+        except UnsupportedFormat:
+            r.doc.incomplete(f"{label}: embedded object format not supported, not checked")
+            continue
+        finally:
+            ctx.depth -= 1
+        r.doc.embed(label, child, sep="/" if child.kind in ARCHIVE_KINDS else " ")
 
 
 class _Rels(XmlHandler):

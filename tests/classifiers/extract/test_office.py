@@ -247,3 +247,23 @@ def test_xlsx_hidden_rows_and_columns_are_marked_hidden(tmp_path: Path) -> None:
         ("hidden col", "hidden column"),
         ("hidden row", "hidden row"),
     }
+
+
+def test_docx_embedded_workbook_is_read_with_its_cell_locations(tmp_path: Path) -> None:
+    data = minimal_docx("<w:p><w:r><w:t>see the table</w:t></w:r></w:p>",
+                        {"word/embeddings/Microsoft_Excel_Worksheet.xlsx": _xlsx_bytes()})
+    result = extract_path(_save(tmp_path, "e.docx", data))
+    text = result.text()
+    assert result.complete, result.notes
+    assert (result.locate(text.index(CARD))
+            == "embedded Microsoft_Excel_Worksheet.xlsx Sheet2!C7")
+
+
+def test_docx_embedded_legacy_ole_object_is_noted_as_not_checked(tmp_path: Path) -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    data = minimal_docx("<w:p/>", {"word/embeddings/oleObject1.bin": ole})
+    result = extract_path(_save(tmp_path, "o.docx", data))
+    assert not result.complete
+    assert result.notes == (
+        "embedded oleObject1.bin: embedded object format not supported, not checked",
+    )
