@@ -667,10 +667,15 @@ class AuditLog:
                     rec = json.loads(line)
                     return int(rec["seq"]), str(rec["hash"])
                 except (ValueError, KeyError, TypeError):
-                    raise AuditError(
-                        f"the last record of {path.name} is unreadable; run `presend log "
-                        "verify` and keep the log for investigation"
-                    ) from None
+                    # an edited last line must not stop the log: continue from the head
+                    # marker (verify still reports the damage)
+                    head = self.read_head()
+                    if head is None:
+                        raise AuditError(
+                            f"the last record of {path.name} is unreadable; run `presend log "
+                            "verify` and keep the log for investigation"
+                        ) from None
+                    return head[0], head[1]
         head = self.read_head()
         return (head[0], head[1]) if head else (0, GENESIS)
 

@@ -215,3 +215,17 @@ def test_an_edited_head_marker_is_caught_by_its_mac(written):
     head.write_bytes(text)
     report = _verify(log, paths)
     assert not report.ok and "head marker" in report.problem
+
+
+def test_a_garbled_last_record_does_not_stop_recording_and_verify_still_reports_it(written):
+    log, paths, path = written
+    lines = _lines(path)
+    lines[-1] = "garbage that is not a record\n"
+    path.write_text("".join(lines))
+    store = InMemorySecretStore()
+    store._data.update({"audit-mac-key": log.mac_key.hex(), "fingerprint-key": log.fingerprint_key.hex()})
+    reopened = AuditLog.open(paths, store, FakeClock())
+    rec = reopened.append(AuditEvent.admin("app_started"))
+    assert rec["seq"] == 11
+    report = _verify(reopened, paths)
+    assert not report.ok and ":10 is not a valid record" in report.problem
