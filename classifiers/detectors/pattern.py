@@ -124,11 +124,11 @@ class _OffsetMap:
 
     def __init__(self, data: bytes, ascii_only: bool) -> None:
         self._data = data
-        self._ascii = ascii_only
+        self.ascii_only = ascii_only
         self._checkpoints: list[int] | None = None  # chars before byte k * _STEP
 
     def char(self, offset: int) -> int:
-        if self._ascii:
+        if self.ascii_only:
             return offset
         if self._checkpoints is None:
             self._checkpoints = self._build()
@@ -305,21 +305,29 @@ class PatternDetector:
         seen: set[tuple[int, int, int]],
     ) -> None:
         c = self._rules[index]
+        group = c.value_group
+        extend = EXTENDERS[c.rule.extend] if c.rule.extend else None
+        ascii_only = offsets.ascii_only
+        judge = self._judge
         for m in c.rule.pattern.finditer(chunk):  # type: ignore[union-attr]
-            b_start, b_end = m.span(c.value_group)
+            b_start, b_end = m.span(group)
             if b_start < 0 or b_start == b_end:
                 continue
-            start, end = offsets.char(base + b_start), offsets.char(base + b_end)
-            if c.rule.extend:
-                span = EXTENDERS[c.rule.extend](text, start, end)
+            if ascii_only:
+                start, end = base + b_start, base + b_end
+            else:
+                start, end = offsets.char(base + b_start), offsets.char(base + b_end)
+            if extend is not None:
+                # different matches can grow into the same block: report it once
+                span = extend(text, start, end)
                 if span is None:
                     continue
                 start, end = span
-            key = (index, start, end)
-            if key in seen:
-                continue
-            seen.add(key)
-            finding = self._judge(c, text, start, end)
+                key = (index, start, end)
+                if key in seen:
+                    continue
+                seen.add(key)
+            finding = judge(c, text, start, end)
             if finding is not None:
                 findings.append(finding)
 
