@@ -29,11 +29,15 @@ def send_to_running(message: dict[str, Any], timeout_ms: int = 1500) -> bool:
     if not sock.waitForConnected(timeout_ms):
         return False
     sock.write(json.dumps(message).encode("utf-8") + b"\n")
-    sock.flush()
-    ok = sock.waitForBytesWritten(timeout_ms)
-    sock.waitForReadyRead(timeout_ms)  # the app acknowledges
+    while sock.bytesToWrite() > 0:
+        if not sock.waitForBytesWritten(timeout_ms):
+            return False
+    # the running app acknowledges with "ok"; without it, the request may be lost
+    answer = b""
+    while b"\n" not in answer and sock.waitForReadyRead(timeout_ms * 2):
+        answer += bytes(sock.readAll().data())
     sock.disconnectFromServer()
-    return ok
+    return answer.startswith(b"ok")
 
 
 class SingleInstanceServer(QObject):
