@@ -874,12 +874,16 @@ _ROT13_ANCHORS = ("vtaber", "qvfertneq", "sbetrg", "lbh ner", "vafgehpgvbaf", "f
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,8000}={0,2}")
 _FAKE_TURN = re.compile(
     r"(?m)^[ \t>*#\-\[(<|]*(?P<label>system|system prompt|system message|systeme|sistema|"
-    r"systemnachricht|developer|admin|administrator)[\])>|]?[ \t]*:[ \t]*(?P<rest>[^\n]{0,200})"
+    r"systemnachricht)[\])>|]?[ \t]*:[ \t]*(?P<rest>[^\n]{0,200})"
 )
+# what makes a "System:" line an instruction to a model rather than a log or a notice
 _TURN_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|override|new instructions?|from now on|you are (?:now|an ai|a helpful|"
-    r"chatgpt|an assistant|no longer)|as an ai|respond|reply|answer only|you must|your (?:new )?"
-    r"(?:task|role|instructions)|tu es|tu dois|du bist|du musst|eres|debes|voce e|voce deve)\b"
+    r"\b(?:ignore|disregard|override|new instructions?|from now on|you are (?:an ai|a helpful|"
+    r"chatgpt|an assistant|an? (?:ai|language) model|no longer|now (?:dan|an? (?:ai|unrestricted|"
+    r"unfiltered)|in (?:developer|god) mode|free))|as an ai|your (?:new )?(?:task|role|"
+    r"instructions) (?:is|are)|ignoriere|ignorez|ignora|tu es une? (?:ia|assistant)|"
+    r"du bist (?:eine? )?(?:ki|assistent)|eres (?:una? )?(?:ia|asistente)|"
+    r"voce e (?:uma? )?(?:ia|assistente))\b"
 )
 _TEMPLATE_TOKEN = re.compile(
     r"\[(?:system|assistant)\]\(#[\w-]*\)|<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|"

@@ -82,6 +82,8 @@ def test_text_discussing_injection_is_not_flagged(text: str) -> None:
         "You are now ready to use your new account.",
         "Do not tell the user their password over the phone; send the reset link.",
         "System: Ubuntu 22.04 LTS\nKernel: 5.15.0-89-generic",
+        "Admin: you must reset your password before Friday.",
+        "System: please reply to the ticket within 24h",
         "User: How do I reset my router?\nAssistant: Hold the reset button for 10 seconds.",
         "Bitte ignorieren Sie die vorherige E-Mail, der Termin bleibt bestehen.",
         "No le digas al cliente la fecha exacta hasta que logística la confirme.",
