@@ -191,20 +191,26 @@ def _regex_problem(
     return compiled, None
 
 
+_ID_LINE = re.compile(r"^[ \t]*id[ \t]*=[ \t]*[\"']([^\"'\n]*)[\"']", re.M)
+
+
 class _Problems:
     def __init__(self, text: str) -> None:
         self._text = text
         self.items: list[str] = []
+        self._id_lines: dict[str, list[int]] | None = None
 
     def line_of(self, rule_id: object, nth: int = 0) -> int:
         """The line of the ``nth`` ``id = "<rule_id>"`` in the pack (0 when not found)."""
         if not isinstance(rule_id, str) or not rule_id:
             return 0
-        pattern = r"^[ \t]*id[ \t]*=[ \t]*[\"']" + re.escape(rule_id) + r"[\"']"
-        for i, m in enumerate(re.finditer(pattern, self._text, re.M)):
-            if i == nth:
-                return self._text.count("\n", 0, m.start()) + 1
-        return 0
+        if self._id_lines is None:
+            self._id_lines = {}
+            for m in _ID_LINE.finditer(self._text):
+                line = self._text.count("\n", 0, m.start()) + 1
+                self._id_lines.setdefault(m.group(1), []).append(line)
+        lines = self._id_lines.get(rule_id, [])
+        return lines[nth] if nth < len(lines) else 0
 
     def pack_line(self) -> int:
         m = re.search(r"^[ \t]*\[pack\]", self._text, re.M)
