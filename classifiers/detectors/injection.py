@@ -554,7 +554,7 @@ class InjectionDetector:
             else {m.group() for m in self.book.people.finditer(before[-100:] + " " + after[:120])}
         )
         if people:
-            score -= min(0.4, 0.15 * len(people) + 0.05)
+            score -= min(0.4, 0.2 * len(people))
             lowered.append("written to people")
         if phrase.needs_model and "addresses an AI model" not in raised:
             score = min(score, MIN_SCORE - 0.05)
