@@ -70,21 +70,52 @@ class Runtime:
         self.secret_store = secret_store
         self._lock = threading.Lock()
         self._problems: list[str] = []
+        self._policy_problems: tuple[str, ...] = ()
+        self._audit: Any = None
         self._policy_loader = policy_loader or self._default_policy_loader
-        self._policy = self._load_policy()
-        self._pipelines: dict[Any, Pipeline] = {}
+        self._policy: Any = None
+        # the audit log opens first, so that what loading the policy reports is recorded
         self._audit = audit if audit is not None else self._open_audit()
+        self._policy = self._load_policy()
+        self._apply_audit_settings()
+        self._pipelines: dict[Any, Pipeline] = {}
         self._run_key = secrets.token_bytes(32)
 
     # -- policy ---------------------------------------------------------------------
     def _default_policy_loader(self) -> Any:
-        from app.services.policy import load_builtin_policy
+        from app.services.policy_store import load_effective_policy
 
+        problems: list[str] = []
+        policy = load_effective_policy(
+            self.paths, self.secret_store, on_problem=problems.append,
+            on_event=self._on_policy_event,
+        )
+        with self._lock:
+            self._policy_problems = tuple(problems)
+        return policy
+
+    def _on_policy_event(self, kind: str, data: dict[str, Any]) -> None:
+        details = {k: v for k, v in data.items() if isinstance(v, str | int | bool)}
         try:
-            from app.services.policy_store import load_effective_policy
-        except ImportError:
-            return load_builtin_policy()
-        return load_effective_policy(self.paths, self.secret_store, on_problem=self._add_problem)
+            self.audit_admin(kind, details)
+        except ValueError:  # a kind the audit log does not know: keep it, generically
+            self.audit_admin("policy_event", {"kind": kind, **details})
+
+    def start_site_watch(self) -> None:
+        """Pick up the admin's machine-wide folder when it changes (poll from a timer)."""
+        from app.services.policy_store import SiteWatcher
+
+        self._site_watcher = SiteWatcher(self.paths.site, self.reload_policy)
+        self._site_watcher.start()
+
+    def poll_site(self) -> bool:
+        watcher = getattr(self, "_site_watcher", None)
+        return bool(watcher and watcher.poll())
+
+    def stop_site_watch(self) -> None:
+        watcher = getattr(self, "_site_watcher", None)
+        if watcher is not None:
+            watcher.stop()
 
     def _load_policy(self) -> Any:
         from app.services.policy import load_builtin_policy
@@ -102,7 +133,13 @@ class Runtime:
         new = self._load_policy()
         with self._lock:
             self._policy = new
+        self._apply_audit_settings()
         return new
+
+    def _apply_audit_settings(self) -> None:
+        retention = getattr(getattr(self._policy, "audit", None), "retention_days", None)
+        if self._audit is not None and retention:
+            self._audit.retention_days = int(retention)
 
     @property
     def policy(self) -> Any:
@@ -133,9 +170,7 @@ class Runtime:
         try:
             from app.services.audit import AuditLog
 
-            retention = getattr(getattr(self.policy, "audit", None), "retention_days", None)
-            kwargs = {"retention_days": retention} if retention else {}
-            log = AuditLog.open(self.paths, self.secret_store, **kwargs)
+            log = AuditLog.open(self.paths, self.secret_store)
         except Exception as exc:
             self._add_problem(f"audit log unavailable ({type(exc).__name__}); see `presend paths`")
             return None
@@ -166,7 +201,7 @@ class Runtime:
             return False
         from app.services.audit import AuditEvent
 
-        policy = self.policy
+        policy = self._policy
         try:
             self._audit.append(
                 AuditEvent.admin(
@@ -220,7 +255,7 @@ class Runtime:
 
     def status(self) -> RuntimeStatus:
         with self._lock:
-            problems = tuple(self._problems)
+            problems = tuple(dict.fromkeys(self._policy_problems + tuple(self._problems)))
             policy = self._policy
         info = policy.info() if hasattr(policy, "info") else {}
         info["keyring backend"] = self.secret_store.backend_name

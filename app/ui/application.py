@@ -93,6 +93,12 @@ class PresendApp(QObject):
         self._watch_timer.timeout.connect(self._on_watch_timer_timeout)
         if watch:
             self.start_watching(self.watched_folders(policy))
+            runtime.start_site_watch()
+        self._site_timer = QTimer(self)
+        self._site_timer.setInterval(2000)
+        self._site_timer.timeout.connect(self._on_site_timer_timeout)
+        if watch:
+            self._site_timer.start()
         self.tray.tray.show()
         runtime.audit_admin("app_started", {})
 
@@ -227,6 +233,15 @@ class PresendApp(QObject):
             self._watch_timer.start()
         else:
             self._watch_timer.stop()
+
+    @Slot()
+    def _on_site_timer_timeout(self) -> None:
+        before = self.runtime.policy
+        if self.runtime.poll_site() and self.runtime.policy is not before:
+            self.notifier.notify("Policy updated", "Your organisation's policy changed and is "
+                                 "now in force.")
+            self.start_watching(self.watched_folders(self.runtime.policy))
+        self.tray.refresh()
 
     @Slot()
     def _on_watch_timer_timeout(self) -> None:
@@ -447,6 +462,8 @@ class PresendApp(QObject):
     def shutdown(self) -> None:
         self.runtime.audit_admin("app_stopped", {})
         self._watch_timer.stop()
+        self._site_timer.stop()
+        self.runtime.stop_site_watch()
         if self.watcher is not None:
             self.watcher.stop()
         self.guard.detach()
