@@ -267,18 +267,20 @@ def _check_pack_table(data: dict[str, Any], problems: _Problems) -> tuple[str, s
     if not isinstance(pack, dict):
         problems.add("pack", 0, "missing [pack] table with `id` and `description`")
         return "", ""
+    line = problems.pack_line()
     for key, value in pack.items():
         if key not in _PACK_KEYS:
-            problems.add("[pack]", problems.pack_line(), f"unknown key `{key}`{_did_you_mean(key, list(_PACK_KEYS))}")
+            problems.add("[pack]", line,
+                         f"unknown key `{key}`{_did_you_mean(key, list(_PACK_KEYS))}")
         elif not _type_ok(value, _PACK_KEYS[key]):
-            problems.add("[pack]", problems.pack_line(), f"`{key}` must be a {_PACK_KEYS[key]}")
+            problems.add("[pack]", line, f"`{key}` must be a {_PACK_KEYS[key]}")
     pack_id = pack.get("id")
     if not isinstance(pack_id, str) or not _KEBAB.fullmatch(pack_id):
-        problems.add("[pack]", problems.pack_line(), "`id` must be a kebab-case string such as `secrets`")
+        problems.add("[pack]", line, "`id` must be a kebab-case string such as `secrets`")
         pack_id = ""
     description = pack.get("description")
     if not isinstance(description, str) or not description.strip():
-        problems.add("[pack]", problems.pack_line(), "missing `description`")
+        problems.add("[pack]", line, "missing `description`")
         description = ""
     return pack_id, description
 

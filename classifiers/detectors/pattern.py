@@ -36,6 +36,10 @@ from classifiers.validators import VALIDATORS
 # matched rule's own regex over more text than needed. Measured on 20 MB of mixed text.
 CHUNK_BYTES = 16 * 1024
 _SET_MAX_MEM = 64 << 20
+# Longest value a rule reports without an extender. Longer runs (a rule's open-ended
+# repetition over a 1 MB line) are no credential or identifier, and would only feed
+# megabytes to the filters.
+MAX_VALUE_CHARS = 16_384
 # Rules per RE2 set: one set of every rule builds a DFA whose states multiply (measured
 # 27 MB/s on novel text with 86 rules); sets of ~32 rules ran at 55-65 MB/s.
 _SET_GROUP = 32
@@ -317,7 +321,10 @@ class PatternDetector:
                 start, end = base + b_start, base + b_end
             else:
                 start, end = offsets.char(base + b_start), offsets.char(base + b_end)
-            if extend is not None:
+            if extend is None:
+                if end - start > MAX_VALUE_CHARS:
+                    continue  # a run this long is no credential or identifier
+            else:
                 # different matches can grow into the same block: report it once
                 span = extend(text, start, end)
                 if span is None:

@@ -291,7 +291,7 @@ def test_pem_block_extends_to_its_end(block: str, expected_end: str | None) -> N
     start, end = pem_block(text, begin, text.index("-----", begin + 5) + 5)
     assert start == begin
     if expected_end is None:
-        assert text[start:end].endswith("PRIVATE KEY-----") or text[start:end].endswith("BLOCK-----")
+        assert text[start:end].endswith(("PRIVATE KEY-----", "BLOCK-----"))
         assert text[end:].startswith("\nthanks")
     else:
         assert text[start:end].rstrip().endswith(BODY)
@@ -315,3 +315,14 @@ def test_many_begin_lines_do_not_rescan_the_text() -> None:
     for pos in range(0, len(text), 28):
         pem_block(text, pos, pos + 27)
     assert time.perf_counter() - started < 2.0
+
+
+def test_values_longer_than_the_cap_are_dropped_but_extended_blocks_are_not() -> None:
+    from classifiers.detectors.pattern import MAX_VALUE_CHARS
+
+    d = detector(rule(id="gen", entity_type="GENERIC_SECRET",
+                      regex="secret=(?P<value>[A-Za-z0-9]+)", value_group="value",
+                      keywords=["secret="]))
+    ok = "Zq8Xw2Lp0Mn4" * 10
+    assert [f.value for f in d.detect(f"secret={ok}")] == [ok]
+    assert d.detect("secret=" + "Zq8Xw2Lp0Mn4" * (MAX_VALUE_CHARS // 12 + 1)) == []

@@ -78,3 +78,29 @@ def test_rule_ids_are_unique_across_builtin_packs() -> None:
     ids = [r.full_id for p in load_builtin_packs() for r in p.rules]
     assert len(ids) == len(set(ids))
     PatternDetector(load_builtin_packs())  # the detector refuses duplicates too
+
+
+HOSTILE = {
+    "one-char": "a" * 100_000,
+    "one-digit": "7" * 100_000,
+    "at-signs": "@" * 100_000,
+    "no-newlines": ("abc123+/=-_.@: " * 70_000)[:1_000_000],
+    "keyword-storm": "password=token=secret=api_key=" * 30_000,
+    "begin-lines": "-----BEGIN PRIVATE KEY-----\n" * 20_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_builtin_packs_do_not_stall_on_hostile_input(name: str) -> None:
+    import time
+
+    detector = _all_packs_detector()
+    started = time.perf_counter()
+    findings = detector.detect(HOSTILE[name])
+    assert time.perf_counter() - started < 5.0
+    assert all(0 <= f.start < f.end <= len(HOSTILE[name]) for f in findings)
+
+
+@cache
+def _all_packs_detector() -> PatternDetector:
+    return PatternDetector(_loadable_packs())
