@@ -98,8 +98,10 @@ class FingerprintSet:
     min_run_words: int = 20
     min_share: float = 0.3
     min_shared_shingles: int = 15
-    _index: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
-    _distinct: list[int] = field(default_factory=list, repr=False, compare=False)
+    _index: dict[int, tuple[int, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _distinct: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = self._index
