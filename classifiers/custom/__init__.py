@@ -4,6 +4,7 @@
 ``classifiers.detectors.custom`` turns it into a detector.
 """
 
+from classifiers.custom.config import CustomSectionError, parse_custom_section
 from classifiers.custom.data import (
     CustomData,
     CustomDataError,
@@ -17,6 +18,7 @@ from classifiers.custom.keywords import KeywordMatcher, KeywordRule
 __all__ = [
     "CustomData",
     "CustomDataError",
+    "CustomSectionError",
     "EdmError",
     "EdmIndex",
     "EdmRule",
@@ -25,4 +27,5 @@ __all__ = [
     "FingerprintSet",
     "KeywordMatcher",
     "KeywordRule",
+    "parse_custom_section",
 ]
