@@ -25,6 +25,7 @@ listed in a ``links`` segment.
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import posixpath
 import re
@@ -427,12 +428,74 @@ def _number(value: str) -> str:
 class _Workbook(XmlHandler):
     def __init__(self) -> None:
         self.sheets: list[tuple[str, str, str]] = []  # name, state, rid
+        self.date1904 = False
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "sheet":
             self.sheets.append(
                 (attrs.get("name", "?"), attrs.get("state", "visible"), attrs.get("rel:id", ""))
             )
+        elif name == "workbookPr":
+            self.date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
+
+
+# Built-in number formats that show dates/times (ECMA-376 Part 1, 18.8.30).
+_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50,
+                           57})
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+class _CellStyles(XmlHandler):
+    """xl/styles.xml: which cell style indexes (``s``) show a number as a date."""
+
+    def __init__(self) -> None:
+        self.custom_dates: set[int] = set()
+        self.xf_formats: list[int] = []
+        self._in_xfs = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "numFmt":
+            code = _QUOTED.sub("", attrs.get("formatCode", "")).lower()
+            if any(ch in code for ch in "dmy") and "general" not in code:
+                try:
+                    self.custom_dates.add(int(attrs.get("numFmtId", "")))
+                except ValueError:
+                    pass
+        elif name == "cellXfs":
+            self._in_xfs = True
+        elif name == "xf" and self._in_xfs and len(self.xf_formats) < 65_536:
+            try:
+                self.xf_formats.append(int(attrs.get("numFmtId", "0")))
+            except ValueError:
+                self.xf_formats.append(0)
+
+    def end(self, name: str) -> None:
+        if name == "cellXfs":
+            self._in_xfs = False
+
+    def date_styles(self) -> frozenset[int]:
+        dates = _DATE_FORMATS | self.custom_dates
+        return frozenset(i for i, fmt in enumerate(self.xf_formats) if fmt in dates)
+
+
+def _serial_date(value: str, date1904: bool) -> str:
+    """An Excel date serial as ISO 8601 (``1980-01-02``, with the time when not midnight)."""
+    try:
+        serial = float(value)
+    except ValueError:
+        return value
+    if not 1 <= serial < 2_958_466:  # 9999-12-31
+        return value
+    if date1904:
+        base = _dt.datetime(1904, 1, 1)
+    else:
+        base = _dt.datetime(1899, 12, 31)
+        if serial >= 60:  # Excel's phantom 1900-02-29
+            serial -= 1
+    moment = base + _dt.timedelta(seconds=round(serial * 86_400))
+    if moment.time() == _dt.time(0):
+        return moment.date().isoformat()
+    return moment.isoformat(sep=" ")
 
 
 class _SharedStrings(XmlHandler):
@@ -469,7 +532,11 @@ class _SharedStrings(XmlHandler):
 
 
 class _Sheet(XmlHandler):
-    def __init__(self, r: _Reader, label: str, strings: list[str], counter: list[int]) -> None:
+    def __init__(self, r: _Reader, label: str, strings: list[str], counter: list[int],
+                 dates: frozenset[int] = frozenset(), date1904: bool = False) -> None:
+        self.dates = dates
+        self.date1904 = date1904
+        self._style = 0
         self.doc = r.doc
         self.ctx = r.ctx
         self.label = label
@@ -508,6 +575,8 @@ class _Sheet(XmlHandler):
                 self._col += 1
                 self._ref = f"{_col_name(self._col)}{max(self._row, 1)}"
             self._type = attrs.get("t", "n")
+            style = attrs.get("s")
+            self._style = int(style) if style and style.isdigit() else 0
             self._buf = []
         elif name == "v":
             self._in_v = True
@@ -541,7 +610,10 @@ class _Sheet(XmlHandler):
         elif t == "b":
             value = "TRUE" if raw.strip() == "1" else "FALSE" if raw else ""
         elif t in ("n", ""):
-            value = _number(raw.strip())
+            if self._style in self.dates and raw.strip():
+                value = _serial_date(raw.strip(), self.date1904)
+            else:
+                value = _number(raw.strip())
         else:
             value = raw
         if not value:
@@ -598,6 +670,12 @@ def _xlsx(r: _Reader) -> None:
             break
     else:
         r.parse("xl/sharedStrings.xml", strings)
+    styles = _CellStyles()
+    for rtype, target in rels.values():
+        if rtype.endswith("/styles"):
+            r.parse(target, styles)
+            break
+    dates = styles.date_styles()
     counter = [0]
     for sheet_name, state, rid in wb.sheets:
         target = rels.get(rid, ("", ""))[1]
@@ -606,7 +684,7 @@ def _xlsx(r: _Reader) -> None:
         label = _sheet_label(sheet_name)
         start = r.doc.length
         r.doc.segment(label)
-        r.parse(target, _Sheet(r, label, strings.strings, counter))
+        r.parse(target, _Sheet(r, label, strings.strings, counter, dates, wb.date1904))
         for rtype, ctarget in r.rels(target).values():
             if rtype.endswith("/comments"):
                 comments = _Comments()

@@ -267,3 +267,24 @@ def test_docx_embedded_legacy_ole_object_is_noted_as_not_checked(tmp_path: Path)
     assert result.notes == (
         "embedded oleObject1.bin: embedded object format not supported, not checked",
     )
+
+
+def test_xlsx_date_cells_read_as_iso_dates(tmp_path: Path) -> None:
+    import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Staff"
+    ws["A1"], ws["B1"] = "Date of birth", datetime.date(1980, 1, 2)
+    ws["C1"] = datetime.datetime(2024, 3, 5, 14, 30)
+    ws["D1"] = 29222  # the same serial, but formatted as a plain number
+    ws["E1"] = datetime.date(1980, 1, 2)
+    ws["E1"].number_format = "dd/mm/yyyy"
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = extract_path(_save(tmp_path, "staff.xlsx", buf.getvalue()))
+    text = result.text()
+    assert result.locate(text.index("1980-01-02")) == "Staff!B1"
+    assert "2024-03-05 14:30:00" in text
+    assert "29222" in text
+    assert result.locate(text.rindex("1980-01-02")) == "Staff!E1"
