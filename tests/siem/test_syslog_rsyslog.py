@@ -77,12 +77,9 @@ input(type="imtcp" address="127.0.0.1" port="{self.tls}" ruleset="tls"
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            # its output was read already; a graceful stop costs rsyslog about a second
+            self.proc.kill()
+            self.proc.wait()
         if self.proc is not None and self.proc.stderr:
             self.proc.stderr.close()
 
