@@ -276,4 +276,6 @@ def _cell_value(attrs: dict[str, str], shown: str) -> str:
     vtype = attrs.get("value-type", "")
     if vtype in ("float", "currency", "percentage") and attrs.get("value"):
         return _number(attrs["value"])
+    if vtype == "date" and attrs.get("date-value"):
+        return attrs["date-value"].replace("T00:00:00", "").replace("T", " ")
     return shown

@@ -308,6 +308,8 @@ class _Docx(XmlHandler):
             self._write("\t")
         elif self._in_r and name in ("br", "cr"):
             self._write("\n")
+        elif self._in_r and name == "noBreakHyphen":
+            self._write("-")
 
     def end(self, name: str) -> None:
         if name in ("t", "delText"):

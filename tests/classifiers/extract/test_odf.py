@@ -75,7 +75,9 @@ def test_ods_cells_numbers_repeats_and_hidden_sheet(tmp_path: Path) -> None:
         'table:number-columns-repeated="3"/></table:table-row>'
         '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
         f'<table:table-cell office:value-type="float" office:value="{CARD}">'
-        "<text:p>4.11E+15</text:p></table:table-cell></table:table-row></table:table>"
+        "<text:p>4.11E+15</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="date" office:date-value="1980-01-02T00:00:00">'
+        "<text:p>02/01/80</text:p></table:table-cell></table:table-row></table:table>"
         '<table:table table:name="Old Keys" table:style-name="ta2"><table:table-row>'
         f"<table:table-cell><text:p>{KEY}</text:p></table:table-cell></table:table-row>"
         "</table:table></office:spreadsheet>"
@@ -85,6 +87,7 @@ def test_ods_cells_numbers_repeats_and_hidden_sheet(tmp_path: Path) -> None:
     text = result.text()
     assert result.kind == "ods" and result.complete, result.notes
     assert result.locate(text.index(CARD)) == "Cards!C3"
+    assert result.locate(text.index("1980-01-02")) == "Cards!D3"
     assert result.locate(text.index(KEY)) == "'Old Keys'!A1"
     assert [(text[h.start : h.end].strip(), h.reason) for h in result.hidden] == [
         (KEY, "hidden sheet")

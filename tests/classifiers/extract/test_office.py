@@ -81,6 +81,7 @@ def test_docx_tracked_deletions_comments_footnotes_white_and_tiny_text(tmp_path:
         '<w:p><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>white words</w:t></w:r>'
         '<w:r><w:rPr><w:sz w:val="2"/></w:rPr><w:t>tiny words</w:t></w:r>'
         '<w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>shown</w:t></w:r></w:p>'
+        "<w:p><w:r><w:t>call 555</w:t><w:noBreakHyphen/><w:t>0142</w:t></w:r></w:p>"
     )
     extra = {
         "word/comments.xml": f'<w:comments xmlns:w="{W_NS}"><w:comment w:id="0" w:author="A">'
@@ -93,6 +94,7 @@ def test_docx_tracked_deletions_comments_footnotes_white_and_tiny_text(tmp_path:
     assert result.locate(text.index(SSN), text) == "body:1"
     assert result.locate(text.index(CARD), text) == "comments:1"
     assert result.locate(text.index(AWS_KEY), text) == "footnotes:1"
+    assert "call 555-0142" in text
     hidden = {(text[h.start : h.end], h.reason) for h in result.hidden}
     assert hidden == {
         (f"removed {SSN}", "tracked deletion"),
