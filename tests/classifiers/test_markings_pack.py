@@ -135,7 +135,7 @@ MSIP_Label_{GUID}_SiteId = {OTHER_GUID}
 def test_sensitivity_label_metadata_is_reported() -> None:
     assert found(DOCX_PROPERTIES) == [
         f"MSIP_Label_{GUID}_Enabled = true",
-        "Highly Confidential",
+        f"MSIP_Label_{GUID}_Name = Highly Confidential",
     ]
 
 
