@@ -228,15 +228,18 @@ class AuditEvent:
         time: str | None = None,
         event_id: str | None = None,
         previews: bool = True,
+        source_key: bytes | None = None,
     ) -> AuditEvent:
         """A decision record: findings summarised, the source hashed if the policy says so.
 
         An empty ``fingerprint_key`` writes no fingerprints; ``previews=False`` no previews.
+        ``source_key`` keys the source hash when it differs from ``fingerprint_key`` (a
+        policy that hashes sources but turns fingerprints off).
         """
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
         if source_hashed:
-            key = fingerprint_key or b"presend-unkeyed"
+            key = source_key or fingerprint_key or b"presend-unkeyed"
             digest = hmac.new(key, source.encode("utf-8", "surrogatepass"), hashlib.sha256)
             shown = "hmac-sha256:" + digest.hexdigest()[:32]
         else:
@@ -1042,6 +1045,8 @@ def audit_outcome(ctx: Any, outcome: Any, channel: str, action: str | None = Non
             policy_serial=getattr(policy, "serial", None),
             policy_digest=getattr(policy, "digest", None),
             fingerprint_key=log.fingerprint_key if use_prints else b"",
+            source_hashed=bool(getattr(settings, "hash_sources", False)),
+            source_key=log.fingerprint_key,
             previews=bool(getattr(settings, "previews", True)),
         )
     )
