@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from classifiers.extract.types import ExtractedText, HiddenSpan, Limits, Segment
 
+MAX_NOTES = 20  # a zip of 10,000 locked members gives 20 notes and a count, not 10,000
+
 
 class BudgetExceeded(Exception):
     """Internal: a budget ran out; caught by the extractor, which notes it and stops."""
@@ -65,6 +67,7 @@ class DocBuilder:
     complete: bool = True
     encoding: str = ""
     kind: str = ""
+    dropped_notes: int = 0
 
     def segment(self, label: str, line_base: bool = True) -> None:
         if self.segments and self.segments[-1].start == self.length:
@@ -96,8 +99,17 @@ class DocBuilder:
         self.note(note)
 
     def note(self, note: str) -> None:
-        if note not in self.notes:
+        if note in self.notes:
+            return
+        if len(self.notes) < MAX_NOTES:
             self.notes.append(note)
+        else:
+            self.dropped_notes += 1
+
+    def all_notes(self) -> tuple[str, ...]:
+        if not self.dropped_notes:
+            return tuple(self.notes)
+        return (*self.notes, f"... and {self.dropped_notes:,} more note(s)")
 
     def embed(self, prefix: str, child: DocBuilder, sep: str = " ") -> None:
         """Append ``child``'s text; its locations are prefixed with ``prefix``."""
@@ -113,7 +125,7 @@ class DocBuilder:
             self.hidden.append(HiddenSpan(base + h.start, base + h.end, h.reason))
         for p in child.parts:
             self.write(p)
-        for n in child.notes:
+        for n in child.all_notes():
             self.note(f"{prefix}: {n}" if prefix else n)
         if not child.complete:
             self.complete = False
@@ -130,7 +142,7 @@ class DocBuilder:
         return ExtractedText(
             pieces=(text,),
             complete=self.complete,
-            notes=tuple(self.notes),
+            notes=self.all_notes(),
             segments=segments,
             kind=self.kind or kind,
             hidden=tuple(self.hidden),

@@ -49,6 +49,8 @@ def sniff_kind(head: bytes, name: str) -> str:
         return "ole"
     if head.startswith(b"\x1f\x8b"):
         return "gz"
+    if head.startswith((b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07")):
+        return "7z-rar"
     if head.startswith(b"BZh") and len(head) > 3 and head[3:4].isdigit():
         return "bz2"
     if head.startswith(b"\xfd7zXZ\x00"):
@@ -124,6 +126,11 @@ def _by_kind(data: bytes, name: str, ctx: Context, kind: str) -> DocBuilder:
         doc.segment("")
         doc.incomplete("password-protected (encrypted) Office file, text not checked")
         return doc
+    if kind == "7z-rar":
+        raise UnsupportedFormat(
+            f"{name} is a 7-Zip or RAR archive, which presend does not open; extract it and "
+            "scan the files, or repack it as .zip"
+        )
     if kind == "ole":
         raise UnsupportedFormat(
             f"{name} is a legacy Office file (.doc/.xls/.ppt); save it as .docx/.xlsx/.pptx "

@@ -77,7 +77,7 @@ def _to_json(doc: DocBuilder) -> bytes:
         "text": doc.text(),
         "segments": [[s.start, s.label, s.line_base] for s in doc.segments],
         "hidden": [[h.start, h.end, h.reason] for h in doc.hidden],
-        "notes": doc.notes,
+        "notes": list(doc.all_notes()),
         "complete": doc.complete,
     }).encode()
 

@@ -181,3 +181,23 @@ def test_large_gzip_over_the_size_budget_keeps_the_part_read(tmp_path: Path) -> 
     assert not result.complete
     assert result.notes == ("gz data larger than the size budget, partly checked",)
     assert KEY in result.text()
+
+
+def test_many_locked_members_give_a_bounded_list_of_notes(tmp_path: Path) -> None:
+    data = _encrypt_flag(make_zip({f"s{i}.txt": ENV for i in range(30)}))
+    result = extract_path(_save(tmp_path, "locked.zip", data))
+    assert not result.complete
+    assert len(result.notes) == 21
+    assert result.notes[-1] == "... and 10 more note(s)"
+
+
+def test_7z_and_rar_are_unsupported_at_top_level_and_incomplete_inside(tmp_path: Path) -> None:
+    from classifiers.extract import UnsupportedFormat
+
+    seven = b"7z\xbc\xaf\x27\x1c" + os.urandom(100)
+    with pytest.raises(UnsupportedFormat, match=r"backup\.7z is a 7-Zip or RAR archive"):
+        extract_path(_save(tmp_path, "backup.7z", seven))
+    result = extract_path(_save(tmp_path, "outer.zip", make_zip({"inner.rar":
+                                                                  b"Rar!\x1a\x07\x00" + bytes(50)})))
+    assert not result.complete
+    assert result.notes == ("inner.rar: format not supported, not checked",)
