@@ -239,9 +239,12 @@ class AuditEvent:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
         if source_hashed:
-            key = source_key or fingerprint_key or b"presend-unkeyed"
-            digest = hmac.new(key, source.encode("utf-8", "surrogatepass"), hashlib.sha256)
-            shown = "hmac-sha256:" + digest.hexdigest()[:32]
+            key = source_key or fingerprint_key
+            if key:
+                digest = hmac.new(key, source.encode("utf-8", "surrogatepass"), hashlib.sha256)
+                shown = "hmac-sha256:" + digest.hexdigest()[:32]
+            else:  # an unkeyed hash of a path can be guessed: write nothing instead
+                shown = "hidden:no-key"
         else:
             shown = _clean(source, 1024)
         return cls(

@@ -224,3 +224,10 @@ def test_scanning_from_a_position_hint_gives_the_same_records_as_from_the_start(
         hint = positions.get(since)
         with_hint = [r["seq"] for r, _ in scan_records(paths.audit_dir, since, hint)]
         assert with_hint == list(range(since + 1, 41))
+
+
+def test_hashed_source_without_a_key_is_hidden_not_weakly_hashed():
+    log, _ = _open(BrokenStore())
+    rec = log.append(_decision(log, canary_token(), channel="folder",
+                               source="/home/ann/contracts/acme.docx", source_hashed=True))
+    assert rec["source"] == "hidden:no-key"
