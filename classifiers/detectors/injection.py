@@ -526,6 +526,9 @@ class InjectionDetector:
         if _THIRD_PERSON.search(before[-60:]):
             score -= 0.2
             lowered.append("describes a model in the third person")
+        if phrase.kind == "override" and _TOPIC.match(after):
+            score -= 0.2
+            lowered.append("names the topic of the instructions")
         if _PERMISSION.search(before[-40:]):
             score -= 0.2
             lowered.append("a permission, not an order")
@@ -938,6 +941,13 @@ _STEALTH = re.compile(
     r"informing|notifying)|do not ask|don't ask|sans (?:demander|confirmation|prevenir)|"
     r"heimlich|ohne (?:nachfrage|ruckfrage|bestatigung)|en secreto|sin (?:preguntar|confirmacion)|"
     r"em segredo|secretamente|sem (?:perguntar|confirmacao))\b"
+)
+# "ignore the previous instructions for the old printer": people say which instructions
+_TOPIC = re.compile(
+    r"[\W_]*(?:for|about|on|regarding|concerning|re|zu|zur|zum|pour|sur|concernant|para|sobre)"
+    r"[\W_]+(?!(?:this|the|our|that|these|any|ce|cette|diese|dieses|esta|este|essa|esse)"
+    r"[\W_]+(?:conversation|chat|session|task|prompt|context|model|ai|assistant|text|document|"
+    r"page|email|message)\b)(?!(?:you|your|me|my)\b)\w"
 )
 _PERMISSION = re.compile(
     r"\b(?:you|one|we|users?)[\W_]+(?:can|could|may|might)(?:[\W_]+(?:just|simply|safely|also|then))?"
