@@ -149,11 +149,10 @@ def ecs_document(record: Mapping[str, Any]) -> dict[str, Any]:
     if rule_ids:
         doc["rule"] = {"id": rule_ids if len(rule_ids) > 1 else rule_ids[0],
                        "ruleset": "presend"}
-    if event == "decision" and record.get("channel") in ("folder", "file-check", "cli"):
-        if record.get("source_hashed"):
-            doc["file"] = {"hash": {"sha256": str(record.get("source", "")).split(":", 1)[-1]}}
-        elif record.get("source") and record.get("source") != "-":
-            doc["file"] = {"path": record.get("source")}
+    # a keyed hash of the path is not a hash of the file's content: it stays in presend.source
+    if (event == "decision" and record.get("channel") in ("folder", "file-check", "cli")
+            and not record.get("source_hashed") and record.get("source") not in (None, "", "-")):
+        doc["file"] = {"path": record.get("source")}
     doc["presend"] = {
         k: v for k, v in record.items()
         if k not in ("time", "id", "host", "user", "app_version", "seq", "hash")

@@ -100,10 +100,11 @@ def test_elastic_uses_create_with_the_event_id_and_ecs_fields():
     assert doc["file"]["path"] == DECISION["source"] and doc["host"]["name"] == "ws-042"
 
 
-def test_hashed_source_goes_to_a_file_hash_not_a_path():
+def test_hashed_source_is_never_presented_as_a_file_path_or_content_hash():
     record = dict(DECISION, source="hmac-sha256:" + "9" * 32, source_hashed=True)
     doc = fmt.ecs_document(record)
-    assert "path" not in doc["file"] and doc["file"]["hash"]["sha256"] == "9" * 32
+    assert "file" not in doc and doc["presend"]["source"] == record["source"]
+    assert "filePath" not in fmt.cef_line(record)
 
 
 def test_an_oversized_syslog_message_is_shrunk_to_valid_json_not_cut():
