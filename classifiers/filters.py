@@ -24,7 +24,7 @@ _STRONG_WORDS = frozenset(
     {
         "your", "yours", "replace", "replaceme", "changeme", "placeholder", "redacted",
         "dummy", "example", "examples", "sample", "fake", "foo", "bar", "baz", "foobar",
-        "todo", "fixme", "xxx", "tbd", "undefined", "notreal", "insert", "removed",
+        "todo", "fixme", "xxx", "tbd", "undefined", "notreal", "insert", "removed", "changeit",
         "masked", "censored", "omitted",
     }
 )  # fmt: skip
@@ -185,6 +185,10 @@ _ENV_REFERENCE = re.compile(
     | ^<[^<>]+>$                                      # <password>
     | ^\*+$                                           # ****
     | ^(?:env|secret|vault|ssm|arn):                  # secret-manager references
+    | ^\$env:[A-Za-z_][A-Za-z0-9_]*$                  # PowerShell $env:VAR
+    | ^<%=?.*%>$                                      # ERB <%= ENV['X'] %>
+    | ^!(?:Ref|Sub|GetAtt|ImportValue|FindInMap)\b    # CloudFormation intrinsics
+    | ^\{\{\s*resolve:                                # {{resolve:secretsmanager:...}}
     """,
     re.VERBOSE,
 )
@@ -202,18 +206,46 @@ _PATH = re.compile(
       | \.{1,2}/[^\s]*                     # ./x, ../x
       | [A-Za-z]:[\\/][^\s]*               # C:\Windows
       | \\\\[^\s]+                         # \\server\share
-      | (?:[A-Za-z0-9_.\-]+/){2,}[A-Za-z0-9_.\-]*   # a/b/c relative paths
     )$""",
     re.VERBOSE,
 )
+# A relative path (a/b/c.txt) looks like base64 with slashes, which real keys contain
+# (AWS secret keys, Azure keys): it counts only when it ends in a file extension or is
+# made of lower-case word segments, which random base64 almost never is.
+_RELATIVE_PATH = re.compile(r"(?:[A-Za-z0-9_.\-]{1,64}/){1,32}[A-Za-z0-9_.\-]{0,64}")
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
+_LOWER_SEGMENT = re.compile(r"[a-z_.][a-z0-9_.\-]*")
+
+
+def _relative_path(v: str) -> bool:
+    if not _RELATIVE_PATH.fullmatch(v) or v.count("/") < 2 and not _EXTENSION.search(v):
+        return False
+    if _EXTENSION.search(v):
+        return not _looks_random(v)
+    return all(_LOWER_SEGMENT.fullmatch(seg) for seg in v.strip("/").split("/"))
 
 
 def file_path(value: str) -> bool:
-    """A file path or a URL without embedded credentials."""
+    """A file path or a URL without embedded credentials (not base64 that has slashes)."""
     v = value.strip().strip("'\"`")
     if m := _URL.match(v):
         return "@" not in m.group(1)
-    return bool(_PATH.match(v))
+    if " " in v or "+" in v:
+        return False
+    if v.startswith(("/", "~/", "./", "../")) or re.match(r"[A-Za-z]:[\\/]|\\\\", v):
+        return bool(_PATH.match(v)) and not _looks_random(v)
+    return _relative_path(v)
+
+
+def _looks_random(v: str) -> bool:
+    """A long segment mixing upper case, lower case and digits: base64, not a name."""
+    for seg in re.split(r"[\\/]", v):
+        if len(seg) >= 16 and not _EXTENSION.search(seg) and (
+            any(c.isupper() for c in seg) and any(c.islower() for c in seg)
+            and any(c.isdigit() for c in seg)
+        ):
+            return True
+    return False
 
 
 FILTERS: dict[str, Callable[[str], bool]] = {

@@ -116,7 +116,8 @@ def test_low_entropy_drops_long_values_with_few_distinct_characters() -> None:
     ["$DB_PASSWORD", "${DB_PASSWORD}", "${DB_PASSWORD:-}", "%APPDATA%",
      "os.environ['API_KEY']", 'os.getenv("TOKEN")', "process.env.STRIPE_KEY",
      "{{ secrets.GITHUB_TOKEN }}", "${{ secrets.NPM_TOKEN }}", "<password>", "****",
-     "ENV['SECRET']", "vault:secret/data/db#password"],
+     "ENV['SECRET']", "vault:secret/data/db#password", "$env:DB_PASS",
+     "<%= ENV['DB_PASSWORD'] %>", "!Ref DbPassword", "{{resolve:secretsmanager:prod/db}}"],
 )  # fmt: skip
 def test_env_reference_drops_references_to_secrets_kept_elsewhere(value: str) -> None:
     assert FILTERS["env_reference"](value)
@@ -130,14 +131,20 @@ def test_env_reference_keeps_literal_values(value: str) -> None:
 @pytest.mark.parametrize(
     "value",
     ["/usr/local/bin/python3", "~/.ssh/config", "./secrets/db.yaml", r"C:\Users\me\key.txt",
-     "https://example.com/docs/api", "src/app/config/settings.py"],
+     "https://example.com/docs/api", "src/app/config/settings.py", "src/App/Config.py",
+     "config/settings.yaml", "node_modules/.bin/tsc"],
 )  # fmt: skip
 def test_file_path_drops_paths_and_urls_without_credentials(value: str) -> None:
     assert FILTERS["file_path"](value)
 
 
-@pytest.mark.parametrize("value", ["https://user:hunter2@example.com/x", "aB3dE5fG7hJ9kL1m"])
-def test_file_path_keeps_credentials_and_tokens(value: str) -> None:
+@pytest.mark.parametrize(
+    "value",
+    ["https://user:hunter2@example.com/x", "aB3dE5fG7hJ9kL1m",
+     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Xw2Lp0Mn4", "Zq8X/w2Lp0Mn4Vb6Cx1R/t9Ys3Ua5Ie7Oo2Pk4Jh6T",
+     "/Zq8Xw2Lp0Mn4Vb6Cx1Rt9Ys3Ua5Ie7Oo2Pk4Jh6T", "ab+cd/ef/gh"],
+)  # fmt: skip
+def test_file_path_keeps_credentials_and_base64_with_slashes(value: str) -> None:
     assert not FILTERS["file_path"](value)
 
 
