@@ -59,9 +59,13 @@ class SiemConfigError(SiemError):
 
 
 class DeliveryError(SiemError):
-    def __init__(self, message: str, retryable: bool = True) -> None:
+    """One failed attempt. ``needs_setup``: only a person can fix it (a missing credential,
+    a locked keyring), so `log forward` stops waiting; the tray keeps retrying slowly."""
+
+    def __init__(self, message: str, retryable: bool = True, needs_setup: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.needs_setup = needs_setup
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,11 +293,15 @@ class HttpTransport:
         try:
             value = self._store.get(name) if self._store is not None else None
         except SecretStoreError as exc:
-            raise DeliveryError(f"{self.target.name}: keyring unavailable ({type(exc).__name__})") from None
+            raise DeliveryError(
+                f"{self.target.name}: keyring unavailable ({type(exc).__name__}); unlock it",
+                needs_setup=True,
+            ) from None
         if not value:
             raise DeliveryError(
                 f"{self.target.name}: no credential {name!r} in the keyring; "
-                f"set it with `presend log set-credential {name}`"
+                f"set it with `presend log set-credential {name}`",
+                needs_setup=True,
             )
         return value
 
@@ -450,6 +458,7 @@ class _TargetState:
     failures: int = 0
     next_try: float = 0.0
     full_alerted: bool = False
+    needs_setup: bool = False  # waiting for a person (credential, keyring), not the network
     status: TargetStatus = field(default_factory=TargetStatus)
 
 
@@ -601,6 +610,10 @@ class Forwarder:
                 s.transport.send(records)
         except DeliveryError as exc:
             s.status.last_error = str(exc)
+            if exc.needs_setup:
+                s.needs_setup = True
+                s.next_try = self._clock() + self._cap
+                return False
             if exc.retryable:
                 s.failures += 1
                 delay = min(self._cap, self._base * (2 ** (s.failures - 1)))
@@ -613,6 +626,7 @@ class Forwarder:
             s.status.delivered += len(records)
             s.status.last_error = None
         s.failures = 0
+        s.needs_setup = False
         s.next_try = 0.0
         s.spool.ack(position)
         s.status.pending = s.spool.pending
@@ -632,7 +646,8 @@ class Forwarder:
             self.sync(audit_dir)
             self.deliver(max_batches=1000)
             self.sync(audit_dir)
-            busy = [s for s in self._states if s.spool.pending or s.status.waiting_in_log]
+            busy = [s for s in self._states
+                    if (s.spool.pending or s.status.waiting_in_log) and not s.needs_setup]
             if not busy:
                 break
             now = self._clock()

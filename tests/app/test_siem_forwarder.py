@@ -284,3 +284,15 @@ def test_allow_decisions_are_not_forwarded_by_default():
     with fwd:
         fwd.drain(paths.audit_dir)
     assert [r["verdict"] for r in transport.received] == ["log"]
+
+
+def test_a_missing_credential_stops_drain_at_once_with_the_command_to_fix_it():
+    _, paths = _log(3)
+    target = SiemTarget(name="dd", kind="datadog", url="https://127.0.0.1:9", credential_name="dd-key")
+    t = Time()
+    fwd = Forwarder([target], paths.spool_dir, InMemorySecretStore(), clock=t.clock,
+                    sleep=t.sleep, fsync=False)
+    with fwd:
+        status = fwd.drain(paths.audit_dir, timeout=600)["dd"]
+    assert t.sleeps == [] and status.pending == 3
+    assert "presend log set-credential dd-key" in status.last_error
