@@ -26,16 +26,28 @@ from classifiers.detectors.base import make_finding
 
 
 def _paths(root: Path) -> AppPaths:
-    return AppPaths(config=root / "c", state=root / "s", log=root / "l", cache=root / "x",
-                    site=root / "t")
+    return AppPaths(
+        config=root / "c", state=root / "s", log=root / "l", cache=root / "x", site=root / "t"
+    )
 
 
 def _event(log: AuditLog, i: int) -> AuditEvent:
     text = f"key AKIA{i:016d} and mail user{i}@example.org"
-    findings = [make_finding("AWS_ACCESS_KEY", text, 4, 24, 0.95, "secrets/aws-access-key-id"),
-                make_finding("EMAIL_ADDRESS", text, 34, len(text), 0.9, "pii/email")]
-    return AuditEvent.decision("clipboard", "org.example.Chat", findings, "block",
-                               "cleared clipboard", True, 3, "ab" * 32, log.fingerprint_key)
+    findings = [
+        make_finding("AWS_ACCESS_KEY", text, 4, 24, 0.95, "secrets/aws-access-key-id"),
+        make_finding("EMAIL_ADDRESS", text, 34, len(text), 0.9, "pii/email"),
+    ]
+    return AuditEvent.decision(
+        "clipboard",
+        "org.example.Chat",
+        findings,
+        "block",
+        "cleared clipboard",
+        True,
+        3,
+        "ab" * 32,
+        log.fingerprint_key,
+    )
 
 
 def bench_append(root: Path, n: int, fsync: bool) -> tuple[float, int]:
@@ -84,8 +96,12 @@ def bench_forward(root: Path, n: int) -> float:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        target = SiemTarget(name="hook", kind="webhook",
-                            url=f"http://127.0.0.1:{server.server_address[1]}/", batch_size=200)
+        target = SiemTarget(
+            name="hook",
+            kind="webhook",
+            url=f"http://127.0.0.1:{server.server_address[1]}/",
+            batch_size=200,
+        )
         start = time.perf_counter()
         with Forwarder([target], paths.spool_dir, None) as fwd:
             fwd.drain(paths.audit_dir, timeout=600)
@@ -136,9 +152,14 @@ def main() -> int:
     print(f"append, fsync per event:       {rate_sync:10,.0f} events/s ({per} bytes/record)")
     print(f"append, no fsync (reference):  {rate_nosync:10,.0f} events/s")
     print(f"verify:                        {verify_rate:10,.0f} records/s")
-    print(f"forward to loopback webhook:   {forward_rate:10,.0f} events/s (spool fsynced, batches of 200)")
-    print(f"spool recovery, {args.queued:,} queued ({size / 1e6:.0f} MB, torn tail): "
-          f"open {opened * 1000:.0f} ms, first batch ready {ready * 1000:.0f} ms")
+    print(
+        f"forward to loopback webhook:   {forward_rate:10,.0f} events/s "
+        "(spool fsynced, batches of 200)"
+    )
+    print(
+        f"spool recovery, {args.queued:,} queued ({size / 1e6:.0f} MB, torn tail): "
+        f"open {opened * 1000:.0f} ms, first batch ready {ready * 1000:.0f} ms"
+    )
     return 0
 
 

@@ -22,7 +22,9 @@ from classifiers.model import Severity
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    log_parser = sub.add_parser("log", parents=[common], help="show, verify, export or forward the audit log")
+    log_parser = sub.add_parser(
+        "log", parents=[common], help="show, verify, export or forward the audit log"
+    )
     log_sub = log_parser.add_subparsers(dest="log_command", metavar="SUBCOMMAND")
     log_parser.set_defaults(handler=lambda args, ctx: _usage(log_parser, ctx))
 
@@ -32,8 +34,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(handler=run_show)
 
-    verify = log_sub.add_parser("verify", parents=[common],
-                                help="check the hash chain and MACs; report the first break")
+    verify = log_sub.add_parser(
+        "verify", parents=[common], help="check the hash chain and MACs; report the first break"
+    )
     verify.add_argument("--format", choices=("text", "json"), default="text")
     verify.set_defaults(handler=run_verify)
 
@@ -43,15 +46,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     export.add_argument("-o", "--output", help="write to this file instead of standard output")
     export.set_defaults(handler=run_export)
 
-    forward = log_sub.add_parser("forward", parents=[common],
-                                 help="push records not yet delivered to the policy's SIEM targets")
+    forward = log_sub.add_parser(
+        "forward",
+        parents=[common],
+        help="push records not yet delivered to the policy's SIEM targets",
+    )
     forward.add_argument("--target", action="append", help="only this target (by name)")
-    forward.add_argument("--timeout", type=float, default=60.0,
-                         help="give up after this many seconds (default 60)")
+    forward.add_argument(
+        "--timeout", type=float, default=60.0, help="give up after this many seconds (default 60)"
+    )
     forward.set_defaults(handler=run_forward)
 
     cred = log_sub.add_parser(
-        "set-credential", parents=[common],
+        "set-credential",
+        parents=[common],
         help="store a SIEM token or API key in the OS keyring (read from standard input)",
     )
     cred.add_argument("name", help="the `credential` name the policy's SIEM target uses")
@@ -66,8 +74,11 @@ def _usage(parser: argparse.ArgumentParser, ctx: CliContext) -> int:
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="only records at or after DATE (2026-11-01 or an RFC 3339 time)")
     p.add_argument("--channel", choices=("clipboard", "folder", "file-check", "cli"))
-    p.add_argument("--severity", choices=[s.value for s in Severity],
-                   help="only decisions with a finding at or above this severity")
+    p.add_argument(
+        "--severity",
+        choices=[s.value for s in Severity],
+        help="only decisions with a finding at or above this severity",
+    )
     p.add_argument("--entity-type", help="only decisions with a finding of this entity type")
 
 
@@ -113,16 +124,30 @@ def _mac_key(ctx: CliContext) -> bytes | None:
 def run_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     report = verify_log(ctx.paths.audit_dir, ctx.paths.state, _mac_key(ctx))
     if args.format == "json":
-        print(json.dumps({
-            "ok": report.ok, "records": report.records, "files": report.files,
-            "problem": report.problem, "notes": list(report.notes),
-            "macs_checked": report.macs_checked, "unkeyed": report.unkeyed,
-            "last_seq": report.last_seq,
-        }, sort_keys=True), file=ctx.out)
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "records": report.records,
+                    "files": report.files,
+                    "problem": report.problem,
+                    "notes": list(report.notes),
+                    "macs_checked": report.macs_checked,
+                    "unkeyed": report.unkeyed,
+                    "last_seq": report.last_seq,
+                },
+                sort_keys=True,
+            ),
+            file=ctx.out,
+        )
     elif report.ok:
-        checked = "hashes and MACs checked" if report.macs_checked else "hashes checked, MACs NOT checked"
-        print(f"audit log intact: {report.records} records in {report.files} files "
-              f"({checked})", file=ctx.out)
+        checked = (
+            "hashes and MACs checked" if report.macs_checked else "hashes checked, MACs NOT checked"
+        )
+        print(
+            f"audit log intact: {report.records} records in {report.files} files ({checked})",
+            file=ctx.out,
+        )
     else:
         print(f"audit log BROKEN: {report.problem}", file=ctx.out)
     if args.format != "json":
@@ -180,8 +205,13 @@ def run_forward(args: argparse.Namespace, ctx: CliContext) -> int:
     except AuditError:
         audit = None
     try:
-        forwarder = Forwarder(targets, ctx.paths.spool_dir, ctx.secret_store(), audit=audit,
-                              on_alert=lambda name, message: ctx.warn(message))
+        forwarder = Forwarder(
+            targets,
+            ctx.paths.spool_dir,
+            ctx.secret_store(),
+            audit=audit,
+            on_alert=lambda name, message: ctx.warn(message),
+        )
     except SpoolBusy as exc:
         raise CliError(str(exc)) from None
     with forwarder:
@@ -189,8 +219,11 @@ def run_forward(args: argparse.Namespace, ctx: CliContext) -> int:
     for name, status in summary.items():
         print(f"{name}: {status.describe()}", file=ctx.out)
     if any(s.pending for s in summary.values()):
-        print("presend: some records are still waiting; they are kept and sent on the next "
-              "`presend log forward` or by the tray app", file=sys.stderr)
+        print(
+            "presend: some records are still waiting; they are kept and sent on the next "
+            "`presend log forward` or by the tray app",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

@@ -631,7 +631,9 @@ class AuditLog:
         line = (canonical(record) + "\n").encode("ascii")
         new_file = not current.exists()
         try:
-            fd = os.open(current, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+            fd = os.open(
+                current, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600
+            )
             try:
                 os.write(fd, line)
                 if self._fsync:
@@ -732,9 +734,7 @@ class AuditLog:
                         os.fsync(fh.fileno())
                     torn = (last.name, size - good_end)
         if torn:
-            self.append(
-                AuditEvent.admin("log_recovered", {"file": torn[0], "torn_bytes": torn[1]})
-            )
+            self.append(AuditEvent.admin("log_recovered", {"file": torn[0], "torn_bytes": torn[1]}))
 
     def prune(self) -> int:
         """Delete files past retention (never the current one); returns how many."""
@@ -934,7 +934,9 @@ def verify_log(folder: Path, state_dir: Path, mac_key: bytes | None) -> VerifyRe
             if rec.get("event") == "retention_pruned":
                 det = rec.get("details") or {}
                 if "anchor_seq" in det and "anchor_prev" in det:
-                    checked = bool(rec.get("keyed")) and mac_key is not None and rec.get("key_id") == kid
+                    checked = (
+                        bool(rec.get("keyed")) and mac_key is not None and rec.get("key_id") == kid
+                    )
                     key = (int(det["anchor_seq"]), str(det["anchor_prev"]))
                     anchors[key] = anchors.get(key, False) or checked
             prev_seq, prev_hash = seq, stated
@@ -960,7 +962,9 @@ def verify_log(folder: Path, state_dir: Path, mac_key: bytes | None) -> VerifyRe
                 "whose MAC could not be checked"
             )
         else:
-            problem = f"records before {seq} ({where}) are missing: the start of the log was removed"
+            problem = (
+                f"records before {seq} ({where}) are missing: the start of the log was removed"
+            )
     if problem is None:
         problem = _check_head(state_dir, mac_key, prev_seq or 0, prev_hash, notes)
     if mac_key is None:
@@ -968,8 +972,9 @@ def verify_log(folder: Path, state_dir: Path, mac_key: bytes | None) -> VerifyRe
     if other_keys:
         notes.append(f"some records carry another MAC key ({len(other_keys)} key ids)")
     if unkeyed:
-        notes.append(f"{unkeyed} records are not MAC-protected (written while the keyring "
-                     "was unavailable)")
+        notes.append(
+            f"{unkeyed} records are not MAC-protected (written while the keyring was unavailable)"
+        )
     return VerifyReport(
         records=count,
         files=len(files),

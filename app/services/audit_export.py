@@ -163,8 +163,9 @@ def show_line(record: Mapping[str, Any]) -> str:
         findings = record.get("findings") or []
         if findings:
             parts.append(
-                ", ".join(f"{f.get('entity_type')}x{f.get('count')} {f.get('severity')}"
-                          for f in findings)
+                ", ".join(
+                    f"{f.get('entity_type')}x{f.get('count')} {f.get('severity')}" for f in findings
+                )
             )
         if not record.get("complete", True):
             parts.append("incomplete")

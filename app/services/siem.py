@@ -44,7 +44,14 @@ PAYLOADS = ("json", "cef", "leef")
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # it names the spool folder
 _MAX_ALERTS = 20
 KINDS = (
-    "syslog-udp", "syslog-tcp", "syslog-tls", "splunk-hec", "elastic", "datadog", "webhook", "file",
+    "syslog-udp",
+    "syslog-tcp",
+    "syslog-tls",
+    "splunk-hec",
+    "elastic",
+    "datadog",
+    "webhook",
+    "file",
 )
 _VERDICT_RANK = {"allow": 0, "log": 1, "warn": 2, "redact": 3, "block": 4}
 _RETRY_STATUS = {401, 403, 408, 425, 429}
@@ -94,14 +101,20 @@ class SiemTarget:
                 "starting with a letter or digit"
             )
         if self.kind not in KINDS:
-            raise SiemConfigError(f"SIEM target {self.name!r}: unknown kind {self.kind!r}; use one of {', '.join(KINDS)}")
+            raise SiemConfigError(
+                f"SIEM target {self.name!r}: unknown kind {self.kind!r}; "
+                f"use one of {', '.join(KINDS)}"
+            )
         if self.kind.startswith("syslog"):
             if not self.host or not 0 < self.port < 65536:
-                raise SiemConfigError(f"SIEM target {self.name!r} needs a host and a port (1-65535)")
+                raise SiemConfigError(
+                    f"SIEM target {self.name!r} needs a host and a port (1-65535)"
+                )
         elif self.kind == "file":
             if not self.url or not Path(self.url).is_absolute():
                 raise SiemConfigError(
-                    f"SIEM target {self.name!r} (file) needs an absolute path, e.g. file:///var/log/presend.jsonl"
+                    f"SIEM target {self.name!r} (file) needs an absolute path, "
+                    "e.g. file:///var/log/presend.jsonl"
                 )
         else:
             parts = urllib.parse.urlsplit(self.url)
@@ -117,7 +130,12 @@ class SiemTarget:
                 )
         if self.proxy is not None:
             pp = urllib.parse.urlsplit(self.proxy)
-            if pp.scheme != "http" or not pp.hostname or self.kind.startswith("syslog") or self.kind == "file":
+            if (
+                pp.scheme != "http"
+                or not pp.hostname
+                or self.kind.startswith("syslog")
+                or self.kind == "file"
+            ):
                 raise SiemConfigError(
                     f"SIEM target {self.name!r}: proxy must be http://host:port (HTTP CONNECT) "
                     "and applies to http(s) targets only"
@@ -126,7 +144,8 @@ class SiemTarget:
             raise SiemConfigError(f"SIEM target {self.name!r} (elastic) needs an `index`")
         if self.payload not in PAYLOADS:
             raise SiemConfigError(
-                f"SIEM target {self.name!r}: format {self.payload!r} is unknown; use one of {', '.join(PAYLOADS)}"
+                f"SIEM target {self.name!r}: format {self.payload!r} is unknown; "
+                f"use one of {', '.join(PAYLOADS)}"
             )
         if self.payload != "json" and not (self.kind.startswith("syslog") or self.kind == "file"):
             raise SiemConfigError(
@@ -134,7 +153,9 @@ class SiemTarget:
                 "only; use kind syslog-udp, syslog-tcp, syslog-tls or file"
             )
         if self.min_verdict not in _VERDICT_RANK:
-            raise SiemConfigError(f"SIEM target {self.name!r}: min_verdict must be one of {list(_VERDICT_RANK)}")
+            raise SiemConfigError(
+                f"SIEM target {self.name!r}: min_verdict must be one of {list(_VERDICT_RANK)}"
+            )
 
     def wants(self, record: Mapping[str, Any]) -> bool:
         if record.get("event") != "decision":
@@ -182,7 +203,9 @@ def target_from_mapping(entry: Mapping[str, Any], position: int = 0) -> SiemTarg
             verify_tls=bool(entry.get("verify_tls", True)),
             index=entry.get("index"),
             credential_name=entry.get("credential") or entry.get("credential_name"),
-            min_verdict=str(getattr(entry.get("min_verdict"), "value", entry.get("min_verdict")) or "log"),
+            min_verdict=str(
+                getattr(entry.get("min_verdict"), "value", entry.get("min_verdict")) or "log"
+            ),
             timeout=float(entry.get("timeout", 10.0)),
             batch_size=int(entry.get("batch_size", 200)),
             payload=_payload(entry.get("format")),
@@ -207,7 +230,9 @@ def targets_for_policy(policy: Any) -> tuple[SiemTarget, ...]:
     names = [t.name for t in targets]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
-        raise SiemConfigError(f"SIEM target name {sorted(dupes)[0]!r} is used twice; give each a unique `name`")
+        raise SiemConfigError(
+            f"SIEM target name {sorted(dupes)[0]!r} is used twice; give each a unique `name`"
+        )
     return targets
 
 
@@ -221,7 +246,11 @@ class Transport(Protocol):
 
 
 def _tls_context(target: SiemTarget) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(cafile=target.ca_file) if target.ca_file else ssl.create_default_context()
+    ctx = (
+        ssl.create_default_context(cafile=target.ca_file)
+        if target.ca_file
+        else ssl.create_default_context()
+    )
     if not target.verify_tls:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -256,12 +285,17 @@ class SyslogTransport:
                 for r in records:
                     self._sock.send(fmt.syslog_message(r, payload=self.target.payload))
             else:
-                self._sock.sendall(b"".join(
-                    fmt.octet_counted(fmt.syslog_message(r, payload=self.target.payload))
-                    for r in records))
+                self._sock.sendall(
+                    b"".join(
+                        fmt.octet_counted(fmt.syslog_message(r, payload=self.target.payload))
+                        for r in records
+                    )
+                )
         except (OSError, ssl.SSLError) as exc:
             self.close()
-            raise DeliveryError(f"{self.target.name}: {type(exc).__name__} talking to syslog") from None
+            raise DeliveryError(
+                f"{self.target.name}: {type(exc).__name__} talking to syslog"
+            ) from None
 
     def close(self) -> None:
         if self._sock is not None:
@@ -305,12 +339,18 @@ class HttpTransport:
             )
         return value
 
-    def request_for(self, records: Sequence[Mapping[str, Any]]) -> tuple[str, dict[str, str], bytes]:
+    def request_for(
+        self, records: Sequence[Mapping[str, Any]]
+    ) -> tuple[str, dict[str, str], bytes]:
         t = self.target
         token = self._credential()
         headers = {"User-Agent": "presend", "Content-Type": "application/json"}
         if t.kind == "splunk-hec":
-            path = self._base if self._base.endswith("/services/collector/event") else self._base + "/services/collector/event"
+            path = (
+                self._base
+                if self._base.endswith("/services/collector/event")
+                else self._base + "/services/collector/event"
+            )
             headers["Authorization"] = f"Splunk {token}"
             # required when the token has indexer acknowledgement on; harmless otherwise
             headers["X-Splunk-Request-Channel"] = self._channel
@@ -321,7 +361,9 @@ class HttpTransport:
             headers["Authorization"] = f"ApiKey {token}"
             body = fmt.elastic_bulk_body(records, t.index or "presend-audit")
         elif t.kind == "datadog":
-            path = self._base if self._base.endswith("/api/v2/logs") else self._base + "/api/v2/logs"
+            path = (
+                self._base if self._base.endswith("/api/v2/logs") else self._base + "/api/v2/logs"
+            )
             headers["DD-API-KEY"] = token or ""
             body = fmt.datadog_body(records)
         else:
@@ -380,7 +422,9 @@ def _check_bulk_response(name: str, data: bytes) -> None:
     if not bad:
         return
     retryable = any(s >= 500 or s == 429 for s in bad)
-    raise DeliveryError(f"{name}: _bulk refused {len(bad)} documents (HTTP {bad[0]})", retryable=retryable)
+    raise DeliveryError(
+        f"{name}: _bulk refused {len(bad)} documents (HTTP {bad[0]})", retryable=retryable
+    )
 
 
 class FileTransport:
@@ -398,21 +442,28 @@ class FileTransport:
             return fmt.cef_line(record).encode("utf-8")
         if self.target.payload == "leef":
             return fmt.leef_line(record).encode("utf-8")
-        return json.dumps(fmt.schema_event(record), sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=True).encode("ascii")
+        return json.dumps(
+            fmt.schema_event(record), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        ).encode("ascii")
 
     def send(self, records: Sequence[Mapping[str, Any]]) -> None:
         data = b"".join(self._line(r) + b"\n" for r in records)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+            fd = os.open(
+                self.path,
+                os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0),
+                0o600,
+            )
             try:
                 os.write(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError as exc:
-            raise DeliveryError(f"{self.target.name}: cannot write {self.path.name} ({type(exc).__name__})") from None
+            raise DeliveryError(
+                f"{self.target.name}: cannot write {self.path.name} ({type(exc).__name__})"
+            ) from None
 
     def close(self) -> None:
         return None
@@ -525,9 +576,17 @@ class Forwarder:
             from app.services.audit import AuditEvent
 
             with contextlib.suppress(Exception):  # an alert must not stop forwarding
-                self._audit.append(AuditEvent.admin(
-                    kind, {"target": state.target.name, "kind": state.target.kind,
-                           "records": count, "pending": state.spool.pending}))
+                self._audit.append(
+                    AuditEvent.admin(
+                        kind,
+                        {
+                            "target": state.target.name,
+                            "kind": state.target.kind,
+                            "records": count,
+                            "pending": state.spool.pending,
+                        },
+                    )
+                )
 
     # -- moving records -----------------------------------------------------------------
 
@@ -620,8 +679,12 @@ class Forwarder:
                 s.next_try = self._clock() + delay
                 return False
             s.status.rejected += len(records)
-            self._alert(s, f"{s.target.name} refused {len(records)} records: {exc}",
-                        "forward_rejected", len(records))
+            self._alert(
+                s,
+                f"{s.target.name} refused {len(records)} records: {exc}",
+                "forward_rejected",
+                len(records),
+            )
         else:
             s.status.delivered += len(records)
             s.status.last_error = None
@@ -646,8 +709,11 @@ class Forwarder:
             self.sync(audit_dir)
             self.deliver(max_batches=1000)
             self.sync(audit_dir)
-            busy = [s for s in self._states
-                    if (s.spool.pending or s.status.waiting_in_log) and not s.needs_setup]
+            busy = [
+                s
+                for s in self._states
+                if (s.spool.pending or s.status.waiting_in_log) and not s.needs_setup
+            ]
             if not busy:
                 break
             now = self._clock()
@@ -675,8 +741,11 @@ class Forwarder:
                 if type(exc).__name__ != reported:  # once per kind of failure, not per tick
                     reported = type(exc).__name__
                     for s in self._states:
-                        self._alert(s, f"forwarding to {s.target.name} failed ({reported})",
-                                    "forward_failed")
+                        self._alert(
+                            s,
+                            f"forwarding to {s.target.name} failed ({reported})",
+                            "forward_failed",
+                        )
             stop.wait(interval)
 
 
@@ -687,4 +756,3 @@ def _seq_of(line: str | None) -> int:
         return int(json.loads(line).get("seq", 0))
     except (ValueError, AttributeError, TypeError):
         return 0
-

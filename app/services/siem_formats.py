@@ -50,8 +50,10 @@ def summary_line(record: Mapping[str, Any]) -> str:
     event = _event_name(record)
     if event == "decision":
         types = ",".join(str(f.get("entity_type")) for f in record.get("findings") or []) or "none"
-        return (f"presend {record.get('verdict')} on {record.get('channel')}: "
-                f"{types} (action: {record.get('action')})")
+        return (
+            f"presend {record.get('verdict')} on {record.get('channel')}: "
+            f"{types} (action: {record.get('action')})"
+        )
     return f"presend {event}"
 
 
@@ -96,18 +98,20 @@ def datadog_body(records: Sequence[Mapping[str, Any]], service: str = APP_NAME) 
             tags.append(f"channel:{r['channel']}")
         if r.get("verdict"):
             tags.append(f"verdict:{r['verdict']}")
-        out.append({
-            "ddsource": APP_NAME,
-            "ddtags": ",".join(tags),
-            "hostname": r.get("host"),
-            "service": service,
-            "message": summary_line(r),
-            "status": _dd_status(r),
-            "date": r.get("time"),
-            "evt": {"id": r.get("id"), "name": _event_name(r), "outcome": r.get("verdict")},
-            "usr": {"name": r.get("user")},
-            "presend": dict(r),
-        })
+        out.append(
+            {
+                "ddsource": APP_NAME,
+                "ddtags": ",".join(tags),
+                "hostname": r.get("host"),
+                "service": service,
+                "message": summary_line(r),
+                "status": _dd_status(r),
+                "date": r.get("time"),
+                "evt": {"id": r.get("id"), "name": _event_name(r), "outcome": r.get("verdict")},
+                "usr": {"name": r.get("user")},
+                "presend": dict(r),
+            }
+        )
     return _dumps(out)
 
 
@@ -142,19 +146,27 @@ def ecs_document(record: Mapping[str, Any]) -> dict[str, Any]:
         "host": {"name": record.get("host"), "hostname": record.get("host")},
         "user": {"name": record.get("user")},
         "agent": {"type": APP_NAME, "name": APP_NAME, "version": record.get("app_version")},
-        "observer": {"vendor": APP_NAME, "product": APP_NAME, "type": "dlp",
-                     "version": record.get("app_version")},
+        "observer": {
+            "vendor": APP_NAME,
+            "product": APP_NAME,
+            "type": "dlp",
+            "version": record.get("app_version"),
+        },
     }
     rule_ids = sorted({rid for f in findings for rid in f.get("rule_ids") or []})
     if rule_ids:
-        doc["rule"] = {"id": rule_ids if len(rule_ids) > 1 else rule_ids[0],
-                       "ruleset": "presend"}
+        doc["rule"] = {"id": rule_ids if len(rule_ids) > 1 else rule_ids[0], "ruleset": "presend"}
     # a keyed hash of the path is not a hash of the file's content: it stays in presend.source
-    if (event == "decision" and record.get("channel") in ("folder", "file-check", "cli")
-            and not record.get("source_hashed") and record.get("source") not in (None, "", "-")):
+    if (
+        event == "decision"
+        and record.get("channel") in ("folder", "file-check", "cli")
+        and not record.get("source_hashed")
+        and record.get("source") not in (None, "", "-")
+    ):
         doc["file"] = {"path": record.get("source")}
     doc["presend"] = {
-        k: v for k, v in record.items()
+        k: v
+        for k, v in record.items()
         if k not in ("time", "id", "host", "user", "app_version", "seq", "hash")
     }
     return doc
@@ -231,17 +243,17 @@ def syslog_message(
         "entities": ",".join(str(f.get("entity_type")) for f in record.get("findings") or []),
         "policy_serial": record.get("policy_serial"),
     }
-    sd = "".join(
-        f' {k}="{_sd_escape(str(v))}"' for k, v in params.items() if v not in (None, "")
+    sd = "".join(f' {k}="{_sd_escape(str(v))}"' for k, v in params.items() if v not in (None, ""))
+    header = " ".join(
+        [
+            f"<{pri}>1",
+            _header_field(record.get("time"), 64),
+            _header_field(record.get("host"), 255),
+            APP_NAME,
+            _header_field(procid, 128),
+            _header_field(_event_name(record), 32),
+        ]
     )
-    header = " ".join([
-        f"<{pri}>1",
-        _header_field(record.get("time"), 64),
-        _header_field(record.get("host"), 255),
-        APP_NAME,
-        _header_field(procid, 128),
-        _header_field(_event_name(record), 32),
-    ])
     prefix = f"{header} [{SD_ID}{sd}] "
     if payload in ("cef", "leef"):
         line = cef_line(record) if payload == "cef" else leef_line(record)
@@ -250,8 +262,9 @@ def syslog_message(
             data = b"\xef\xbb\xbf" + data
         return (prefix.encode("ascii") + data)[:max_bytes]
     for body in _shrinking(record):
-        message = (prefix + json.dumps(body, sort_keys=True, separators=(",", ":"),
-                                       ensure_ascii=True)).encode("ascii")
+        message = (
+            prefix + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        ).encode("ascii")
         if len(message) <= max_bytes:
             return message
     return message
@@ -260,8 +273,13 @@ def syslog_message(
 def _shrinking(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     full = dict(record)
     findings = record.get("findings") or []
-    lean = dict(record, truncated=True, findings=[
-        {k: v for k, v in f.items() if k not in ("previews", "fingerprints")} for f in findings])
+    lean = dict(
+        record,
+        truncated=True,
+        findings=[
+            {k: v for k, v in f.items() if k not in ("previews", "fingerprints")} for f in findings
+        ],
+    )
     bare = {k: v for k, v in record.items() if k not in ("findings", "details")}
     bare["truncated"] = True
     return [full, lean, bare]
@@ -298,12 +316,20 @@ def _flat_fields(record: Mapping[str, Any]) -> list[tuple[str, Any]]:
     ]
     custom: list[tuple[str, str, Any]] = [
         ("cs1", "entityTypes", ",".join(str(f.get("entity_type")) for f in findings)),
-        ("cs2", "ruleIds", ",".join(sorted({r for f in findings for r in f.get("rule_ids") or []}))),
+        (
+            "cs2",
+            "ruleIds",
+            ",".join(sorted({r for f in findings for r in f.get("rule_ids") or []})),
+        ),
         ("cs3", "channel", record.get("channel")),
         ("cs4", "policyDigest", record.get("policy_digest")),
         ("cn1", "sequence", record.get("seq")),
         ("cn2", "policySerial", record.get("policy_serial")),
-        ("cn3", "findingCount", sum(int(f.get("count", 0)) for f in findings) if findings else None),
+        (
+            "cn3",
+            "findingCount",
+            sum(int(f.get("count", 0)) for f in findings) if findings else None,
+        ),
     ]
     fields = [(k, v) for k, v in plain if v not in (None, "")]
     for key, label, value in custom:
@@ -327,20 +353,36 @@ def cef_line(record: Mapping[str, Any]) -> str:
     else:
         severity = {3: 8, 4: 6, 5: 4}.get(syslog_severity(record), 3)
     ext = " ".join(f"{k}={_cef_value(v)}" for k, v in _flat_fields(record))
-    head = "|".join(_cef_header(x) for x in (
-        "CEF:0", APP_NAME, APP_NAME, record.get("app_version"), event, summary_line(record),
-        severity))
+    head = "|".join(
+        _cef_header(x)
+        for x in (
+            "CEF:0",
+            APP_NAME,
+            APP_NAME,
+            record.get("app_version"),
+            event,
+            summary_line(record),
+            severity,
+        )
+    )
     return f"{head}|{ext}"
 
 
-_LEEF_NAMES = {"shost": "identHostName", "suser": "usrName", "act": "action",
-               "externalId": "eventId"}
+_LEEF_NAMES = {
+    "shost": "identHostName",
+    "suser": "usrName",
+    "act": "action",
+    "externalId": "eventId",
+}
 
 
 def leef_line(record: Mapping[str, Any]) -> str:
     """``LEEF:2.0|presend|presend|<version>|<event>|^|key=value^...`` (``^`` separates)."""
-    attrs = [f"devTime={record.get('time')}", "devTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX",
-             f"sev={ {3: 9, 4: 7, 5: 5}.get(syslog_severity(record), 3) }"]
+    attrs = [
+        f"devTime={record.get('time')}",
+        "devTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX",
+        f"sev={ {3: 9, 4: 7, 5: 5}.get(syslog_severity(record), 3) }",
+    ]
     for key, value in _flat_fields(record):
         if key == "rt":
             continue
@@ -348,8 +390,17 @@ def leef_line(record: Mapping[str, Any]) -> str:
         for ch in "^\t\r\n":
             text = text.replace(ch, " ")
         attrs.append(f"{_LEEF_NAMES.get(key, key)}={text[:1023]}")
-    head = "|".join(str(x).replace("|", " ") for x in (
-        "LEEF:2.0", APP_NAME, APP_NAME, record.get("app_version"), _event_name(record), "^"))
+    head = "|".join(
+        str(x).replace("|", " ")
+        for x in (
+            "LEEF:2.0",
+            APP_NAME,
+            APP_NAME,
+            record.get("app_version"),
+            _event_name(record),
+            "^",
+        )
+    )
     return f"{head}|" + "^".join(attrs)
 
 

@@ -128,7 +128,9 @@ class Spool:
         self.close()
 
     def _segments(self) -> list[int]:
-        return sorted(int(m.group(1)) for p in self.folder.iterdir() if (m := _SEG_RE.match(p.name)))
+        return sorted(
+            int(m.group(1)) for p in self.folder.iterdir() if (m := _SEG_RE.match(p.name))
+        )
 
     def _seg_path(self, n: int) -> Path:
         return self.folder / f"seg-{n:08d}.jsonl"
@@ -208,8 +210,10 @@ class Spool:
             if "\n" in item or "\r" in item:
                 raise ValueError("a spool item must be one line")
             data = item.encode("utf-8") + b"\n"
-            if (self._pending + len(accepted) >= self.max_items
-                    or self._bytes + size + len(data) > self.max_bytes):
+            if (
+                self._pending + len(accepted) >= self.max_items
+                or self._bytes + size + len(data) > self.max_bytes
+            ):
                 break
             accepted.append(data)
             size += len(data)
@@ -221,7 +225,9 @@ class Spool:
         if path.exists() and path.stat().st_size >= self.segment_bytes:
             n += 1
             path = self._seg_path(n)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600
+        )
         try:
             os.write(fd, b"".join(accepted))
             if self._fsync:

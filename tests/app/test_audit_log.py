@@ -43,9 +43,25 @@ def _decision(log, value, **kw):
 def test_decision_record_has_the_documented_fields_and_verifies():
     log, paths = _open()
     rec = log.append(_decision(log, canary_token(), override_reason="ticket 42"))
-    for key in ("id", "time", "host", "user", "app_version", "policy_serial", "policy_digest",
-                "channel", "source", "findings", "verdict", "action", "override_reason",
-                "seq", "prev", "hash", "mac"):
+    for key in (
+        "id",
+        "time",
+        "host",
+        "user",
+        "app_version",
+        "policy_serial",
+        "policy_digest",
+        "channel",
+        "source",
+        "findings",
+        "verdict",
+        "action",
+        "override_reason",
+        "seq",
+        "prev",
+        "hash",
+        "mac",
+    ):
         assert key in rec
     assert rec["time"].endswith("Z") and rec["time"].startswith("2026-11-01T12:00:00")
     summary = rec["findings"][0]
@@ -82,8 +98,15 @@ def test_keys_are_created_once_in_the_secret_store_and_reused():
 
 def test_source_path_is_hashed_when_the_policy_says_so():
     log, paths = _open()
-    rec = log.append(_decision(log, canary_token(), channel="folder",
-                               source="/home/ann/contracts/acme.docx", source_hashed=True))
+    rec = log.append(
+        _decision(
+            log,
+            canary_token(),
+            channel="folder",
+            source="/home/ann/contracts/acme.docx",
+            source_hashed=True,
+        )
+    )
     assert rec["source"].startswith("hmac-sha256:") and "acme" not in rec["source"]
     assert rec["source_hashed"] is True
 
@@ -192,8 +215,10 @@ def test_two_processes_appending_at_once_keep_one_valid_chain(tmp_path):
     from pathlib import Path
 
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    procs = [subprocess.Popen([sys.executable, "-c", _APPENDER, name], env=env, cwd=tmp_path)
-             for name in ("tray", "cli")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _APPENDER, name], env=env, cwd=tmp_path)
+        for name in ("tray", "cli")
+    ]
     assert [p.wait(60) for p in procs] == [0, 0]
     paths = app_paths()
     report = verify_log(paths.audit_dir, paths.state, bytes.fromhex("22" * 32))
@@ -228,6 +253,13 @@ def test_scanning_from_a_position_hint_gives_the_same_records_as_from_the_start(
 
 def test_hashed_source_without_a_key_is_hidden_not_weakly_hashed():
     log, _ = _open(BrokenStore())
-    rec = log.append(_decision(log, canary_token(), channel="folder",
-                               source="/home/ann/contracts/acme.docx", source_hashed=True))
+    rec = log.append(
+        _decision(
+            log,
+            canary_token(),
+            channel="folder",
+            source="/home/ann/contracts/acme.docx",
+            source_hashed=True,
+        )
+    )
     assert rec["source"] == "hidden:no-key"

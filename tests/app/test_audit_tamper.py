@@ -112,8 +112,10 @@ def test_forged_retention_note_without_the_key_does_not_excuse_a_removed_start(w
     lines = _lines(path)[3:]
     anchor = json.loads(lines[0])
     forged = json.loads(lines[-1])
-    forged.update(event="retention_pruned", details={"anchor_seq": anchor["seq"],
-                                                     "anchor_prev": anchor["prev"]})
+    forged.update(
+        event="retention_pruned",
+        details={"anchor_seq": anchor["seq"], "anchor_prev": anchor["prev"]},
+    )
     forged["hash"] = record_hash(forged)
     lines[-1] = canonical(forged) + "\n"
     path.write_text("".join(lines))
@@ -128,7 +130,9 @@ def test_torn_last_line_is_a_note_and_open_repairs_it(written):
     assert report.ok and any("torn last line" in n for n in report.notes)
     store = InMemorySecretStore()
     # reopen with the same keys: the torn bytes are cut and the repair is itself recorded
-    store._data.update({"audit-mac-key": log.mac_key.hex(), "fingerprint-key": log.fingerprint_key.hex()})
+    store._data.update(
+        {"audit-mac-key": log.mac_key.hex(), "fingerprint-key": log.fingerprint_key.hex()}
+    )
     reopened = AuditLog.open(paths, store, FakeClock())
     last = list(reopened.records())[-1]
     assert last["event"] == "log_recovered" and last["details"]["torn_bytes"] == 24
@@ -156,8 +160,9 @@ while True:
 def test_writer_killed_mid_write_leaves_a_log_that_verifies_after_reopen(tmp_path):
     key = "11" * 32
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, key], env=env,
-                            stdout=subprocess.PIPE, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, key], env=env, stdout=subprocess.PIPE, cwd=tmp_path
+    )
     try:
         assert proc.stdout.readline().strip() == b"ready"
         time.sleep(0.05)
@@ -182,14 +187,20 @@ def test_writer_killed_mid_write_leaves_a_log_that_verifies_after_reopen(tmp_pat
     assert after.records >= 52
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(["app_started", "guard_paused", "override"]), min_size=1, max_size=12),
-       st.integers(min_value=400, max_value=3000))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sampled_from(["app_started", "guard_paused", "override"]), min_size=1, max_size=12),
+    st.integers(min_value=400, max_value=3000),
+)
 def test_chain_verifies_after_any_appends(tmp_path_factory, kinds, max_bytes):
     from app.paths import AppPaths
 
     root = tmp_path_factory.mktemp("h")
-    paths = AppPaths(config=root / "c", state=root / "s", log=root / "l", cache=root / "x", site=root / "t")
+    paths = AppPaths(
+        config=root / "c", state=root / "s", log=root / "l", cache=root / "x", site=root / "t"
+    )
     log = AuditLog.open(paths, InMemorySecretStore(), FakeClock(), max_bytes=max_bytes, fsync=False)
     for kind in kinds:
         log.append(AuditEvent.admin(kind, {"k": kind}))
@@ -223,7 +234,9 @@ def test_a_garbled_last_record_does_not_stop_recording_and_verify_still_reports_
     lines[-1] = "garbage that is not a record\n"
     path.write_text("".join(lines))
     store = InMemorySecretStore()
-    store._data.update({"audit-mac-key": log.mac_key.hex(), "fingerprint-key": log.fingerprint_key.hex()})
+    store._data.update(
+        {"audit-mac-key": log.mac_key.hex(), "fingerprint-key": log.fingerprint_key.hex()}
+    )
     reopened = AuditLog.open(paths, store, FakeClock())
     rec = reopened.append(AuditEvent.admin("app_started"))
     assert rec["seq"] == 11

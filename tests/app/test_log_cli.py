@@ -32,13 +32,33 @@ def filled(store):
     text = f"key {canary}"
     log.append(AuditEvent.admin("app_started"))
     clock.advance(days=2)
-    log.append(AuditEvent.decision("clipboard", "org.example.Chat", [finding_for(text, canary)],
-                                   "block", "cleared clipboard", True, 3, "ab" * 32,
-                                   log.fingerprint_key))
-    log.append(AuditEvent.decision("folder", "=HYPERLINK(\"http://x\")", [
-        finding_for("mail ann@example.org", "ann@example.org", "EMAIL_ADDRESS", 0.9)],
-        "warn", "notified", True, 3, "ab" * 32, log.fingerprint_key,
-        override_reason="+1 from @lead"))
+    log.append(
+        AuditEvent.decision(
+            "clipboard",
+            "org.example.Chat",
+            [finding_for(text, canary)],
+            "block",
+            "cleared clipboard",
+            True,
+            3,
+            "ab" * 32,
+            log.fingerprint_key,
+        )
+    )
+    log.append(
+        AuditEvent.decision(
+            "folder",
+            '=HYPERLINK("http://x")',
+            [finding_for("mail ann@example.org", "ann@example.org", "EMAIL_ADDRESS", 0.9)],
+            "warn",
+            "notified",
+            True,
+            3,
+            "ab" * 32,
+            log.fingerprint_key,
+            override_reason="+1 from @lead",
+        )
+    )
     return log, canary
 
 
@@ -75,7 +95,9 @@ def test_verify_says_intact_then_reports_an_edit_with_exit_2(filled, capsys):
     assert code == 2 and "BROKEN" in out and "record 3" in out
 
 
-def test_verify_without_the_keyring_checks_hashes_and_says_macs_were_not(filled, capsys, monkeypatch):
+def test_verify_without_the_keyring_checks_hashes_and_says_macs_were_not(
+    filled, capsys, monkeypatch
+):
     from tests.siem.helpers import BrokenStore
 
     broken = BrokenStore()
@@ -97,7 +119,7 @@ def test_csv_export_neutralises_formula_cells_and_keeps_no_raw_value(filled, cap
         for cell in row.values():
             assert not cell.lstrip(" ").startswith(("=", "+", "-", "@")), cell
     folder = rows[2]
-    assert folder["source"] == "'=HYPERLINK(\"http://x\")"
+    assert folder["source"] == '\'=HYPERLINK("http://x")'
     assert folder["override_reason"] == "'+1 from @lead"
 
 
@@ -122,8 +144,20 @@ def test_forward_reports_an_unreachable_target_and_keeps_the_records(filled, cap
     with socket.socket() as probe:  # a loopback port with nobody listening
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    policy = SimpleNamespace(document={"audit": {"siem": [
-        {"name": "hook", "kind": "webhook", "url": f"http://127.0.0.1:{port}/x", "timeout": 0.5}]}})
+    policy = SimpleNamespace(
+        document={
+            "audit": {
+                "siem": [
+                    {
+                        "name": "hook",
+                        "kind": "webhook",
+                        "url": f"http://127.0.0.1:{port}/x",
+                        "timeout": 0.5,
+                    }
+                ]
+            }
+        }
+    )
     monkeypatch.setattr(CliContext, "policy", lambda self, args=None: policy)
     code, out, err = _run(capsys, "log", "forward", "--timeout", "0")
     assert code == 2 and "hook: 0 delivered, 3 waiting" in out and "kept" in err
@@ -136,8 +170,9 @@ def test_set_credential_stores_the_value_read_from_stdin(store, capsys, monkeypa
     assert "hec-token-123" not in out
 
 
-def test_canary_through_check_reaches_the_log_only_as_preview_and_fingerprint(store, capsys,
-                                                                              tmp_path):
+def test_canary_through_check_reaches_the_log_only_as_preview_and_fingerprint(
+    store, capsys, tmp_path
+):
     canary = canary_token()
     doc = tmp_path / "deploy-notes.txt"
     doc.write_text(f"CI deploy token for the release job:\nGITHUB_TOKEN={canary}\n")
@@ -147,8 +182,9 @@ def test_canary_through_check_reaches_the_log_only_as_preview_and_fingerprint(st
     records = [json.loads(line) for line in out.splitlines()]
     decisions = [r for r in records if r["event"] == "decision"]
     assert decisions and decisions[-1]["channel"] == "file-check"
-    assert any(f["entity_type"] == "GITHUB_TOKEN" and f["fingerprints"]
-               for f in decisions[-1]["findings"])
+    assert any(
+        f["entity_type"] == "GITHUB_TOKEN" and f["fingerprints"] for f in decisions[-1]["findings"]
+    )
     on_disk = b"".join(p.read_bytes() for p in log_files(app_paths().audit_dir))
     assert canary.encode() not in on_disk and canary[4:].encode() not in on_disk
     for fmt_name in ("csv", "json"):

@@ -19,26 +19,59 @@ from app.services import siem_formats as fmt
 GOLDEN = Path(__file__).resolve().parents[1] / "siem" / "golden"
 
 DECISION = {
-    "schema": 1, "seq": 7, "id": "2f1c9a0e-7d4b-4e8a-9c51-0a8d6b1f3e21",
-    "time": "2026-11-01T12:00:00.000Z", "host": "ws-042", "user": "ann",
-    "app_version": "0.1.0", "keyed": True, "key_id": "a1b2c3d4e5f6",
-    "prev": "1" * 64, "hash": "2" * 64, "mac": "3" * 64, "event": "decision",
-    "channel": "file-check", "source": "/home/ann/q3 \"plan\"].txt", "source_hashed": False,
-    "verdict": "block", "action": "quarantined", "complete": True,
-    "policy_serial": 12, "policy_digest": "d" * 64, "override_reason": None,
-    "findings": [{
-        "entity_type": "AWS_ACCESS_KEY", "category": "secret", "severity": "critical",
-        "count": 2, "max_confidence": 0.97, "rule_ids": ["secrets/aws-access-key-id"],
-        "previews": ["AK**************7Q"], "fingerprints": ["f" * 64],
-    }],
+    "schema": 1,
+    "seq": 7,
+    "id": "2f1c9a0e-7d4b-4e8a-9c51-0a8d6b1f3e21",
+    "time": "2026-11-01T12:00:00.000Z",
+    "host": "ws-042",
+    "user": "ann",
+    "app_version": "0.1.0",
+    "keyed": True,
+    "key_id": "a1b2c3d4e5f6",
+    "prev": "1" * 64,
+    "hash": "2" * 64,
+    "mac": "3" * 64,
+    "event": "decision",
+    "channel": "file-check",
+    "source": '/home/ann/q3 "plan"].txt',
+    "source_hashed": False,
+    "verdict": "block",
+    "action": "quarantined",
+    "complete": True,
+    "policy_serial": 12,
+    "policy_digest": "d" * 64,
+    "override_reason": None,
+    "findings": [
+        {
+            "entity_type": "AWS_ACCESS_KEY",
+            "category": "secret",
+            "severity": "critical",
+            "count": 2,
+            "max_confidence": 0.97,
+            "rule_ids": ["secrets/aws-access-key-id"],
+            "previews": ["AK**************7Q"],
+            "fingerprints": ["f" * 64],
+        }
+    ],
 }
 ADMIN = {
-    "schema": 1, "seq": 8, "id": "5b2e7c11-0f7e-4d3a-8b6f-1e2d3c4b5a69",
-    "time": "2026-11-01T12:00:05.250Z", "host": "ws-042", "user": "ann",
-    "app_version": "0.1.0", "keyed": False, "key_id": None, "prev": "2" * 64,
-    "hash": "4" * 64, "mac": None, "event": "keyring_unavailable",
-    "details": {"error": "SecretStoreUnavailable"}, "policy_serial": None,
-    "policy_digest": None, "override_reason": None,
+    "schema": 1,
+    "seq": 8,
+    "id": "5b2e7c11-0f7e-4d3a-8b6f-1e2d3c4b5a69",
+    "time": "2026-11-01T12:00:05.250Z",
+    "host": "ws-042",
+    "user": "ann",
+    "app_version": "0.1.0",
+    "keyed": False,
+    "key_id": None,
+    "prev": "2" * 64,
+    "hash": "4" * 64,
+    "mac": None,
+    "event": "keyring_unavailable",
+    "details": {"error": "SecretStoreUnavailable"},
+    "policy_serial": None,
+    "policy_digest": None,
+    "override_reason": None,
 }
 RECORDS = [DECISION, ADMIN]
 
@@ -64,7 +97,8 @@ def test_payload_matches_its_golden_file(name):
 
 
 _RFC5424 = re.compile(
-    rb"^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (\[[^ =\]]+(?: [^ =\]]+=\"(?:[^\"\\\]]|\\.)*\")*\]) (.*)$"
+    rb"^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) "  # PRI VERSION TIMESTAMP HOST APP PROC MSGID
+    rb"(\[[^ =\]]+(?: [^ =\]]+=\"(?:[^\"\\\]]|\\.)*\")*\]) (.*)$"  # one SD-ELEMENT, MSG
 )
 
 
@@ -108,8 +142,12 @@ def test_hashed_source_is_never_presented_as_a_file_path_or_content_hash():
 
 
 def test_an_oversized_syslog_message_is_shrunk_to_valid_json_not_cut():
-    many = [dict(DECISION["findings"][0], entity_type=f"CUSTOM:r{i}",
-                 fingerprints=[f"{i:02d}" * 32] * 20) for i in range(12)]
+    many = [
+        dict(
+            DECISION["findings"][0], entity_type=f"CUSTOM:r{i}", fingerprints=[f"{i:02d}" * 32] * 20
+        )
+        for i in range(12)
+    ]
     big = dict(DECISION, findings=many)
     message = fmt.syslog_message(big)
     assert len(message) <= 8192
@@ -122,8 +160,7 @@ def test_an_oversized_syslog_message_is_shrunk_to_valid_json_not_cut():
 
 
 def test_cef_escapes_pipes_in_the_header_and_equals_in_extensions():
-    record = dict(DECISION, action="a=b", override_reason="line1\nline2 \\ end",
-                  app_version="1|2")
+    record = dict(DECISION, action="a=b", override_reason="line1\nline2 \\ end", app_version="1|2")
     line = fmt.cef_line(record)
     head = re.split(r"(?<!\\)\|", line)
     assert head[:4] == ["CEF:0", "presend", "presend", "1\\|2"] and head[6] == "8"

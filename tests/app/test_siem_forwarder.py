@@ -68,9 +68,19 @@ def _log(n=0):
 
 def _forwarder(paths, transport, t=None, target=None, **kw):
     t = t or Time()
-    target = target or SiemTarget(name="hook", kind="webhook", url="https://127.0.0.1:9/x", batch_size=10)
-    return Forwarder([target], paths.spool_dir, InMemorySecretStore(), clock=t.clock,
-                     sleep=t.sleep, transport_factory=lambda _t: transport, fsync=False, **kw), t
+    target = target or SiemTarget(
+        name="hook", kind="webhook", url="https://127.0.0.1:9/x", batch_size=10
+    )
+    return Forwarder(
+        [target],
+        paths.spool_dir,
+        InMemorySecretStore(),
+        clock=t.clock,
+        sleep=t.sleep,
+        transport_factory=lambda _t: transport,
+        fsync=False,
+        **kw,
+    ), t
 
 
 def test_records_are_delivered_in_order_and_leave_the_spool():
@@ -118,8 +128,13 @@ def test_full_spool_alerts_once_and_loses_nothing_once_the_target_is_back():
     log, paths = _log(30)
     alerts = []
     transport = FakeTransport(["retry"] * 3)
-    fwd, t = _forwarder(paths, transport, spool_max_items=8, audit=log,
-                        on_alert=lambda name, msg: alerts.append(msg))
+    fwd, t = _forwarder(
+        paths,
+        transport,
+        spool_max_items=8,
+        audit=log,
+        on_alert=lambda name, msg: alerts.append(msg),
+    )
     with fwd:
         fwd.pump(paths.audit_dir)  # fills the spool, first send fails
         fwd.pump(paths.audit_dir)
@@ -154,8 +169,19 @@ def test_min_verdict_filters_decisions_but_never_admin_events():
     text = "x " + canary_token()
     value = text[2:]
     for verdict in ("allow", "warn", "block"):
-        log.append(AuditEvent.decision("cli", "-", [finding_for(text, value)], verdict, verdict,
-                                       True, None, None, log.fingerprint_key))
+        log.append(
+            AuditEvent.decision(
+                "cli",
+                "-",
+                [finding_for(text, value)],
+                verdict,
+                verdict,
+                True,
+                None,
+                None,
+                log.fingerprint_key,
+            )
+        )
     log.append(AuditEvent.admin("policy_accepted", {"serial": 3}))
     transport = FakeTransport()
     target = SiemTarget(name="hook", kind="webhook", url="https://127.0.0.1:9/", min_verdict="warn")
@@ -163,7 +189,10 @@ def test_min_verdict_filters_decisions_but_never_admin_events():
     with fwd:
         fwd.drain(paths.audit_dir)
     assert [(r["event"], r.get("verdict")) for r in transport.received] == [
-        ("decision", "warn"), ("decision", "block"), ("policy_accepted", None)]
+        ("decision", "warn"),
+        ("decision", "block"),
+        ("policy_accepted", None),
+    ]
 
 
 def test_canary_secret_never_appears_in_log_export_or_any_siem_payload():
@@ -172,16 +201,28 @@ def test_canary_secret_never_appears_in_log_export_or_any_siem_payload():
     log, paths = _log(0)
     canary = canary_token()
     text = f"AWS deploy: token={canary} end"
-    log.append(AuditEvent.decision("clipboard", "org.example.Chat", [finding_for(text, canary)],
-                                   "block", "cleared clipboard", True, 4, "ab" * 32,
-                                   log.fingerprint_key, override_reason="approved by lead"))
+    log.append(
+        AuditEvent.decision(
+            "clipboard",
+            "org.example.Chat",
+            [finding_for(text, canary)],
+            "block",
+            "cleared clipboard",
+            True,
+            4,
+            "ab" * 32,
+            log.fingerprint_key,
+            override_reason="approved by lead",
+        )
+    )
     records = list(log.records())
     store = InMemorySecretStore()
     store.set("tok", "test-token-value")
     payloads = [b"".join(p.read_bytes() for p in log_files(paths.audit_dir))]
     for kind in ("splunk-hec", "elastic", "datadog", "webhook"):
-        target = SiemTarget(name=kind, kind=kind, url="https://127.0.0.1:9", credential_name="tok",
-                            index="presend")
+        target = SiemTarget(
+            name=kind, kind=kind, url="https://127.0.0.1:9", credential_name="tok", index="presend"
+        )
         payloads.append(HttpTransport(target, store).request_for(records)[2])
     payloads += [fmt.syslog_message(r) for r in records]
     for export in (export_csv, export_json):
@@ -194,26 +235,43 @@ def test_canary_secret_never_appears_in_log_export_or_any_siem_payload():
 
 
 def test_targets_come_from_the_policy_document_with_credentials_by_name():
-    policy = SimpleNamespace(document={"audit": {"siem": [
-        {"name": "splunk", "kind": "splunk-hec", "url": "https://hec.example:8088",
-         "credential": "splunk-hec-token", "index": "sec"},
-        {"format": "syslog", "target": "tls://logs.example:6514"},
-    ]}})
+    policy = SimpleNamespace(
+        document={
+            "audit": {
+                "siem": [
+                    {
+                        "name": "splunk",
+                        "kind": "splunk-hec",
+                        "url": "https://hec.example:8088",
+                        "credential": "splunk-hec-token",
+                        "index": "sec",
+                    },
+                    {"format": "syslog", "target": "tls://logs.example:6514"},
+                ]
+            }
+        }
+    )
     splunk, syslog = targets_for_policy(policy)
     assert splunk.credential_name == "splunk-hec-token" and splunk.index == "sec"
     assert (syslog.kind, syslog.host, syslog.port) == ("syslog-tls", "logs.example", 6514)
 
 
-@pytest.mark.parametrize("entry, fragment", [
-    ({"kind": "webhook", "url": "http://siem.example/x"}, "https://"),
-    ({"kind": "datadog", "url": "https://http-intake.logs.datadoghq.eu"}, "credential"),
-    ({"kind": "elastic", "url": "https://es.example", "credential": "k"}, "index"),
-    ({"kind": "syslog-tcp", "host": "logs.example"}, "port"),
-    ({"kind": "carrier-pigeon"}, "unknown kind"),
-    ({"name": "../../etc", "format": "syslog", "target": "udp://siem.example:514"}, "target name"),
-    ({"format": "cef", "target": "https://siem.example/in"}, "over syslog or to a file"),
-    ({"format": "xml", "target": "udp://siem.example:514"}, "unknown"),
-])
+@pytest.mark.parametrize(
+    "entry, fragment",
+    [
+        ({"kind": "webhook", "url": "http://siem.example/x"}, "https://"),
+        ({"kind": "datadog", "url": "https://http-intake.logs.datadoghq.eu"}, "credential"),
+        ({"kind": "elastic", "url": "https://es.example", "credential": "k"}, "index"),
+        ({"kind": "syslog-tcp", "host": "logs.example"}, "port"),
+        ({"kind": "carrier-pigeon"}, "unknown kind"),
+        (
+            {"name": "../../etc", "format": "syslog", "target": "udp://siem.example:514"},
+            "target name",
+        ),
+        ({"format": "cef", "target": "https://siem.example/in"}, "over syslog or to a file"),
+        ({"format": "xml", "target": "udp://siem.example:514"}, "unknown"),
+    ],
+)
 def test_unusable_targets_are_refused_with_a_fix(entry, fragment):
     with pytest.raises(SiemConfigError, match=fragment):
         target_from_mapping(entry)
@@ -258,8 +316,11 @@ def test_run_forwards_until_stopped_and_reports_unexpected_errors_by_type():
 def test_file_target_appends_one_line_per_record_for_a_log_shipper(tmp_path, format_name):
     log, paths = _log(3)
     out = tmp_path / "ship" / "presend.log"
-    (target,) = targets_for_policy(SimpleNamespace(document={"audit": {"siem": [
-        {"format": format_name, "target": out.as_uri()}]}}))
+    (target,) = targets_for_policy(
+        SimpleNamespace(
+            document={"audit": {"siem": [{"format": format_name, "target": out.as_uri()}]}}
+        )
+    )
     assert target.kind == "file" and target.url == str(out)
     t = Time()
     with Forwarder([target], paths.spool_dir, None, clock=t.clock, sleep=t.sleep) as fwd:
@@ -275,10 +336,32 @@ def test_file_target_appends_one_line_per_record_for_a_log_shipper(tmp_path, for
 
 def test_allow_decisions_are_not_forwarded_by_default():
     log, paths = _log(0)
-    log.append(AuditEvent.decision("clipboard", "org.example.Editor", [], "allow", "allow", True,
-                                   None, None, log.fingerprint_key))
-    log.append(AuditEvent.decision("clipboard", "org.example.Editor", [], "log", "log", True,
-                                   None, None, log.fingerprint_key))
+    log.append(
+        AuditEvent.decision(
+            "clipboard",
+            "org.example.Editor",
+            [],
+            "allow",
+            "allow",
+            True,
+            None,
+            None,
+            log.fingerprint_key,
+        )
+    )
+    log.append(
+        AuditEvent.decision(
+            "clipboard",
+            "org.example.Editor",
+            [],
+            "log",
+            "log",
+            True,
+            None,
+            None,
+            log.fingerprint_key,
+        )
+    )
     transport = FakeTransport()
     fwd, _ = _forwarder(paths, transport)
     with fwd:
@@ -288,10 +371,13 @@ def test_allow_decisions_are_not_forwarded_by_default():
 
 def test_a_missing_credential_stops_drain_at_once_with_the_command_to_fix_it():
     _, paths = _log(3)
-    target = SiemTarget(name="dd", kind="datadog", url="https://127.0.0.1:9", credential_name="dd-key")
+    target = SiemTarget(
+        name="dd", kind="datadog", url="https://127.0.0.1:9", credential_name="dd-key"
+    )
     t = Time()
-    fwd = Forwarder([target], paths.spool_dir, InMemorySecretStore(), clock=t.clock,
-                    sleep=t.sleep, fsync=False)
+    fwd = Forwarder(
+        [target], paths.spool_dir, InMemorySecretStore(), clock=t.clock, sleep=t.sleep, fsync=False
+    )
     with fwd:
         status = fwd.drain(paths.audit_dir, timeout=600)["dd"]
     assert t.sleeps == [] and status.pending == 3

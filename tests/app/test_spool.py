@@ -89,16 +89,24 @@ def test_multi_line_items_are_refused(tmp_path):
     with Spool(tmp_path / "s") as spool, pytest.raises(ValueError):
         spool.enqueue(["a\nb"])
 
-_OPS = st.lists(st.one_of(
-    st.tuples(st.just("enqueue"), st.integers(1, 7)),
-    st.tuples(st.just("deliver"), st.integers(1, 5)),
-    st.tuples(st.just("crash"), st.booleans()),  # reopen; True = read a batch, never ack it
-), max_size=25)
+
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("enqueue"), st.integers(1, 7)),
+        st.tuples(st.just("deliver"), st.integers(1, 5)),
+        st.tuples(st.just("crash"), st.booleans()),  # reopen; True = read a batch, never ack it
+    ),
+    max_size=25,
+)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(_OPS)
-def test_any_mix_of_enqueues_deliveries_and_crashes_delivers_everything_in_order(tmp_path_factory, ops):
+def test_any_mix_of_enqueues_deliveries_and_crashes_delivers_everything_in_order(
+    tmp_path_factory, ops
+):
     folder = tmp_path_factory.mktemp("spool") / "s"
     spool = Spool(folder, segment_bytes=64, fsync=False)
     queued = 0

@@ -51,7 +51,6 @@ def finding_for(text: str, value: str, entity_type: str = "GITHUB_TOKEN", score:
 # --- loopback receivers and certificates (SIEM integration tests) ----------------------
 
 
-
 def make_cert(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1/localhost (its own CA): (cert.pem, key.pem)."""
     from cryptography import x509
@@ -70,18 +69,25 @@ def make_cert(folder: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([
-            x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     folder.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
@@ -99,8 +105,9 @@ class Receiver:
     ``respond(path, body)`` may return a custom JSON body (Elastic's _bulk answer).
     """
 
-    def __init__(self, port: int = 0, tls: tuple[Path, Path] | None = None,
-                 behaviour=None, respond=None) -> None:
+    def __init__(
+        self, port: int = 0, tls: tuple[Path, Path] | None = None, behaviour=None, respond=None
+    ) -> None:
         self.requests: list[tuple[str, dict[str, str], bytes]] = []
         self.arrived = threading.Condition()
         self._behaviour = behaviour or (lambda n: 200)
@@ -151,8 +158,9 @@ class Receiver:
             ctx.load_cert_chain(str(tls[0]), str(tls[1]))
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, name="receiver")
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="receiver"
+        )
         self._thread.start()
 
     def wait_for(self, n: int, timeout: float = 10.0) -> bool:
@@ -210,8 +218,9 @@ class ConnectProxy:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, name="proxy")
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="proxy"
+        )
         self._thread.start()
 
     def stop(self) -> None:

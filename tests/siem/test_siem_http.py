@@ -47,10 +47,19 @@ def _fill(n: int) -> tuple[AuditLog, list[str]]:
     text = f"token {canary}"
     for i in range(n):
         if i % 3 == 0:
-            log.append(AuditEvent.decision("clipboard", "org.example.Chat",
-                                           [finding_for(text, canary)], "block",
-                                           "cleared clipboard", True, 2, "cd" * 32,
-                                           log.fingerprint_key))
+            log.append(
+                AuditEvent.decision(
+                    "clipboard",
+                    "org.example.Chat",
+                    [finding_for(text, canary)],
+                    "block",
+                    "cleared clipboard",
+                    True,
+                    2,
+                    "cd" * 32,
+                    log.fingerprint_key,
+                )
+            )
         else:
             log.append(AuditEvent.admin("guard_paused", {"n": i}))
     return log, [r["id"] for r in read_records(app_paths().audit_dir)]
@@ -58,8 +67,14 @@ def _fill(n: int) -> tuple[AuditLog, list[str]]:
 
 def _forward(target, store=None, t=None):
     t = t or Time()
-    fwd = Forwarder([target], app_paths().spool_dir, store or InMemorySecretStore(),
-                    clock=t.clock, sleep=t.sleep, fsync=False)
+    fwd = Forwarder(
+        [target],
+        app_paths().spool_dir,
+        store or InMemorySecretStore(),
+        clock=t.clock,
+        sleep=t.sleep,
+        fsync=False,
+    )
     with fwd:
         status = fwd.drain(app_paths().audit_dir, timeout=120)
     return status[target.name], t
@@ -76,8 +91,15 @@ def test_splunk_hec_gets_authorised_event_objects_over_tls(cert):
     _, ids = _fill(7)
     rx = Receiver(tls=cert)
     try:
-        target = SiemTarget(name="splunk", kind="splunk-hec", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential_name="hec", index="security", batch_size=3)
+        target = SiemTarget(
+            name="splunk",
+            kind="splunk-hec",
+            url=f"https://127.0.0.1:{rx.port}",
+            ca_file=str(cert[0]),
+            credential_name="hec",
+            index="security",
+            batch_size=3,
+        )
         status, _ = _forward(target, _store(hec="11111111-2222-3333-4444-555555555555"))
     finally:
         rx.stop()
@@ -101,20 +123,28 @@ def test_elastic_bulk_gets_create_actions_and_ecs_documents(cert):
 
     def bulk_reply(path, body):
         lines = body.splitlines()
-        items = [{"create": {"_id": json.loads(a)["create"]["_id"], "status": 201 if i else 409}}
-                 for i, a in enumerate(lines[::2])]
+        items = [
+            {"create": {"_id": json.loads(a)["create"]["_id"], "status": 201 if i else 409}}
+            for i, a in enumerate(lines[::2])
+        ]
         return json.dumps({"errors": True, "items": items}).encode()
 
     rx = Receiver(tls=cert, respond=bulk_reply)
     try:
-        target = SiemTarget(name="es", kind="elastic", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential_name="es", index="logs-presend.audit")
+        target = SiemTarget(
+            name="es",
+            kind="elastic",
+            url=f"https://127.0.0.1:{rx.port}",
+            ca_file=str(cert[0]),
+            credential_name="es",
+            index="logs-presend.audit",
+        )
         status, _ = _forward(target, _store(es="ZXM6a2V5"))
     finally:
         rx.stop()
     # the 409 (already indexed: a re-send after a crash) counts as delivered
     assert status.delivered == 5 and status.rejected == 0
-    (path, headers, body), = rx.requests
+    ((path, headers, body),) = rx.requests
     assert path == "/_bulk" and headers["Content-Type"] == "application/x-ndjson"
     assert headers["Authorization"] == "ApiKey ZXM6a2V5" and body.endswith(b"\n")
     lines = body.splitlines()
@@ -137,8 +167,14 @@ def test_elastic_item_failures_are_retried_not_dropped(cert):
 
     rx = Receiver(tls=cert, respond=bulk_reply)
     try:
-        target = SiemTarget(name="es", kind="elastic", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential_name="es", index="presend")
+        target = SiemTarget(
+            name="es",
+            kind="elastic",
+            url=f"https://127.0.0.1:{rx.port}",
+            ca_file=str(cert[0]),
+            credential_name="es",
+            index="presend",
+        )
         status, t = _forward(target, _store(es="k"))
     finally:
         rx.stop()
@@ -149,13 +185,18 @@ def test_datadog_gets_a_json_array_with_the_api_key_header(cert):
     _, ids = _fill(4)
     rx = Receiver(tls=cert, behaviour=lambda n: 202)
     try:
-        target = SiemTarget(name="dd", kind="datadog", url=f"https://127.0.0.1:{rx.port}",
-                            ca_file=str(cert[0]), credential_name="dd")
+        target = SiemTarget(
+            name="dd",
+            kind="datadog",
+            url=f"https://127.0.0.1:{rx.port}",
+            ca_file=str(cert[0]),
+            credential_name="dd",
+        )
         status, _ = _forward(target, _store(dd="0123456789abcdef0123456789abcdef"))
     finally:
         rx.stop()
     assert status.delivered == 4
-    (path, headers, body), = rx.requests
+    ((path, headers, body),) = rx.requests
     assert path == "/api/v2/logs" and headers["DD-API-KEY"] == "0123456789abcdef0123456789abcdef"
     logs = json.loads(body)
     assert [x["evt"]["id"] for x in logs] == ids
@@ -167,12 +208,17 @@ def test_webhook_gets_the_documented_schema_with_a_bearer_token(cert):
     _, ids = _fill(3)
     rx = Receiver(tls=cert)
     try:
-        target = SiemTarget(name="hook", kind="webhook", url=f"https://127.0.0.1:{rx.port}/in",
-                            ca_file=str(cert[0]), credential_name="hook")
+        target = SiemTarget(
+            name="hook",
+            kind="webhook",
+            url=f"https://127.0.0.1:{rx.port}/in",
+            ca_file=str(cert[0]),
+            credential_name="hook",
+        )
         _forward(target, _store(hook="s3cr3t"))
     finally:
         rx.stop()
-    (path, headers, body), = rx.requests
+    ((path, headers, body),) = rx.requests
     assert path == "/in" and headers["Authorization"] == "Bearer s3cr3t"
     doc = json.loads(body)
     assert doc["schema"] == "presend.audit.v1" and [e["id"] for e in doc["events"]] == ids
@@ -182,8 +228,13 @@ def test_an_untrusted_certificate_is_refused_and_nothing_is_lost(cert, tmp_path)
     _, ids = _fill(2)
     rx = Receiver(tls=cert)
     try:
-        target = SiemTarget(name="hook", kind="webhook", url=f"https://127.0.0.1:{rx.port}/",
-                            ca_file=str(make_cert(tmp_path / "other")[0]), timeout=2)
+        target = SiemTarget(
+            name="hook",
+            kind="webhook",
+            url=f"https://127.0.0.1:{rx.port}/",
+            ca_file=str(make_cert(tmp_path / "other")[0]),
+            timeout=2,
+        )
         t = Time()
         fwd = Forwarder([target], app_paths().spool_dir, None, clock=t.clock, sleep=t.sleep)
         with fwd:
@@ -196,11 +247,18 @@ def test_an_untrusted_certificate_is_refused_and_nothing_is_lost(cert, tmp_path)
 def test_receiver_down_then_up_then_slow_gets_every_event(cert):
     _, ids = _fill(20)
     port = free_port()
-    target = SiemTarget(name="hook", kind="webhook", url=f"https://127.0.0.1:{port}/",
-                        ca_file=str(cert[0]), batch_size=5, timeout=0.3)
+    target = SiemTarget(
+        name="hook",
+        kind="webhook",
+        url=f"https://127.0.0.1:{port}/",
+        ca_file=str(cert[0]),
+        batch_size=5,
+        timeout=0.3,
+    )
     t = Time()
-    fwd = Forwarder([target], app_paths().spool_dir, None, clock=t.clock, sleep=t.sleep,
-                    fsync=False)
+    fwd = Forwarder(
+        [target], app_paths().spool_dir, None, clock=t.clock, sleep=t.sleep, fsync=False
+    )
     rx = None
     try:
         with fwd:
@@ -241,16 +299,26 @@ def test_forwarding_process_killed_mid_send_loses_nothing(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO))
     url = f"http://127.0.0.1:{rx.port}/"
     try:
-        proc = subprocess.Popen([sys.executable, "-c", _FORWARDER, url], env=env, cwd=tmp_path,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _FORWARDER, url],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             assert rx.wait_for(3, timeout=30), "the forwarder never sent its third batch"
         finally:
             proc.send_signal(signal.SIGKILL)  # killed while waiting for the third answer
             proc.communicate()
         held.set()
-        done = subprocess.run([sys.executable, "-c", _FORWARDER, url], env=env, cwd=tmp_path,
-                              capture_output=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-c", _FORWARDER, url],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=60,
+        )
     finally:
         held.set()
         rx.stop()
@@ -271,13 +339,18 @@ def test_https_target_through_a_connect_proxy_keeps_tls_end_to_end(cert):
     rx = Receiver(tls=cert)
     proxy = ConnectProxy()
     try:
-        target = SiemTarget(name="hook", kind="webhook", url=f"https://127.0.0.1:{rx.port}/in",
-                            ca_file=str(cert[0]), proxy=f"http://127.0.0.1:{proxy.port}")
+        target = SiemTarget(
+            name="hook",
+            kind="webhook",
+            url=f"https://127.0.0.1:{rx.port}/in",
+            ca_file=str(cert[0]),
+            proxy=f"http://127.0.0.1:{proxy.port}",
+        )
         status, _ = _forward(target)
     finally:
         proxy.stop()
         rx.stop()
     assert status.delivered == 4
     assert proxy.tunnels == [f"127.0.0.1:{rx.port}"]
-    (_, _, body), = rx.requests
+    ((_, _, body),) = rx.requests
     assert [e["id"] for e in json.loads(body)["events"]] == ids

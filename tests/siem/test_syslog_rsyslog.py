@@ -24,11 +24,14 @@ from app.services.secret_store import InMemorySecretStore
 from app.services.siem import Forwarder, SiemTarget
 from tests.siem.helpers import FakeClock, canary_token, finding_for, free_port, make_cert
 
-RSYSLOGD = shutil.which("rsyslogd") or ("/usr/sbin/rsyslogd" if Path("/usr/sbin/rsyslogd").exists() else None)
+RSYSLOGD = shutil.which("rsyslogd") or (
+    "/usr/sbin/rsyslogd" if Path("/usr/sbin/rsyslogd").exists() else None
+)
 pytestmark = [
     pytest.mark.enable_socket,
-    pytest.mark.skipif(RSYSLOGD is None, reason="rsyslogd not installed "
-                       "(apt-get install rsyslog rsyslog-gnutls)"),
+    pytest.mark.skipif(
+        RSYSLOGD is None, reason="rsyslogd not installed (apt-get install rsyslog rsyslog-gnutls)"
+    ),
 ]
 _LINE = re.compile(r"^(\S+) (\S+) (\[presend@32473 [^\n]*?\]) (\{.*\})$")
 
@@ -61,7 +64,8 @@ input(type="imtcp" address="127.0.0.1" port="{self.tls}" ruleset="tls"
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [RSYSLOGD, "-n", "-f", str(self.conf), "-i", str(self.folder / "rsyslogd.pid")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 15
         for port in (self.tcp, self.tls):
@@ -108,17 +112,32 @@ def _fill(n: int) -> list[dict]:
     text = f"secret {canary} here"
     for i in range(n):
         if i % 2:
-            log.append(AuditEvent.decision("folder", f"/home/ann/in/r{i}.txt",
-                                           [finding_for(text, canary)], "warn", "notified",
-                                           True, 5, "ef" * 32, log.fingerprint_key))
+            log.append(
+                AuditEvent.decision(
+                    "folder",
+                    f"/home/ann/in/r{i}.txt",
+                    [finding_for(text, canary)],
+                    "warn",
+                    "notified",
+                    True,
+                    5,
+                    "ef" * 32,
+                    log.fingerprint_key,
+                )
+            )
         else:
             log.append(AuditEvent.admin("policy_accepted", {"serial": i}))
     return list(read_records(app_paths().audit_dir))
 
 
 def _drain(target: SiemTarget) -> None:
-    fwd = Forwarder([target], app_paths().spool_dir, None, fsync=False,
-                    sleep=lambda s: threading.Event().wait(min(s, 0.2)))
+    fwd = Forwarder(
+        [target],
+        app_paths().spool_dir,
+        None,
+        fsync=False,
+        sleep=lambda s: threading.Event().wait(min(s, 0.2)),
+    )
     with fwd:
         status = fwd.drain(app_paths().audit_dir, timeout=30)[target.name]
     assert status.pending == 0, status.describe()
@@ -144,15 +163,30 @@ def test_rsyslog_receives_every_record_intact(rsyslog, kind):
     records = _fill(25)
     rsyslog.start()
     port = {"syslog-tcp": rsyslog.tcp, "syslog-tls": rsyslog.tls, "syslog-udp": rsyslog.udp}[kind]
-    _drain(SiemTarget(name="rs", kind=kind, host="127.0.0.1", port=port,
-                      ca_file=str(rsyslog.cert), batch_size=7, timeout=5))
+    _drain(
+        SiemTarget(
+            name="rs",
+            kind=kind,
+            host="127.0.0.1",
+            port=port,
+            ca_file=str(rsyslog.cert),
+            batch_size=7,
+            timeout=5,
+        )
+    )
     _check(rsyslog.lines(kind.split("-")[1], 25), records)
 
 
 def test_records_wait_while_rsyslog_is_down_and_arrive_when_it_starts(rsyslog):
     records = _fill(10)
-    target = SiemTarget(name="rs", kind="syslog-tls", host="127.0.0.1", port=rsyslog.tls,
-                        ca_file=str(rsyslog.cert), timeout=2)
+    target = SiemTarget(
+        name="rs",
+        kind="syslog-tls",
+        host="127.0.0.1",
+        port=rsyslog.tls,
+        ca_file=str(rsyslog.cert),
+        timeout=2,
+    )
     fwd = Forwarder([target], app_paths().spool_dir, None, fsync=False, clock=lambda: 0.0)
     with fwd:
         fwd.pump(app_paths().audit_dir)
@@ -199,12 +233,17 @@ def test_forwarder_killed_mid_stream_to_rsyslog_loses_and_corrupts_nothing(rsysl
     assert len(lines) - 600 <= 5  # at most the batch in flight came twice
 
 
-@pytest.mark.parametrize("payload, prefix", [("cef", "CEF:0|presend|"), ("leef", "LEEF:2.0|presend|")])
+@pytest.mark.parametrize(
+    "payload, prefix", [("cef", "CEF:0|presend|"), ("leef", "LEEF:2.0|presend|")]
+)
 def test_rsyslog_receives_cef_and_leef_payloads(rsyslog, payload, prefix):
     records = _fill(6)
     rsyslog.start()
-    _drain(SiemTarget(name="rs", kind="syslog-tcp", host="127.0.0.1", port=rsyslog.tcp,
-                      payload=payload))
+    _drain(
+        SiemTarget(
+            name="rs", kind="syslog-tcp", host="127.0.0.1", port=rsyslog.tcp, payload=payload
+        )
+    )
     lines = rsyslog.lines("tcp", 6)
     assert len(lines) == 6
     for line, record in zip(lines, records, strict=True):
