@@ -103,7 +103,8 @@ def bench_edm(rng: random.Random, count: int) -> None:
             [sys.executable, "-c", _LOADER, str(path), str(ROOT)],
             check=True, capture_output=True, text=True,
         ).stdout.split()
-    load_s, peak, rss_delta, loaded = float(result[0]), int(result[1]), int(result[2]), int(result[3])
+    load_s = float(result[0])
+    peak, rss_delta, loaded = int(result[1]), int(result[2]), int(result[3])
     text = _prose(rng, 1_000_000)
     text = text[:400_000] + " cust 00001234 and CUST-00077777 " + text[400_000:]
     t0 = time.perf_counter()

@@ -65,7 +65,9 @@ def _usage(parser: argparse.ArgumentParser, ctx: CliContext) -> int:
 def run_edm_build(args: argparse.Namespace, ctx: CliContext) -> int:
     columns = [c.strip() for c in str(args.columns).split(",") if c.strip()]
     if not columns:
-        raise CliError("--columns is empty; name the CSV header columns to hash, e.g. --columns id,email")
+        raise CliError(
+            "--columns is empty; name the CSV header columns to hash, e.g. --columns id,email"
+        )
     out: Path = args.output
     if out.exists() and not args.force:
         raise CliError(f"{out.name} exists; choose another -o path or add --force")

