@@ -190,3 +190,9 @@ def test_canary_through_check_reaches_the_log_only_as_preview_and_fingerprint(
     for fmt_name in ("csv", "json"):
         _, exported, _ = _run(capsys, "log", "export", "--format", fmt_name)
         assert canary not in exported
+
+
+def test_show_limit_prints_only_the_newest_matching_records(filled, capsys):
+    code, out, _ = _run(capsys, "log", "show", "--limit", "2", "--format", "json")
+    assert code == 0
+    assert [json.loads(line)["seq"] for line in out.splitlines()] == [2, 3]
