@@ -239,6 +239,8 @@ def run_redact(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    if os.environ.get("PRESEND_CHECK_NO_GUI"):  # scripted checks and integration tests
+        args.no_gui = True
     if not args.no_gui:
         try:
             from app.ui.check_launcher import launch_check
