@@ -47,10 +47,10 @@ _PLACEHOLDER_PATTERNS = re.compile(
     | \$\{[^{}]{0,64}\}                 # ${VAR}
     | \{\{[^{}]{0,64}\}\}               # {{ var }}
     | \{[A-Za-z_][A-Za-z0-9_]{0,40}\}   # {token}
-    | %\(?[A-Za-z_]{0,32}\)?[sd]\b           # %s, %(name)s
+    | (?<![A-Za-z0-9])%(?:\([A-Za-z_][A-Za-z0-9_]{0,31}\))?(?-i:[sd])(?![A-Za-z0-9])  # %s
     | \.\.\. | …                       # elided
     | x{4,} | X{4,} | \*{3,} | \#{4,}    # masked runs
-    | (?:^|[^a-z])(?:xxx|yyy|zzz)(?:[^a-z]|$)
+    | (?:^|[\s_.\-])(?:xxx|yyy|zzz)(?:[\s_.\-]|$)   # sk_test_xxx, xxx-yyy
     | replace[_\- ]?(?:me|this|with)
     | change[_\- ]?(?:me|this|it)
     | your[_\- ]?(?:own[_\- ]?)?[a-z_\-]{0,24}(?:key|token|secret|password|id)
@@ -111,12 +111,16 @@ _UUID = re.compile(
 
 
 def uuid(value: str) -> bool:
-    """A UUID/GUID (with or without dashes or braces): an identifier, not a secret."""
+    """A UUID/GUID: an identifier, not a secret. Dashed (or braced) forms always count;
+    a bare 32-hex value only with a valid version and variant digit, since many API keys
+    are 32 random hex characters too."""
     v = value.strip()
     if not _UUID.fullmatch(v):
         return False
-    # Dashless 32-hex values are also MD5 digests; both are identifiers, not secrets.
-    return True
+    if "-" in v:
+        return True
+    bare = v.strip("{}()")
+    return bare[12] in "12345678" and bare[16] in "89abAB"
 
 
 _HEX = re.compile(r"(?:0x)?[0-9a-fA-F]+")
@@ -172,7 +176,7 @@ def low_entropy(value: str) -> bool:
 
 _ENV_REFERENCE = re.compile(
     r"""
-      ^\$[A-Za-z_][A-Za-z0-9_]*$                       # $VAR
+      ^\$(?:[A-Z_][A-Z0-9_]*|[a-z_][a-z0-9_]*|[a-z]+(?:[A-Z][a-z]+)+[0-9]*)$  # $VAR $var $dbPass
     | ^\$\{[^{}]+\}$                                  # ${VAR}, ${VAR:-default}
     | ^\$\([^()]+\)$                                  # $(command)
     | ^%[A-Za-z_][A-Za-z0-9_]*%$                      # %VAR%
