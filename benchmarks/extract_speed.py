@@ -199,6 +199,8 @@ from classifiers.extract import extract_path
 t = time.perf_counter()
 r = extract_path(sys.argv[2])
 n = sum(len(p) for p in r.pieces)
+from classifiers.extract import sandbox
+sandbox.shutdown()  # reap the warm PDF worker so its peak shows in RUSAGE_CHILDREN
 hwm = 0
 with open("/proc/self/status") as fh:
     for line in fh:

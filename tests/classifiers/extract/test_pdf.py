@@ -177,3 +177,55 @@ def test_pdf_embedded_files_are_read_in_the_sandbox_too(tmp_path: Path) -> None:
     text = result.text()
     assert result.complete, result.notes
     assert result.locate(text.index(SSN), text) == "attachment inner.pdf page 1:1"
+
+
+def test_sandbox_worker_is_reused_and_replaced_after_its_job_quota(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from classifiers.extract import sandbox
+
+    monkeypatch.setattr(sandbox, "JOBS_PER_WORKER", 2)
+    sandbox.shutdown()
+    path = _save(tmp_path, _three_pages())
+    pids = []
+    for _ in range(3):
+        assert extract_path(path).complete
+        pids.append(sandbox._CURRENT[0].proc.pid if sandbox._CURRENT else None)
+    first, after_quota, fresh = pids
+    assert first is not None
+    assert after_quota is None  # retired after its second job
+    assert fresh is not None and fresh != first
+
+
+def test_sandbox_worker_serves_consecutive_files_from_one_process(tmp_path: Path) -> None:
+    from classifiers.extract import sandbox
+
+    sandbox.shutdown()
+    path = _save(tmp_path, _three_pages())
+    assert extract_path(path).complete
+    pid = sandbox._CURRENT[0].proc.pid
+    assert extract_path(path).complete
+    assert sandbox._CURRENT[0].proc.pid == pid
+
+
+def test_sandbox_recovers_when_its_worker_died_between_files(tmp_path: Path) -> None:
+    from classifiers.extract import sandbox
+
+    path = _save(tmp_path, _three_pages())
+    assert extract_path(path).complete
+    worker = sandbox._CURRENT[0]
+    worker.proc.kill()
+    worker.proc.wait()
+    result = extract_path(path)
+    assert result.complete and SSN in result.text()
+
+
+def test_sandbox_one_process_per_file_mode_gives_the_same_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from classifiers.extract import sandbox
+
+    path = _save(tmp_path, _three_pages())
+    warm = extract_path(path).text()
+    monkeypatch.setattr(sandbox, "_PERSISTENT", False)
+    assert extract_path(path).text() == warm
