@@ -50,16 +50,22 @@ def child_command() -> list[str]:
     return [sys.executable, "-E", "-s", "-c", _CHILD, _ROOT]
 
 
-def run_sandboxed(kind: str, data: bytes, ctx: Context) -> DocBuilder:
+def _header(kind: str, size: int, ctx: Context) -> tuple[bytes, float]:
     seconds = ctx.remaining_seconds()
     header = json.dumps({
         "kind": kind, "limits": dataclasses.asdict(ctx.limits), "seconds": seconds,
-        "size": len(data),
+        "size": size,
     }).encode() + b"\n"
+    return header, seconds
+
+
+def run_sandboxed(kind: str, data: bytes, ctx: Context) -> DocBuilder:
     what = kind.upper()
     if not _PERSISTENT:
+        header, seconds = _header(kind, len(data), ctx)
         return _run_once(what, header + data, seconds, ctx.limits)
     with _LOCK:
+        header, seconds = _header(kind, len(data), ctx)  # time spent waiting counts
         try:
             worker = _worker(ctx.limits.max_memory_bytes)
         except OSError as exc:
