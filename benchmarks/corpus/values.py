@@ -91,10 +91,13 @@ def iban(rng: random.Random) -> str:
     return compact
 
 
+# The first two digits of a routing number are a Federal Reserve district (01-12), a
+# thrift (21-32), an electronic (61-72) or a traveller's cheque (80) prefix.
+_ABA_PREFIXES = tuple(f"{n:02d}" for n in (*range(1, 13), *range(21, 33), *range(61, 73), 80))
+
+
 def aba_routing(rng: random.Random) -> str:
-    first = rng.choice(("0", "1", "2", "3")) + digits(rng, 7)
-    if first[:2] in ("00",):
-        first = "01" + first[2:]
+    first = rng.choice(_ABA_PREFIXES) + digits(rng, 6)
     return first + aba_check_digit(first)
 
 

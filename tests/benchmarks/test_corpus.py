@@ -89,7 +89,10 @@ def test_generated_routing_numbers_and_keys_have_the_right_structure():
 
     rng = random.Random(7)
     for _ in range(200):
-        assert aba_valid(val.aba_routing(rng))
+        routing = val.aba_routing(rng)
+        assert aba_valid(routing)
+        assert 1 <= int(routing[:2]) <= 12 or 21 <= int(routing[:2]) <= 32 \
+            or 61 <= int(routing[:2]) <= 72 or routing[:2] == "80"
         assert len(val.aws_access_key(rng)) == 20
         token = val.github_token(rng)
         assert token.startswith(("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"))
