@@ -229,3 +229,21 @@ def test_sandbox_one_process_per_file_mode_gives_the_same_text(
     warm = extract_path(path).text()
     monkeypatch.setattr(sandbox, "_PERSISTENT", False)
     assert extract_path(path).text() == warm
+
+
+def test_sandboxed_pdfs_from_several_threads_all_complete(tmp_path: Path) -> None:
+    import threading
+
+    path = _save(tmp_path, _three_pages())
+    results: list[bool] = []
+
+    def work() -> None:
+        r = extract_path(path)
+        results.append(r.complete and SSN in r.text())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert results == [True] * 4
