@@ -97,32 +97,31 @@ class ExtractedText:
     def locate(self, offset: int, text: str | None = None) -> str:
         """A location a person can use for ``offset``: ``Sheet2!C7``, ``page 2:14``, ``line 3``.
 
-        Lines are counted from the segment's start; pass ``text`` (the extracted text) when
-        you hold it, or it is rebuilt from ``pieces``.
+        Lines are counted from the segment's start. The first call indexes the newlines of
+        ``text`` (pass the extracted text when you hold it) or of ``pieces``; later calls
+        are a binary search, so locating many findings stays linear overall.
         """
         seg = self.segment_at(offset)
         if seg is None:
             seg = Segment(0, "", True)
         if not seg.line_base:
             return seg.label
-        if text is not None:
-            line = 1 + text.count("\n", seg.start, max(seg.start, offset))
-        else:
-            index = self._newline_index()
-            line = 1 + bisect.bisect_left(index, offset) - bisect.bisect_left(index, seg.start)
+        index = self._newline_index(text)
+        line = 1 + bisect.bisect_left(index, offset) - bisect.bisect_left(index, seg.start)
         return f"{seg.label}:{line}" if seg.label else f"line {line}"
 
     def locate_all(self, offsets: Sequence[int]) -> list[str]:
         """``locate`` for many offsets in one pass over ``pieces`` (no text kept)."""
         return [self.locate(o) for o in offsets]
 
-    def _newline_index(self) -> array:
-        """Offsets of every newline, built once (one pass over ``pieces``), 8 bytes a line."""
+    def _newline_index(self, text: str | None = None) -> array:
+        """Offsets of every newline, built once (from ``text`` when given, else one pass
+        over ``pieces``), 8 bytes a line: each ``locate`` is then a binary search."""
         cached = self.__dict__.get("_newlines")
         if cached is None:
             cached = array("q")
             base = 0
-            for piece in self.pieces:
+            for piece in (text,) if text is not None else self.pieces:
                 pos = piece.find("\n")
                 while pos != -1:
                     cached.append(base + pos)

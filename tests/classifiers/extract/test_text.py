@@ -228,3 +228,16 @@ def test_streamed_html_says_hidden_content_was_not_marked(
     result = extract_path(path)
     assert result.complete and result.hidden == ()
     assert result.notes == ("hidden HTML content not marked: file larger than 0 MiB",)
+
+
+def test_locating_many_offsets_in_a_large_text_is_fast(tmp_path: Path) -> None:
+    import time
+
+    text = "word\n" * 400_000
+    path = _write(tmp_path, "many.txt", text.encode())
+    result = extract_path(path)
+    offsets = range(0, len(text), 200)  # 10,000 findings
+    started = time.perf_counter()
+    where = [result.locate(o, text) for o in offsets]
+    assert time.perf_counter() - started < 1.0
+    assert where[0] == "line 1" and where[-1] == f"line {offsets[-1] // 5 + 1}"
