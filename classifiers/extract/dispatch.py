@@ -173,12 +173,4 @@ def _text_doc(data: bytes, name: str, kind: str) -> DocBuilder:
     return doc
 
 
-def guarded(ctx: Context, doc: DocBuilder, fn, *args) -> None:  # type: ignore[no-untyped-def]
-    """Run ``fn(*args)``, turning a budget overrun into a note on ``doc``."""
-    try:
-        fn(*args)
-    except BudgetExceeded as exc:
-        doc.incomplete(exc.note)
-
-
 __all__ = ["ARCHIVE_KINDS", "TEXT_KINDS", "BinaryContent", "extract_bytes", "sniff_kind"]
