@@ -18,16 +18,17 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import DEFAULT_SEED, DEFAULT_SIZE, generate_corpus
-from benchmarks.report_table import accuracy_table, examples_text
+from benchmarks.report_table import accuracy_table, examples_text, kind_table
 from benchmarks.scoring import Report, score
 from benchmarks.tools import Tool, presend_tool, presidio_tool
 
 
-def run_tool(tool: Tool, docs, progress: bool = True) -> tuple[Report, float]:  # type: ignore[no-untyped-def]
+def run_tool(tool: Tool, docs, progress: bool = True,  # type: ignore[no-untyped-def]
+             min_score: float = 0.0) -> tuple[Report, float]:
     start = time.perf_counter()
     predictions = []
     for i, doc in enumerate(docs):
-        predictions.append(tool.scan(doc.text))
+        predictions.append([p for p in tool.scan(doc.text) if p.score >= min_score])
         if progress and i % 200 == 199:
             print(f"  {tool.name}: {i + 1}/{len(docs)}", file=sys.stderr)
     return score(docs, predictions), time.perf_counter() - start
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="main templates, or the held-out ones (default size 800)")
     parser.add_argument("--only", choices=("presend", "presidio"))
     parser.add_argument("--no-names", action="store_true", help="presend without the name model")
+    parser.add_argument("--min-score", type=float, default=0.0,
+                        help="drop predictions scored below this (default: keep all)")
     parser.add_argument("--json", type=Path, help="write the full reports as JSON here")
     parser.add_argument("--examples", action="store_true",
                         help="print misses and false positives of the weakest types")
@@ -56,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                  "presidio": presidio_tool}
     reports: list[tuple[str, Report]] = []
     out: dict[str, object] = {"seed": args.seed, "variant": args.variant,
+                              "min_score": args.min_score,
                               "documents": len(docs), "tools": {}}
     for name, factory in factories.items():
         if args.only and args.only != name:
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: cannot start ({type(exc).__name__}); check its installation",
                   file=sys.stderr)
             continue
-        report, seconds = run_tool(tool, docs)
+        report, seconds = run_tool(tool, docs, min_score=args.min_score)
         reports.append((tool.name, report))
         data = report.to_dict()
         data["seconds"] = round(seconds, 2)
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         print("no tool could run; see the messages above", file=sys.stderr)
         return 2
     print(accuracy_table(reports))
+    print()
+    print(kind_table(reports))
     for name, _report in reports:
         ignored = out["tools"][name].get("ignored_types")  # type: ignore[index]
         if ignored:

@@ -66,6 +66,18 @@ def accuracy_table(reports: Sequence[tuple[str, Report]]) -> str:
     return "\n".join(lines)
 
 
+def kind_table(reports: Sequence[tuple[str, Report]]) -> str:
+    """Micro P/R/F1 over all types, per document kind (where a layout is weak)."""
+    lines = [f"{'document kind':24}{'labels':>7}  "
+             + "  ".join(f"{n[:22]:^22}" for n, _ in reports)]
+    for kind in sorted({k for _, r in reports for k in r.per_kind}):
+        n = next((r.per_kind[kind].labels for _, r in reports if kind in r.per_kind), 0)
+        cells = [f"{_prf(r.per_kind.get(kind))} {r.per_kind[kind].predictions if kind in r.per_kind else 0:>5}"
+                 for _, r in reports]
+        lines.append(f"{kind:24}{n:>7}  " + "  ".join(f"{c:22}" for c in cells))
+    return "\n".join(lines)
+
+
 def _hc(r: Report) -> str:
     p, n = r.high_confidence_precision()
     return "   -" if p is None else f"{p:6.1%} of {n}"

@@ -87,6 +87,7 @@ class Example:
 class Report:
     per_type: dict[str, Tally] = field(default_factory=dict)
     per_category: dict[str, Tally] = field(default_factory=dict)
+    per_kind: dict[str, Tally] = field(default_factory=dict)  # all types, by document kind
     micro: Tally = field(default_factory=Tally)
     documents: int = 0
     clean_documents: int = 0
@@ -118,6 +119,7 @@ class Report:
             "micro": self.micro.to_dict(),
             "per_type": {t: v.to_dict() for t, v in sorted(self.per_type.items())},
             "per_category": {c: v.to_dict() for c, v in sorted(self.per_category.items())},
+            "per_kind": {k: v.to_dict() for k, v in sorted(self.per_kind.items())},
             "clean_documents": self.clean_documents,
             "clean_flagged_share": round(self.clean_flagged_share, 4),
             "clean_flagged_share_at_0_5": round(
@@ -159,13 +161,19 @@ def score(documents: Sequence[Document], predictions: Sequence[Sequence[Predicti
     for t in ENTITY_TYPES:
         if t != "PROMPT_INJECTION":
             per_type[t]  # every labeled type appears, even with no label in a --limit run
+    per_kind: dict[str, Tally] = defaultdict(Tally)
     for doc, preds in zip(documents, predictions, strict=True):
-        _score_document(doc, preds, per_type, per_cat, bucket_n, bucket_right, report,
+        doc_types: dict[str, Tally] = defaultdict(Tally)
+        _score_document(doc, preds, doc_types, per_cat, bucket_n, bucket_right, report,
                         max_examples)
+        for entity_type, tally in doc_types.items():
+            per_type[entity_type].add(tally)
+            per_kind[doc.kind].add(tally)
     for tally in per_type.values():
         report.micro.add(tally)
     report.per_type = dict(per_type)
     report.per_category = dict(per_cat)
+    report.per_kind = dict(per_kind)
     report.buckets = [(lo, hi, bucket_n[i], bucket_right[i]) for i, (lo, hi) in enumerate(BUCKETS)]
     return report
 

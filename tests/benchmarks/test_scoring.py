@@ -98,3 +98,26 @@ def test_a_fake_engine_run_end_to_end_scores_perfectly_on_its_own_labels():
     report, _ = run_tool(Tool("oracle", oracle), docs, progress=False)
     assert report.micro.f1() == 1.0 and report.micro.f1(strict=True) == 1.0
     assert report.clean_flagged_share == 0.0 and report.sensitive_recall == 1.0
+
+
+def test_scores_are_also_broken_down_by_document_kind():
+    from benchmarks.report_table import kind_table
+
+    report = score([SENSITIVE, CLEAN], [[Prediction("CREDIT_CARD", 41, 60, 0.98)],
+                                        [Prediction("PERSON", 0, 5, 0.85)]])
+    assert report.per_kind["chat"].labels == 3 and report.per_kind["chat"].found == 1
+    assert report.per_kind["readme"].predictions == 1 and report.per_kind["readme"].correct == 0
+    assert sum(t.labels for t in report.per_type.values()) == report.micro.labels == 3
+    assert "readme" in kind_table([("fake", report)])
+
+
+def test_a_minimum_score_drops_weaker_predictions_before_scoring():
+    from benchmarks.accuracy import run_tool
+    from benchmarks.tools import Tool
+
+    def weak(text: str) -> list[Prediction]:
+        return [Prediction("IP_ADDRESS", 0, 5, 0.3)]
+
+    kept, _ = run_tool(Tool("weak", weak), [CLEAN], progress=False)
+    dropped, _ = run_tool(Tool("weak", weak), [CLEAN], progress=False, min_score=0.5)
+    assert kept.clean_flagged == 1 and dropped.clean_flagged == 0
