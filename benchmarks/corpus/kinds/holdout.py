@@ -264,7 +264,64 @@ PEM_CLEAN = (
 «pubkey»""",
 )
 
+TRAVEL = (
+    """Booking ref «n:100000-999999» — «Lisbon|Chicago|Osaka» «date»
+Traveller 1: «family:a»/«first:a» «MR|MS|MX»
+  Passport «passport», nationality USA, DOB «dob»
+Traveller 2: «name:b»
+  Passport «passport»
+Card on file: «card»
+Contact: «email:a» · «phone»""",
+    """hey can you book me on the «time» flight? details:
+full name as in passport: «name:a»
+passport no «passport» exp «date»
+known traveler # «n:10000000-99999999»
+thx""",
+)
+TRAVEL_CLEAN = (
+    """Travel policy «version»
+Economy for flights under «n:4-8» h. Book through the portal; never e-mail passport scans.
+Per diem «amount». Questions: «team».""",
+)
+
+PHARMACY = (
+    """Rx label
+«name:a»   MRN «mrn»   DOB «dob»
+amoxicillin 500 mg — 1 cap TID x 7 days
+Prescriber: Dr «family:b»   Refills: «n:0-3»""",
+    """Medication reconciliation — patient «first:a» «family:a»
+Hospital number: «mrn». Allergies: penicillin. «filler»""",
+)
+PHARMACY_CLEAN = (
+    """Formulary update «date»: amoxicillin 500 mg caps replace tabs; stock code «n:100000-999999».""",
+)
+
+WEBHOOKS = (
+    """# webhooks.yml
+endpoints:
+  - url: https://hooks.«domain»/in
+    signing_secret: «generic»
+  - url: «slack»
+    events: [deploy, rollback]
+""",
+    """[Service]
+Environment=API_TOKEN=«generic»
+Environment=DB_PASS=«password»
+ExecStart=/usr/local/bin/worker --port «n:8000-9000»
+""",
+)
+WEBHOOKS_CLEAN = (
+    """[Service]
+Environment=LOG_LEVEL=info
+EnvironmentFile=/etc/worker/secrets.env
+ExecStart=/usr/local/bin/worker --port «n:8000-9000»
+""",
+)
+
 KINDS = {
+    "travel": (TRAVEL, TRAVEL_CLEAN),
+    "pharmacy": (PHARMACY, PHARMACY_CLEAN),
+    "service_config": (WEBHOOKS, WEBHOOKS_CLEAN),
     "ticket": (TICKET, TICKET_CLEAN),
     "email": (EMAIL, EMAIL_CLEAN),
     "chat": (CHAT, CHAT_CLEAN),
@@ -278,6 +335,7 @@ KINDS = {
     "key_note": (PEM_NOTE, PEM_CLEAN),
 }
 WEIGHTS = {
+    "travel": 0.6, "pharmacy": 0.5, "service_config": 0.6,
     "ticket": 1.0, "email": 1.2, "chat": 1.0, "config": 1.6, "source_code": 1.0,
     "server_log": 0.8, "clinical_note": 0.8, "contract": 0.5, "csv_export": 0.9,
     "api_json": 0.8, "key_note": 0.4,
