@@ -199,7 +199,7 @@ def mrn(rng: random.Random) -> str:
 
 _PHONE_SHAPES = (
     "+1 ({a3}) {n3}-{n4}", "({a3}) {n3}-{n4}", "{a3}-{n3}-{n4}", "{a3}.{n3}.{n4}",
-    "+1-{a3}-{n3}-{n4}", "+44 20 {n4} {n4}", "+44 7{n3} {n6}", "020 {n4} {n4}",
+    "+1-{a3}-{n3}-{n4}", "+44 20 7{n3} {n4}", "+44 7{n3} {n6}", "020 8{n3} {n4}",
     "07{n3} {n6}", "+44 (0)161 {n3} {n4}", "+49 30 {n8}", "+49 (0)89 {n4} {n4}",
     "+49 151 {n4}{n4}", "+33 1 {n2} {n2} {n2} {n2}", "06 {n2} {n2} {n2} {n2}",
     "+33 6 {n2} {n2} {n2} {n2}", "+91 98{n3} {n5}", "+91-80-{n4}-{n4}",
@@ -207,18 +207,22 @@ _PHONE_SHAPES = (
     "04{n2} {n3} {n3}", "+34 6{n2} {n3} {n3}", "+31 6 {n8}", "+52 55 {n4} {n4}",
     "+27 21 {n3} {n4}", "+234 803 {n3} {n4}", "+86 138 {n4} {n4}", "+82 10-{n4}-{n4}",
     "+353 87 {n3} {n4}", "+46 70 {n3} {n2} {n2}", "+48 {n3} {n3} {n3}",
-    "+971 50 {n3} {n4}", "+65 {n4} {n4}", "+39 06 {n4} {n4}", "+41 44 {n3} {n2} {n2}",
+    "+971 50 {n3} {n4}", "+65 9{n3} {n4}", "+39 06 {n4} {n4}", "+41 44 {n3} {n2} {n2}",
 )
+
+
+# US/Canadian area codes in use (a sample of real ones, so number validators accept them)
+_US_AREAS = ("212", "213", "310", "312", "415", "617", "646", "702", "713", "206", "303",
+             "404", "503", "512", "602", "718", "773", "305", "469", "614", "416", "604")
 
 
 def phone(rng: random.Random) -> str:
     shape = rng.choice(_PHONE_SHAPES)
-    area = str(rng.randint(2, 9)) + digits(rng, 2)
-    out = shape.replace("{a3}", area)
+    out = shape.replace("{a3}", rng.choice(_US_AREAS))
     for n in (8, 6, 5, 4, 3, 2):
         field_name = f"{{n{n}}}"
         while field_name in out:
-            chunk = str(rng.randint(1, 9)) + digits(rng, n - 1)
+            chunk = str(rng.randint(2, 9)) + digits(rng, n - 1)
             out = out.replace(field_name, chunk, 1)
     return out
 

@@ -149,3 +149,17 @@ def test_the_holdout_variant_uses_other_templates_with_the_same_guarantees():
 def test_an_unknown_corpus_variant_is_refused():
     with pytest.raises(ValueError, match="unknown corpus variant"):
         generate_corpus(1, 5, "dev")
+
+
+def test_generated_phone_numbers_are_mostly_valid_numbers_of_their_country():
+    phonenumbers = pytest.importorskip("phonenumbers")
+    import random
+
+    rng = random.Random(3)
+    valid = 0
+    for _ in range(400):
+        number = val.phone(rng)
+        region = None if number.startswith("+") else {"06": "FR", "04": "AU"}.get(
+            number[:2], "GB" if number.startswith("0") else "US")
+        valid += phonenumbers.is_valid_number(phonenumbers.parse(number, region))
+    assert valid / 400 >= 0.9
