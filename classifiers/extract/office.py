@@ -18,7 +18,9 @@ embedded legacy OLE objects are noted as not checked.
 Hidden text: docx runs with ``w:vanish`` (``docx vanish``), white font colour
 (``white text``), size of 1 pt or less (``tiny text``), directly or through a character
 or paragraph style (``basedOn`` chains followed), and tracked deletions; xlsx hidden and
-very hidden sheets (``hidden sheet``), hidden rows and columns; pptx slides with
+very hidden sheets (``hidden sheet``), hidden rows and columns, the values kept in pivot
+caches and external-link caches (``cached data``: a pivot table keeps its source rows
+even after the source sheet is deleted); pptx slides with
 ``show="0"`` (``hidden slide``). External hyperlink targets (URLs can carry tokens) are
 listed in a ``links`` segment.
 """
@@ -698,6 +700,65 @@ def _xlsx(r: _Reader) -> None:
             r.doc.hidden[:] = [h for h in r.doc.hidden if h.end <= start]
             r.doc.mark_hidden(start, r.doc.length, "hidden sheet")
     _external_links(r, [rels[rid][1] for _, _, rid in wb.sheets if rid in rels])
+    _cached_values(r, counter)
+
+
+class _CachedValues(XmlHandler):
+    """Values kept in pivot caches and external-link caches: ``v`` attributes of shared
+    items and records (``s``, ``n``, ``d``, ``e``) and ``v`` elements of cached cells."""
+
+    def __init__(self, r: _Reader, counter: list[int]) -> None:
+        self.doc = r.doc
+        self.ctx = r.ctx
+        self.counter = counter
+        self._in_v = False
+        self._buf: list[str] = []
+
+    def _emit(self, value: str) -> None:
+        self.counter[0] += 1
+        if self.counter[0] > self.ctx.limits.max_cells:
+            raise BudgetExceeded(
+                f"cell budget: stopped after {self.ctx.limits.max_cells:,} cells"
+            )
+        self.doc.write(value + "\n")
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name in ("s", "n", "d", "e") and "v" in attrs:
+            value = attrs["v"]
+            self._emit(_number(value) if name == "n" else value)
+        elif name == "v":
+            self._in_v = True
+            self._buf = []
+
+    def data(self, text: str) -> None:
+        if self._in_v:
+            self._buf.append(text)
+
+    def end(self, name: str) -> None:
+        if name == "v" and self._in_v:
+            self._in_v = False
+            value = "".join(self._buf).strip()
+            if value:
+                self._emit(_number(value))
+
+
+_CACHE_PARTS = (
+    (r"xl/pivotCache/pivotCacheDefinition(\d+)\.xml", "pivot cache {} fields"),
+    (r"xl/pivotCache/pivotCacheRecords(\d+)\.xml", "pivot cache {} records"),
+    (r"xl/externalLinks/externalLink(\d+)\.xml", "external link {} cache"),
+)
+
+
+def _cached_values(r: _Reader, counter: list[int]) -> None:
+    """Data a sheet no longer shows: a pivot table keeps a copy of its source rows (also
+    after the source sheet is deleted), a link keeps the other workbook's values."""
+    names = list(r.names)
+    for pattern, label in _CACHE_PARTS:
+        for number, part in _numbered(names, pattern):
+            r.doc.segment(label.format(number))
+            start = r.doc.length
+            r.parse(part, _CachedValues(r, counter))
+            r.doc.mark_hidden(start, r.doc.length, "cached data")
 
 
 # --------------------------------------------------------------------------- pptx

@@ -290,3 +290,26 @@ def test_xlsx_date_cells_read_as_iso_dates(tmp_path: Path) -> None:
     assert "2024-03-05 14:30:00" in text
     assert "29222" in text
     assert result.locate(text.rindex("1980-01-02")) == "Staff!E1"
+
+
+def test_xlsx_pivot_cache_keeps_source_rows_of_a_deleted_sheet(tmp_path: Path) -> None:
+    pivot_ssn = "219-09-9999"
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    definition = (
+        f'<pivotCacheDefinition xmlns="{ns}"><cacheFields count="2">'
+        '<cacheField name="Name"><sharedItems><s v="Dana Reyes"/><s v="Lee Park"/>'
+        '</sharedItems></cacheField><cacheField name="SSN"><sharedItems>'
+        f'<s v="{pivot_ssn}"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>'
+    )
+    records = (f'<pivotCacheRecords xmlns="{ns}"><r><x v="0"/><n v="4.111111111111111E+15"/>'
+               "</r></pivotCacheRecords>")
+    data = with_parts(_xlsx_bytes(), {
+        "xl/pivotCache/pivotCacheDefinition1.xml": definition,
+        "xl/pivotCache/pivotCacheRecords1.xml": records,
+    })
+    result = extract_path(_save(tmp_path, "pivot.xlsx", data))
+    text = result.text()
+    assert result.locate(text.index(pivot_ssn), text) == "pivot cache 1 fields:3"
+    assert result.locate(text.rindex(CARD), text) == "pivot cache 1 records:1"
+    cached = [text[h.start : h.end] for h in result.hidden if h.reason == "cached data"]
+    assert cached == [f"Dana Reyes\nLee Park\n{pivot_ssn}\n{CARD}\n"]  # adjacent: one span
