@@ -172,7 +172,7 @@ def test_canary_secret_never_leaks_without_show_values(tmp_path: Path, fmt: str)
             data = path.read_bytes()
             assert token.encode() not in data and card.encode() not in data, path
     shown = presend("scan", "--show-values", "--format", fmt, str(f), env=env)
-    assert token.encode() in shown.stdout
+    assert token.encode() in shown.stdout, (shown.stdout + shown.stderr).decode()[-1500:]
 
 
 def test_check_no_gui_is_audited(tmp_path: Path) -> None:
@@ -180,7 +180,7 @@ def test_check_no_gui_is_audited(tmp_path: Path) -> None:
     f = tmp_path / "contract.txt"
     f.write_text(f"card {random_card()}\n")
     r = presend("check", "--no-gui", str(f), env={"PRESEND_HOME": str(home)})
-    assert r.returncode == 1
+    assert r.returncode == 1, (r.stdout + r.stderr).decode()[-1500:]
     lines = [json.loads(x) for p in sorted((home / "log").glob("*.jsonl"))
              for x in p.read_text().splitlines() if x.strip()]
     decisions = [x for x in lines if x.get("event") == "decision"]
