@@ -15,6 +15,11 @@ Normalisation (the same on both sides):
 Values shorter than ``MIN_VALUE_CHARS`` after normalisation are skipped (too common to be
 evidence); the build reports how many.
 
+Phone numbers: in columns whose header names a phone (``phone``, ``tel``, ``mobile``,
+``fax``, ``Telefon``, ``teléfono``, ``portable``, ``celular``...), a value of 9 to 15 digits
+is also indexed by its last 9 digits (tagged as a phone), so ``+33 6 12 34 56 78`` is
+found as ``06 12 34 56 78`` and ``+1 (555) 201-7788`` as ``555-201-7788``.
+
 A salted hash stops reading values off the list, not guessing: whoever holds the index can
 test candidate values. Ship it inside the signed policy, like the rest of the policy.
 """
@@ -40,6 +45,10 @@ DIGEST_BYTES = 8
 MIN_VALUE_CHARS = 4
 MAX_TOKENS = 8
 
+PHONE_TAG = "tel:"
+_PHONE_COLUMN = re.compile(
+    r"(?i)phone|\btel|mobile|\bcell|\bfax|handy|telefon|tel[eé]fono|portable|celular|m[oó]vil"
+)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
@@ -108,6 +117,7 @@ class EdmIndex:
     max_tokens: int
     digests: array = field(repr=False)  # array('Q'), sorted
     column_of: array = field(repr=False)  # array('B'), parallel to digests
+    phone_suffixes: bool = False  # phone values are also indexed by their last 9 digits
 
     def __len__(self) -> int:
         return len(self.digests)
@@ -130,6 +140,7 @@ class EdmIndex:
         pairs: dict[int, int] = {}
         max_tokens = 1
         skipped = 0
+        phones = [bool(_PHONE_COLUMN.search(c)) for c in columns]
         for row in rows:
             for col_index, raw in enumerate(row[: len(columns)]):
                 norm = normalise_value(raw)
@@ -140,10 +151,13 @@ class EdmIndex:
                 text, count = norm
                 max_tokens = max(max_tokens, min(count, MAX_TOKENS))
                 pairs.setdefault(_digest(salt, text), col_index)
+                if phones[col_index] and text.isdigit() and 9 <= len(text) <= 15:
+                    pairs.setdefault(_digest(salt, PHONE_TAG + text[-9:]), col_index)
         keys = sorted(pairs)
         digests = array("Q", keys)
         column_of = array("B", (pairs[k] for k in keys))
-        return cls(salt, tuple(columns), max_tokens, digests, column_of), skipped
+        index = cls(salt, tuple(columns), max_tokens, digests, column_of, any(phones))
+        return index, skipped
 
     @classmethod
     def build_from_csv(
@@ -193,6 +207,7 @@ class EdmIndex:
                 "max_tokens": self.max_tokens,
                 "count": len(self.digests),
                 "digest_bytes": DIGEST_BYTES,
+                "phone_suffixes": self.phone_suffixes,
             }
         ).encode("utf-8")
         digests = array("Q", self.digests)
@@ -229,6 +244,7 @@ class EdmIndex:
                 int(header["max_tokens"]),
                 digests,
                 column_of,
+                bool(header.get("phone_suffixes", False)),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise EdmError(
@@ -288,9 +304,14 @@ class EdmIndex:
                 size += len(token)
                 if size < MIN_VALUE_CHARS:
                     continue
+                joined = "".join(parts) if digits else " ".join(parts)
                 h = salted.copy()
-                h.update(("".join(parts) if digits else " ".join(parts)).encode("utf-8"))
+                h.update(joined.encode("utf-8"))
                 col = self._lookup(int.from_bytes(h.digest()[:DIGEST_BYTES], "big"))
+                if col is None and self.phone_suffixes and 9 <= size <= 15 and joined.isdigit():
+                    h = salted.copy()
+                    h.update((PHONE_TAG + joined[-9:]).encode("utf-8"))
+                    col = self._lookup(int.from_bytes(h.digest()[:DIGEST_BYTES], "big"))
                 if col is not None:
                     found.append((spans[i][0], spans[k][1], col))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

@@ -42,6 +42,20 @@ def test_listed_phone_is_found_with_other_separators() -> None:
     assert _found(index, "call +1 555 201 7788") == [("1 555 201 7788", "phone")]
 
 
+def test_phone_column_values_are_found_without_their_country_code() -> None:
+    index, _ = EdmIndex.build([["+33 6 12 34 56 78", "+1 (555) 201-7788"]],
+                              ["mobile", "Telefon"], salt=b"p" * 16)
+    assert index.phone_suffixes
+    text = "appelez le 06 12 34 56 78 ou 555.201.7788; pas 06 12 34 56 79"
+    assert _found(index, text) == [("06 12 34 56 78", "mobile"), ("555.201.7788", "Telefon")]
+
+
+def test_id_columns_do_not_match_on_a_shared_suffix() -> None:
+    index, _ = EdmIndex.build([["4401234567890"]], ["account"], salt=b"q" * 16)
+    assert not index.phone_suffixes
+    assert _found(index, "account 991234567890") == []
+
+
 def test_multi_word_name_is_found_as_an_ngram() -> None:
     assert _found(_index(), "Dear JANE  doe, thanks") == [("JANE  doe", "name")]
 
@@ -68,7 +82,8 @@ def test_file_round_trip_keeps_matching(tmp_path: Path) -> None:
     path = tmp_path / "c.edm"
     _index().save(path)
     loaded = EdmIndex.load(path)
-    assert len(loaded) == 8
+    assert len(loaded) == 10  # 8 values + 2 phone suffixes
+    assert loaded.phone_suffixes
     assert loaded.columns == tuple(COLUMNS)
     assert loaded.contains("jane doe") and not loaded.contains("jane roe")
 
