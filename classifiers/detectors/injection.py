@@ -389,9 +389,13 @@ class _Candidate:
     note: str = ""
 
     def explanation(self) -> str:
-        parts = [f"{KIND_LABELS.get(self.kind, self.kind)} ({self.recognizer.split('/', 1)[-1]})"]
-        if self.note:
-            parts.append(self.note)
+        if self.kind == "hidden" and self.note:
+            parts = [self.note]  # the note already says what is hidden and how
+        else:
+            label = KIND_LABELS.get(self.kind, self.kind)
+            parts = [f"{label} ({self.recognizer.split('/', 1)[-1]})"]
+            if self.note:
+                parts.append(self.note)
         if self.raised:
             parts.append("raised by: " + ", ".join(dict.fromkeys(self.raised)))
         if self.lowered:
@@ -813,7 +817,7 @@ class InjectionDetector:
         for cluster in _clusters(bidi, gap=200):
             out.append(
                 _Candidate(cluster[0], cluster[-1] + 1, 0.7, "hidden", "injection/bidi-override",
-                           [], [], f"{len(cluster)} bidirectional control characters in "
+                           [], [], f"{_plural(len(cluster), 'bidirectional control character')} in "
                            "left-to-right text (can disguise what text or a file name says)")
             )
         return out
@@ -1031,6 +1035,10 @@ def _has_rtl(text: str, i: int) -> bool:
         if unicodedata.bidirectional(c) in ("R", "AL"):
             return True
     return False
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _merge_windows(positions: Sequence[int], margin: int, size: int) -> list[tuple[int, int]]:
