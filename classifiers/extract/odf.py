@@ -71,8 +71,7 @@ def extract_odf(data: bytes, name: str, kind: str, ctx: Context) -> DocBuilder:
 
 
 class _Meta(XmlHandler):
-    _KEEP = frozenset({"title", "subject", "keyword", "description", "initial-creator",
-                       "creator"})
+    _KEEP = frozenset({"title", "subject", "keyword", "description"})  # no author names
 
     def __init__(self) -> None:
         self.lines: list[str] = []

@@ -164,8 +164,13 @@ class _Rels(XmlHandler):
             )
 
 
-_CORE_SKIP = {"created", "modified", "lastPrinted", "revision", "coreProperties"}
-_APP_KEEP = {"Company", "Manager", "HyperlinkBase", "Template"}
+# Author fields (creator, lastModifiedBy, Manager) are left out on purpose: every Office
+# file names its author, so they would make a PERSON finding of every upload; what the
+# properties are read for is markings (title, subject, keywords, category, custom
+# properties, sensitivity labels).
+_CORE_SKIP = {"created", "modified", "lastPrinted", "revision", "coreProperties",
+              "creator", "lastModifiedBy"}
+_APP_KEEP = {"Company", "HyperlinkBase"}
 
 
 class _Props(XmlHandler):

@@ -30,7 +30,8 @@ from typing import Any
 from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
 from classifiers.extract.types import Limits
 
-_META_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer")
+# No /Author (a PERSON finding on every PDF) and no /Creator or /Producer (software names).
+_META_KEYS = ("/Title", "/Subject", "/Keywords")
 
 
 def extract_pdf_sandboxed(data: bytes, name: str, ctx: Context) -> DocBuilder:

@@ -313,3 +313,16 @@ def test_xlsx_pivot_cache_keeps_source_rows_of_a_deleted_sheet(tmp_path: Path) -
     assert result.locate(text.rindex(CARD), text) == "pivot cache 1 records:1"
     cached = [text[h.start : h.end] for h in result.hidden if h.reason == "cached data"]
     assert cached == [f"Dana Reyes\nLee Park\n{pivot_ssn}\n{CARD}\n"]  # adjacent: one span
+
+
+def test_author_names_in_properties_are_not_extracted(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.core_properties.author = "Dana Reyes"
+    d.core_properties.last_modified_by = "Lee Park"
+    d.core_properties.keywords = "SECRET"
+    d.add_paragraph("body")
+    buf = io.BytesIO()
+    d.save(buf)
+    text = extract_path(_save(tmp_path, "a.docx", buf.getvalue())).text()
+    assert "Dana Reyes" not in text and "Lee Park" not in text
+    assert "keywords = SECRET" in text.splitlines()
