@@ -501,14 +501,31 @@ DOCUMENT = _Table(
                 "retention_days": _Number(1, 3650, integer=True),
                 "previews": _Bool(),
                 "fingerprints": _Bool(),
+                "hash_sources": _Bool(),
                 "siem": _List(
                     _Table(
                         {
+                            "name": _Str(pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+                            "kind": _Str(
+                                (
+                                    "syslog-udp", "syslog-tcp", "syslog-tls", "splunk-hec",
+                                    "elastic", "datadog", "webhook", "file",
+                                )
+                            ),
                             "format": _Str(("json", "cef", "leef", "syslog")),
                             "target": _Str(pattern=r"(udp|tcp|tls|https|file)://\S+"),
+                            "url": _Str(pattern=r"(https?|file)://\S+"),
+                            "host": _Str(),
+                            "port": _Number(1, 65535, integer=True),
+                            "credential": _Str(pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+                            "index": _Str(),
+                            "ca_file": _Str(),
+                            "verify_tls": _Bool(),
+                            "timeout": _Number(0.1, 600),
+                            "batch_size": _Number(1, 10000, integer=True),
+                            "proxy": _Str(pattern=r"https?://\S+"),
                             "min_verdict": _ACTION,
                         },
-                        required=("format", "target"),
                     )
                 ),
             }
@@ -613,7 +630,8 @@ class SiemTarget:
 
 @dataclass(frozen=True, slots=True)
 class AuditSettings:
-    retention_days: int = 90
+    retention_days: int = 30
+    hash_sources: bool = False
     previews: bool = True
     fingerprints: bool = True
     siem: tuple[SiemTarget, ...] = ()
@@ -863,6 +881,7 @@ def parse_policy(
     problems: Problems = []
     DOCUMENT.check(doc, (), problems)
     _check_custom(doc, problems)
+    _check_siem(doc, problems)
     if problems:
         raise PolicyError(_located(text, origin, problems), origin)
     if source == "built-in":
@@ -881,6 +900,29 @@ def parse_policy(
         if merged_problems:
             raise PolicyError(_located(text, origin, merged_problems), origin)
     return _build(full, text, source)
+
+
+def _check_siem(doc: Mapping[str, Any], problems: Problems) -> None:
+    """Each [[audit.siem]] target must be one the forwarder can use (and names unique)."""
+    audit = doc.get("audit")
+    entries = audit.get("siem") if isinstance(audit, dict) else None
+    if not isinstance(entries, list) or problems:
+        return
+    from app.services.siem import SiemConfigError, target_from_mapping
+
+    names: set[str] = set()
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        try:
+            target = target_from_mapping(entry, i)
+        except SiemConfigError as exc:
+            problems.append((("audit", "siem", i), str(exc)))
+            continue
+        if target.name in names:
+            problems.append(((("audit", "siem", i, "name")), f"SIEM target name {target.name!r} "
+                             "is used twice; give each a unique `name`"))
+        names.add(target.name)
 
 
 def _check_custom(doc: Mapping[str, Any], problems: Problems) -> None:
@@ -1164,11 +1206,16 @@ def _build(doc: Mapping[str, Any], text: str, source: str) -> Policy:
         ),
         custom_packs=custom_packs,
         audit=AuditSettings(
-            retention_days=audit.get("retention_days", 90),
+            retention_days=audit.get("retention_days", 30),
+            hash_sources=audit.get("hash_sources", False),
             previews=audit.get("previews", True),
             fingerprints=audit.get("fingerprints", True),
             siem=tuple(
-                SiemTarget(s["format"], s["target"], Verdict(s.get("min_verdict", "log")))
+                SiemTarget(
+                    s.get("format", "json"),
+                    s.get("target") or s.get("url") or f"{s.get('host', '')}:{s.get('port', '')}",
+                    Verdict(s.get("min_verdict", "log")),
+                )
                 for s in audit.get("siem", ())
             ),
         ),
