@@ -286,6 +286,8 @@ class _Docx(XmlHandler):
         self._shown = False  # the run explicitly turns vanish off
         self._rstyle: str | None = None
         self._pstyle: str | None = None
+        self._in_instr = False
+        self.instr: list[str] = []  # field codes: HYPERLINK "url" targets live here
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "r":
@@ -309,6 +311,9 @@ class _Docx(XmlHandler):
                 self._shown = True
         elif name in ("t", "delText"):
             self._in_t = True
+        elif name == "instrText":
+            self._in_instr = True
+            self.instr.append("")
         elif name == "del":
             self._del += 1
         elif self._in_r and name == "tab":
@@ -321,6 +326,8 @@ class _Docx(XmlHandler):
     def end(self, name: str) -> None:
         if name in ("t", "delText"):
             self._in_t = False
+        elif name == "instrText":
+            self._in_instr = False
         elif name == "rPr":
             self._in_rpr = False
         elif name == "r":
@@ -336,6 +343,8 @@ class _Docx(XmlHandler):
     def data(self, text: str) -> None:
         if self._in_t:
             self._write(text)
+        elif self._in_instr and len(self.instr) < 10_000 and len(self.instr[-1]) < 8192:
+            self.instr[-1] += text
 
     def _write(self, text: str) -> None:
         reason = self._flags
@@ -369,17 +378,24 @@ def _docx(r: _Reader) -> None:
     styles = _Styles()
     r.parse("word/styles.xml", styles)
     hiding = styles.resolve()
+    field_links: list[str] = []
     for label, part in parts:
         if part not in r.names:
             continue
         r.doc.segment(label)
-        r.parse(part, _Docx(r.doc, hiding))
-    _external_links(r, [part for _, part in parts])
+        handler = _Docx(r.doc, hiding)
+        r.parse(part, handler)
+        field_links += [m.group(1) for code in handler.instr
+                        for m in _HYPERLINK_FIELD.finditer(code)]
+    _external_links(r, [part for _, part in parts], field_links)
 
 
-def _external_links(r: _Reader, parts: list[str]) -> None:
+_HYPERLINK_FIELD = re.compile(r'HYPERLINK\s+"([^"]+)"')
+
+
+def _external_links(r: _Reader, parts: list[str], extra: list[str] | None = None) -> None:
     """Hyperlink targets (URLs can carry tokens and signed query strings)."""
-    targets: list[str] = []
+    targets: list[str] = [t[:8192] for t in dict.fromkeys(extra or [])]
     for part in parts:
         if part not in r.names:
             continue

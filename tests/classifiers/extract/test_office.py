@@ -228,11 +228,16 @@ def test_docx_external_hyperlink_targets_are_extracted(tmp_path: Path) -> None:
         f'relationships/hyperlink" Target="{url.replace("&", "&amp;")}" TargetMode="External"/>'
         "</Relationships>"
     )
-    data = minimal_docx("<w:p><w:r><w:t>see link</w:t></w:r></w:p>",
-                        {"word/_rels/document.xml.rels": rels})
+    field_url = "https://intranet.example.com/r?token=Qp0LmN3vB7cT"
+    body = ("<w:p><w:r><w:t>see link</w:t></w:r></w:p><w:p><w:r><w:fldChar "
+            f'w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "{field_url}" '
+            "</w:instrText></w:r><w:r><w:t>report</w:t></w:r></w:p>")
+    data = minimal_docx(body, {"word/_rels/document.xml.rels": rels})
     result = extract_path(_save(tmp_path, "l.docx", data))
     text = result.text()
-    assert result.locate(text.index(url), text) == "links:1"
+    assert result.locate(text.index(field_url), text) == "links:1"
+    assert result.locate(text.index(url), text) == "links:2"
+    assert "HYPERLINK" not in text
 
 
 def test_xlsx_hidden_rows_and_columns_are_marked_hidden(tmp_path: Path) -> None:
