@@ -69,7 +69,7 @@ class ExtractedText:
     (``text``, ``docx``, ``xlsx``, ``pptx``, ``pdf``, ``eml``, ``zip``, ...).
     """
 
-    pieces: Iterable[str]
+    pieces: Iterable[str] = field(repr=False)  # content never shows in a repr or a log
     complete: bool
     notes: tuple[str, ...]
     segments: tuple[Segment, ...]

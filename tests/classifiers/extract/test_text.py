@@ -241,3 +241,8 @@ def test_locating_many_offsets_in_a_large_text_is_fast(tmp_path: Path) -> None:
     where = [result.locate(o, text) for o in offsets]
     assert time.perf_counter() - started < 1.0
     assert where[0] == "line 1" and where[-1] == f"line {offsets[-1] // 5 + 1}"
+
+
+def test_repr_of_an_extraction_never_shows_its_content(tmp_path: Path) -> None:
+    result = extract_path(_write(tmp_path, "k.env", f"TOKEN={SECRET}\n".encode()))
+    assert SECRET not in repr(result) and SECRET not in str(result)
