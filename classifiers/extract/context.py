@@ -59,7 +59,7 @@ class Context:
 class DocBuilder:
     """Accumulates the text of a document with its segments, hidden spans and notes."""
 
-    parts: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list, repr=False)
     length: int = 0
     segments: list[Segment] = field(default_factory=list)
     hidden: list[HiddenSpan] = field(default_factory=list)
