@@ -240,6 +240,45 @@ class Runtime:
             self._add_problem(f"audit log could not be read ({type(exc).__name__})")
         return rows[-limit:][::-1]
 
+    # -- forwarding -------------------------------------------------------------------
+    def start_forwarding(self, on_alert: Callable[[str, str], None] | None = None,
+                         interval: float = 5.0) -> bool:
+        """Forward the audit log to the policy's SIEM targets on a background thread."""
+        self.stop_forwarding()
+        if self._audit is None:
+            return False
+        from app.services.siem import Forwarder, SiemConfigError, targets_for_policy
+
+        try:
+            targets = targets_for_policy(self.policy)
+        except SiemConfigError as exc:
+            self._add_problem(f"SIEM forwarding is off: {exc}")
+            return False
+        if not targets:
+            return False
+        try:
+            forwarder = Forwarder(targets, self.paths.spool_dir, self.secret_store,
+                                  audit=self._audit, on_alert=on_alert)
+        except Exception as exc:
+            self._add_problem(f"SIEM forwarding could not start ({type(exc).__name__})")
+            return False
+        stop = threading.Event()
+        thread = threading.Thread(target=forwarder.run, args=(self.paths.audit_dir, stop, interval),
+                                  name="presend-forwarder", daemon=False)
+        self._forwarding = (forwarder, stop, thread)
+        thread.start()
+        return True
+
+    def stop_forwarding(self) -> None:
+        current = getattr(self, "_forwarding", None)
+        if current is None:
+            return
+        forwarder, stop, thread = current
+        stop.set()
+        thread.join(timeout=30)
+        forwarder.close()
+        self._forwarding = None
+
     # -- state ----------------------------------------------------------------------
     def _add_problem(self, message: str) -> None:
         with self._lock:

@@ -49,6 +49,7 @@ class PresendApp(QObject):
 
     file_checked = Signal(object)  # Outcome of a watched-folder file or a right-click check
     file_acted = Signal(str, str)  # (path, action) after a folder action
+    forward_alerted = Signal(str, str)  # (target, message) from the forwarding thread
 
     def __init__(
         self,
@@ -99,6 +100,9 @@ class PresendApp(QObject):
         self._site_timer.timeout.connect(self._on_site_timer_timeout)
         if watch:
             self._site_timer.start()
+        self.forward_alerted.connect(self._on_forward_alerted)
+        if watch:
+            runtime.start_forwarding(on_alert=self.forward_alerted.emit)
         self.tray.tray.show()
         runtime.audit_admin("app_started", {})
 
@@ -241,7 +245,13 @@ class PresendApp(QObject):
             self.notifier.notify("Policy updated", "Your organisation's policy changed and is "
                                  "now in force.")
             self.start_watching(self.watched_folders(self.runtime.policy))
+            self.runtime.start_forwarding(on_alert=self.forward_alerted.emit)
         self.tray.refresh()
+
+    @Slot(str, str)
+    def _on_forward_alerted(self, target: str, message: str) -> None:
+        self.tray.set_alert(f"SIEM forwarding: {target}")
+        self.notifier.notify("Audit forwarding problem", message, "warning")
 
     @Slot()
     def _on_watch_timer_timeout(self) -> None:
@@ -464,6 +474,7 @@ class PresendApp(QObject):
         self._watch_timer.stop()
         self._site_timer.stop()
         self.runtime.stop_site_watch()
+        self.runtime.stop_forwarding()
         if self.watcher is not None:
             self.watcher.stop()
         self.guard.detach()
