@@ -412,3 +412,45 @@ def test_ci_log_reports_the_clone_token_as_itself_and_the_sas_signature() -> Non
         ("GENERIC_SECRET", CI_TOKEN),
         ("GENERIC_SECRET", SAS_SIG),
     }
+
+
+# --- an e-mail that mentions AWS once and pastes other keys --------------------------------
+
+EMAIL_SECRET = tok(ALNUM, 40)
+EMAIL_PASS = "fOXvai" + "CPCS"
+
+EMAIL = f"""\
+From: Friederike Meyer <f.meyer@acme.io>
+To: Ops <ops@acme.io>
+Subject: demo keys
+
+Hi, we moved the demo off AWS last quarter, so these are the new ones. Don't share:
+
+SECRET_KEY='{EMAIL_SECRET}'
+
+The portal keeps rejecting me. user: f.meyer@acme.io / pw: {EMAIL_PASS}
+The checksum of the export is d1613ff2000a8c9b3e4f5a6b7c8d9e0f1a2b3c4d.
+"""
+
+
+def test_a_secret_far_from_any_aws_word_is_generic_not_an_aws_key() -> None:
+    assert found(EMAIL) == {
+        ("GENERIC_SECRET", EMAIL_SECRET),
+        ("PASSWORD", EMAIL_PASS),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this.password = hashedNewPassword;",
+        "{ username, password: encodedPasswordValue }",
+        "Password: SeeVault",
+        "user_password = rc4_decrypt(rc4_key, o_entry)",
+        'AttributeOID.CHALLENGE_PASSWORD = ObjectIdentifier("1.2.840.113549.1.9.7")',
+        "private_key = ed25519.Ed25519PrivateKey.from_private_bytes(secret)",
+        "ASIAPACIFICSALESTEAM kickoff notes",
+    ],
+)
+def test_code_and_names_are_not_secret_values(text: str) -> None:
+    assert found(text) == set()
