@@ -35,7 +35,10 @@ from classifiers.validators import VALIDATORS
 # fast once running: chunks of ~16 KB (cut at line ends) balance that against running a
 # matched rule's own regex over more text than needed. Measured on 20 MB of mixed text.
 CHUNK_BYTES = 16 * 1024
-_SET_MAX_MEM = 64 << 20
+# RE2 memory budget per set (program + DFA cache). On 40 MB of mixed text the sets grew
+# the process by ~8 MB; 8 MB per set ran as fast as 64 MB, 4 MB ran out (the detector
+# then falls back to each rule's own regex). 32 MB bounds the worst case.
+_SET_MAX_MEM = 32 << 20
 # Longest value a rule reports without an extender. Longer runs (a rule's open-ended
 # repetition over a 1 MB line) are no credential or identifier, and would only feed
 # megabytes to the filters.

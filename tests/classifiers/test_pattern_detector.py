@@ -326,3 +326,18 @@ def test_values_longer_than_the_cap_are_dropped_but_extended_blocks_are_not() ->
     ok = "Zq8Xw2Lp0Mn4" * 10
     assert [f.value for f in d.detect(f"secret={ok}")] == [ok]
     assert d.detect("secret=" + "Zq8Xw2Lp0Mn4" * (MAX_VALUE_CHARS // 12 + 1)) == []
+
+
+class _FailingSet:
+    """Stands in for an RE2 set that ran out of memory: Match returns None."""
+
+    def Match(self, data: bytes) -> None:  # the name mirrors re2.Set
+        return None
+
+
+def test_a_failing_re2_set_falls_back_to_each_rules_own_regex() -> None:
+    d = detector(GITHUB, AWS)
+    d._rule_sets = [(base, _FailingSet()) for base, _ in d._rule_sets]
+    d._keyword_set = _FailingSet()
+    text = f"token {TOKEN}\naws_secret_access_key={AWS_SECRET}"
+    assert sorted(f.value for f in d.detect(text)) == sorted([TOKEN, AWS_SECRET])
