@@ -70,6 +70,8 @@ class Pipeline:
             )
         text = keeper.text()
         findings = result.findings
+        if extracted.hidden:
+            findings = self._with_hidden(findings, extracted, text)
         if extracted.segments:
             findings = tuple(
                 f.with_changes(location=extracted.locate(f.start, text)) for f in findings
@@ -82,6 +84,27 @@ class Pipeline:
             text_length=result.text_length,
         )
         return self._decide(result, channel, text)
+
+    @staticmethod
+    def _with_hidden(findings, extracted, text):  # type: ignore[no-untyped-def]
+        """Add prompt-injection findings for text the document hides (white, tiny,
+        vanished, off-page, HTML comments); the overlap merge picks one per span."""
+        try:
+            from classifiers.detectors.injection import hidden_span_findings
+        except ImportError:
+            return findings
+        from classifiers.engine import merge_overlaps
+
+        full = text if text is not None else extracted.text()
+        extra = hidden_span_findings(full, extracted.hidden)
+        if not extra:
+            return findings
+        located = []
+        for f in extra:
+            line = full.count("\n", 0, f.start) + 1
+            column = f.start - (full.rfind("\n", 0, f.start) + 1) + 1
+            located.append(f.with_changes(line=line, column=column))
+        return tuple(merge_overlaps([*findings, *located]))
 
     def _limits(self):  # type: ignore[no-untyped-def]
         policy = self._policy()
