@@ -555,7 +555,7 @@ class InjectionDetector:
             raised.append("addresses an AI model")
         people = (
             set()
-            if "addresses an AI model" in raised
+            if "addresses an AI model" in raised or phrase.kind in ("turn", "template")
             else {m.group() for m in self.book.people.finditer(before[-100:] + " " + after[:120])}
         )
         if people:
@@ -564,6 +564,9 @@ class InjectionDetector:
         if phrase.needs_model and "addresses an AI model" not in raised:
             score = min(score, MIN_SCORE - 0.05)
             lowered.append("no AI model named")
+        if _BOUNDARY.search(before[-160:]):
+            score += 0.1
+            raised.append("after a fake end-of-content marker")
         if self.book.urgency.search(before[-60:]):
             score += 0.05
             raised.append("urgency words")
@@ -959,6 +962,11 @@ _TOPIC = re.compile(
     r"[\W_]+(?!(?:this|the|our|that|these|any|ce|cette|diese|dieses|esta|este|essa|esse)"
     r"[\W_]+(?:conversation|chat|session|task|prompt|context|model|ai|assistant|text|document|"
     r"page|email|message)\b)(?!(?:you|your|me|my)\b)\w"
+)
+# "END OF EMAIL" / "end of document" before new instructions: a spoofed boundary
+_BOUNDARY = re.compile(
+    r"\bend[\W_]+of[\W_]+(?:the[\W_]+)?(?:email|e[\W_]?mail|document|text|input|context|message|"
+    r"data|file|prompt|user[\W_]+input|conversation|page|article|review)\b"
 )
 _PERMISSION = re.compile(
     r"\b(?:you|one|we|users?)[\W_]+(?:can|could|may|might)"
