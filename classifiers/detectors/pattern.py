@@ -6,9 +6,10 @@ How a text is scanned (all matching is RE2, so linear in the text):
 2. Keyword prefilter: one case-insensitive RE2 set of every rule's keywords tells which
    keywords occur anywhere in the text; a rule whose keywords are all absent cannot fire
    (rules with ``prefilter = "none"`` always can).
-3. The text is cut into chunks of about a kilobyte at line ends (rules never cross a
-   newline). One RE2 set of every rule's regex tells which rules match in a chunk; only
-   those rules' own regexes run, and only over that chunk.
+3. The text is cut into chunks of about 16 KB at line ends (rule regexes never match a
+   newline). RE2 sets of the rules' regexes (32 rules per set) tell which rules match in
+   a chunk; only those rules' own regexes run, and only over that chunk. A rule that
+   requires context skips a chunk with none of its context words near it.
 4. Each match goes through its rule's value group, extender, minimum length, allowlist,
    filters, entropy threshold, validator and context words, and becomes a ``Finding``
    whose explanation says which of those steps applied (never the value).
@@ -252,6 +253,11 @@ class PatternDetector:
         if not enabled:
             return []
         offsets = _OffsetMap(data, len(data) == len(text))
+        sets = [
+            (base, rule_set)
+            for base, rule_set in self._rule_sets
+            if any(i in enabled for i in range(base, base + _SET_GROUP))
+        ]
         findings: list[Finding] = []
         seen: set[tuple[int, int, int]] = set()
         n = len(data)
@@ -264,7 +270,7 @@ class PatternDetector:
                 nl = data.find(b"\n", cut)
                 end = n if nl == -1 else nl + 1
             chunk = data[pos:end]
-            for index in self._rules_in(chunk, enabled):
+            for index in self._rules_in(chunk, enabled, sets):
                 c = self._rules[index]
                 if c.rule.requires_context and c.context is not None:
                     # Skip the rule here when none of its context words occurs around
@@ -289,11 +295,12 @@ class PatternDetector:
             enabled.update(self._keyword_rules[k])
         return frozenset(enabled)
 
-    def _rules_in(self, chunk: bytes, enabled: frozenset[int]) -> list[int]:
+    @staticmethod
+    def _rules_in(
+        chunk: bytes, enabled: frozenset[int], sets: Sequence[tuple[int, object]]
+    ) -> list[int]:
         found: list[int] = []
-        for base, rule_set in self._rule_sets:
-            if not any(i in enabled for i in range(base, base + _SET_GROUP)):
-                continue
+        for base, rule_set in sets:
             hits = rule_set.Match(chunk)  # type: ignore[attr-defined]
             if hits is None:  # no sentinel: the set failed, so try every enabled rule
                 found.extend(i for i in range(base, base + _SET_GROUP) if i in enabled)
