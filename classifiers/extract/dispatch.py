@@ -30,6 +30,7 @@ _OFFICE_EXT = {
 _LEGACY_OFFICE = {".doc", ".xls", ".ppt", ".dot", ".xlt", ".pps"}
 _EMAIL_HEADERS = (b"received:", b"return-path:", b"delivered-to:", b"mime-version:",
                   b"message-id:", b"x-")
+_BZ2_BLOCKS = (b"\x31\x41\x59\x26\x53\x59", b"\x17\x72\x45\x38\x50\x90")  # block, end
 TEXT_KINDS = frozenset({"text", "html"})
 ARCHIVE_KINDS = frozenset({"zip", "tar", "gz", "bz2", "xz"})
 
@@ -37,7 +38,9 @@ ARCHIVE_KINDS = frozenset({"zip", "tar", "gz", "bz2", "xz"})
 def sniff_kind(head: bytes, name: str) -> str:
     """The kind of a file from its first bytes (at least 512 when the file has them)."""
     ext = PurePosixPath(name.lower()).suffix
-    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+    # Readers accept the header anywhere in the first KiB; a text that merely mentions
+    # "%PDF-" does too, so elsewhere than at the start it counts only for a .pdf name.
+    if head.startswith(b"%PDF-") or (ext == ".pdf" and b"%PDF-" in head[:1024]):
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _OFFICE_EXT.get(ext, "zip")
@@ -51,7 +54,7 @@ def sniff_kind(head: bytes, name: str) -> str:
         return "gz"
     if head.startswith((b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07")):
         return "7z-rar"
-    if head.startswith(b"BZh") and len(head) > 3 and head[3:4].isdigit():
+    if head[:3] == b"BZh" and head[3:4] in b"123456789" and head[4:10] in _BZ2_BLOCKS:
         return "bz2"
     if head.startswith(b"\xfd7zXZ\x00"):
         return "xz"

@@ -82,12 +82,11 @@ def sniff_encoding(sample: bytes, name: str) -> tuple[str, int]:
     wide = _nul_pattern(sample)
     if wide:
         return wide, 0
-    for magic, what in _BINARY_MAGIC:
-        if sample.startswith(magic) and (magic != b"MZ" or b"\x00" in sample[:256]):
-            raise BinaryContent(f"{name} is {what}, not text; presend reads text, documents "
-                                "and archives")
     if b"\x00" in sample or _control_ratio(sample) > 0.10:
-        raise BinaryContent(f"{name} is binary data, not text; presend reads text, documents "
+        # The magic number only names what it is: a text that starts with "GIF8" or
+        # "ID3" (no NUL, no control bytes) is still text.
+        what = next((w for m, w in _BINARY_MAGIC if sample.startswith(m)), "binary data")
+        raise BinaryContent(f"{name} is {what}, not text; presend reads text, documents "
                             "and archives")
     return "utf-8", 0
 

@@ -182,3 +182,31 @@ def test_random_bytes_under_any_name_never_raise_unexpected_errors(name: str, da
 @given(mutated())
 def test_mutated_files_long_run(case: tuple[str, bytes]) -> None:
     _run(*case)
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufeff")
+    | st.sampled_from("\t\n\r"),
+    max_size=300,
+)
+
+
+@_FAST
+@given(_TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+def test_any_text_round_trips_through_every_unicode_encoding(text: str, codec: str) -> None:
+    result = extract_bytes_as_text(text.encode(codec), "notes.txt", LIMITS)
+    assert result.text() == text
+    if text:
+        result.locate(len(text) - 1)
+
+
+@_FAST
+@given(st.binary(max_size=2048))
+def test_any_bytes_named_txt_decode_or_are_refused_as_binary(data: bytes) -> None:
+    from classifiers.extract import BinaryContent, UnsupportedFormat
+
+    try:
+        result = extract_bytes_as_text(data, "notes.txt", LIMITS)
+    except (BinaryContent, UnsupportedFormat):  # e.g. an OLE file named .txt
+        return
+    assert isinstance(result.text(), str)

@@ -246,3 +246,14 @@ def test_locating_many_offsets_in_a_large_text_is_fast(tmp_path: Path) -> None:
 def test_repr_of_an_extraction_never_shows_its_content(tmp_path: Path) -> None:
     result = extract_path(_write(tmp_path, "k.env", f"TOKEN={SECRET}\n".encode()))
     assert SECRET not in repr(result) and SECRET not in str(result)
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["GIF89 is an image format", "ID3 tags hold titles", "RIFF chunks", "MZ header notes",
+     "BZh9 is bzip2's magic", "notes on %PDF-1.7 headers", "OggS pages"],
+)
+def test_text_starting_like_a_binary_format_is_still_text(tmp_path: Path, start: str) -> None:
+    body = f"{start}\ntoken = {SECRET}\n"
+    result = extract_path(_write(tmp_path, "notes.txt", body.encode()))
+    assert result.kind == "text" and result.text() == body
