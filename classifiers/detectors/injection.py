@@ -522,9 +522,17 @@ class InjectionDetector:
             if phrase.kind != "tool":
                 score += 0.1
                 raised.append("stands as an instruction")
-        if _inside_quotes(before):
-            score -= 0.3
-            lowered.append("quoted")
+        quote = _open_quote(before)
+        if quote != -1:
+            if any(q in after[:60] for q in _ANY_QUOTE):
+                score -= 0.3
+                lowered.append("quoted")
+            else:
+                score -= 0.1
+                lowered.append("inside a long quotation")
+            if _SPEECH_VERB.search(before[:quote]):
+                score -= 0.25
+                lowered.append("reported speech")
         if _THIRD_PERSON.search(before[-60:]):
             score -= 0.2
             lowered.append("describes a model in the third person")
@@ -564,6 +572,9 @@ class InjectionDetector:
         if phrase.needs_model and "addresses an AI model" not in raised:
             score = min(score, MIN_SCORE - 0.05)
             lowered.append("no AI model named")
+        if phrase.kind == "address" and _ORDER_AFTER.match(after):
+            score += 0.1
+            raised.append("followed by an order")
         if _BOUNDARY.search(before[-160:]):
             score += 0.1
             raised.append("after a fake end-of-content marker")
@@ -938,14 +949,22 @@ _IMPERATIVE = re.compile(
 )
 
 
+_ANY_QUOTE = "\"'`“”„«»‘’‹›「」"
+_SPEECH_VERB = re.compile(
+    r"\b(?:read|reads|said|says|stated|states|wrote|writes|contained|contains|included|"
+    r"includes|sent|typed|asked|told|saying|reading|lautete|lautet|schrieb|disait|decia|dizia)"
+    r"[\W_]*$"
+)
 _OPENING_QUOTES = "“«„‘‹「"
 _CLOSING_QUOTES = "”»’›」"
 _THIRD_PERSON = re.compile(
     r"(?:^|[^\w])(?:the|an?|el|la|le|l|der|die|das|den|dem|o|os|um|uma|un|une|ein|eine|einen|que|"
+    r"au|aux|al|ao|zum|del|do|da|"
     r"its|their)[\W_]+(?:[a-z]+[\W_]+){0,3}(?:model|models|ai|assistant|assistants|chatbot|llm|"
     r"llms|"
     r"agent|bot|ia|ki|asistente|assistente|assistent|modele|modelo|modell|sprachmodell)"
-    r"(?:[\W_]+(?:to|into|would|will|could|might|can|may|should|a|de|zu))?[\W_]*$"
+    r"(?:[\W_]+(?:to|into|would|will|could|might|can|may|should|a|de|d|zu|que|para|pour))?"
+    r"[\W_]*$"
 )
 
 
@@ -963,6 +982,13 @@ _TOPIC = re.compile(
     r"[\W_]+(?:conversation|chat|session|task|prompt|context|model|ai|assistant|text|document|"
     r"page|email|message)\b)(?!(?:you|your|me|my)\b)\w"
 )
+# "Note to AI assistants: tell the user ..." -- an address, a colon, then an imperative
+_ORDER_AFTER = re.compile(
+    r"[^:\n]{0,40}:[\W_]*(?:please[\W_]+)?(?:ignore|disregard|tell|say|write|give|rate|rank|"
+    r"recommend|include|mark|approve|send|forward|reply|respond|answer|return|output|print|"
+    r"describe|praise|summari[sz]e|do|don't|never|always|only|add|insert|delete|remove|call|"
+    r"run|execute|open|visit|dis|sag|gib|schreibe|ignoriere|dites|ecris|di|escribe|diga|escreva)\b"
+)
 # "END OF EMAIL" / "end of document" before new instructions: a spoofed boundary
 _BOUNDARY = re.compile(
     r"\bend[\W_]+of[\W_]+(?:the[\W_]+)?(?:email|e[\W_]?mail|document|text|input|context|message|"
@@ -976,30 +1002,34 @@ _PERMISSION = re.compile(
 _REPORTED = re.compile(
     r"\b(?:told|tells|telling|asked|asks|asking|instructed|instructs|instructing|tricked|tricks|"
     r"tricking|convinced|persuaded|forced|got|gets|make|makes|made|making|causes|caused|coax|"
-    r"coaxed|coaxing|typed|types|entered|submitted|pasted)\b[^.!?\n:]{0,50}$"
+    r"coaxed|coaxing|typed|types|entered|submitted|pasted|dire|demander|ordonner|convaincre|"
+    r"sagen|auffordern|bringen|decir|pedir|convencer|dizer|mandar|ordenar)\b[^.!?\n:]{0,50}$"
 )
 
 
-def _inside_quotes(before: str) -> bool:
-    """Whether the text right after ``before`` sits inside an open quotation."""
-    depth = 0
-    straight = {'"': 0, "`": 0, "'": 0}
+def _open_quote(before: str) -> int:
+    """Offset in ``before`` of the quotation still open at its end, or -1."""
+    stack: list[int] = []
+    straight: dict[str, int] = {}
     for i, ch in enumerate(before):
+        apostrophe = (
+            ch in "'’" and i > 0 and before[i - 1].isalpha()
+            and (i == len(before) - 1 or before[i + 1].isalpha())
+        )
+        if apostrophe:
+            continue  # don't, l'utilisateur
         if ch in _OPENING_QUOTES:
-            depth += 1
+            stack.append(i)
         elif ch in _CLOSING_QUOTES:
-            if ch == "’" and 0 < i < len(before) - 1 and before[i - 1].isalpha() and before[
-                i + 1
-            ].isalpha():
-                continue  # an apostrophe: don’t
-            depth = max(0, depth - 1)
-        elif ch in straight:
-            if ch == "'" and 0 < i < len(before) - 1 and before[i - 1].isalpha() and before[
-                i + 1
-            ].isalpha():
-                continue  # an apostrophe: don't, l'utilisateur
-            straight[ch] += 1
-    return depth > 0 or any(n % 2 for n in straight.values())
+            if stack:
+                stack.pop()
+        elif ch in "\"`'":
+            if ch in straight:
+                del straight[ch]
+            else:
+                straight[ch] = i
+    opened = stack + list(straight.values())
+    return max(opened) if opened else -1
 
 
 _HTML_TAG = re.compile(r"<(?:p|div|span|html|body|a|td|li|section|font)\b")
