@@ -16,7 +16,8 @@ import io
 import zipfile
 
 from classifiers.extract.context import BudgetExceeded, Context, DocBuilder
-from classifiers.extract.office import _col_name, _number, _Reader, _sheet_label
+from classifiers.extract.ooxml import Reader
+from classifiers.extract.xlsx import col_name, number_text, sheet_label
 from classifiers.extract.xmlsafe import XmlHandler
 from classifiers.extract.zipread import ZIP_DAMAGE
 
@@ -48,7 +49,7 @@ def extract_odf(data: bytes, name: str, kind: str, ctx: Context) -> DocBuilder:
         doc.incomplete(f"damaged or truncated {kind} file, text not checked")
         return doc
     with zf:
-        reader = _Reader(zf, ctx, doc)
+        reader = Reader(zf, ctx, doc)
         try:
             meta = _Meta()
             reader.parse("meta.xml", meta)
@@ -188,7 +189,7 @@ def _int(value: str | None, default: int) -> int:
 
 
 class _Spreadsheet(XmlHandler):
-    def __init__(self, r: _Reader, hidden_styles: set[str]) -> None:
+    def __init__(self, r: Reader, hidden_styles: set[str]) -> None:
         self.doc = r.doc
         self.ctx = r.ctx
         self.hidden_styles = hidden_styles
@@ -208,7 +209,7 @@ class _Spreadsheet(XmlHandler):
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "table":
-            self._label = _sheet_label(attrs.get("name", "Sheet"))
+            self._label = sheet_label(attrs.get("name", "Sheet"))
             self._sheet_start = self.doc.length
             self._sheet_hidden = attrs.get("style-name", "") in self.hidden_styles
             self._row = 0
@@ -262,7 +263,7 @@ class _Spreadsheet(XmlHandler):
         self.cells += 1
         if self.cells > self.ctx.limits.max_cells:
             raise BudgetExceeded(f"cell budget: stopped after {self.ctx.limits.max_cells:,} cells")
-        self.doc.segment(f"{self._label}!{_col_name(self._col)}{self._row}", line_base=False)
+        self.doc.segment(f"{self._label}!{col_name(self._col)}{self._row}", line_base=False)
         start = self.doc.length
         self.doc.write(value + "\t")
         if self._row_hidden:
@@ -274,7 +275,7 @@ class _Spreadsheet(XmlHandler):
 def _cell_value(attrs: dict[str, str], shown: str) -> str:
     vtype = attrs.get("value-type", "")
     if vtype in ("float", "currency", "percentage") and attrs.get("value"):
-        return _number(attrs["value"])
+        return number_text(attrs["value"])
     if vtype == "date" and attrs.get("date-value"):
         return attrs["date-value"].replace("T00:00:00", "").replace("T", " ")
     return shown
