@@ -60,6 +60,13 @@ _PLACEHOLDER_PATTERNS = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Every alternative of _PLACEHOLDER_PATTERNS needs one of these (lower-cased) substrings:
+# a cheap test that skips the big pattern for most real values.
+_PATTERN_TRIGGERS = (
+    "<", "{", "%", "...", "…", "xxx", "yyy", "zzz", "***", "####", "replace", "change",
+    "your", "here", "redacted", "placeholder", "dummy", "real",
+)  # fmt: skip
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _SEGMENTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _TOKENS = re.compile(r"[A-Za-z0-9]+")
 
@@ -83,15 +90,19 @@ def placeholder(value: str) -> bool:
     v = value.strip().strip("'\"`")
     if not v:
         return True
-    if _PLACEHOLDER_PATTERNS.search(v):
+    lowered = v.lower()
+    if any(t in lowered for t in _PATTERN_TRIGGERS) and _PLACEHOLDER_PATTERNS.search(v):
         return True
-    compact = re.sub(r"[^A-Za-z0-9]", "", v)
+    compact = _NON_ALNUM.sub("", v)
     if compact and len(set(compact.lower())) == 1:  # all X, all 0, all a
         return True
     if not compact:  # only punctuation: ****, ----
         return True
     if compact.lower() in _NULL_VALUES:
         return True
+    strong_inside = any(w in lowered for w in _STRONG_WORDS)
+    if not strong_inside and any(c.isdigit() for c in compact):
+        return False  # no strong word, and digits rule out a value of weak words only
     segments = _segments(v)
     if any(s in _STRONG_WORDS for s in segments):
         return True
@@ -147,26 +158,43 @@ _ADJACENT = frozenset(
     for pair in zip(line, line[1:], strict=False)
 )
 _MIN_RUN = 6
+# Three characters chained by _ADJACENT pairs. A run of _MIN_RUN (6) chained characters
+# contains such a triple starting at a multiple of 3, so those few slices rule most
+# values out before the pair-by-pair walk.
+_TRIPLES = frozenset(
+    a + b + c for (a, b) in _ADJACENT for (b2, c) in _ADJACENT if b2 == b
+)
 
 
 def sequence(value: str) -> bool:
     """A keyboard or alphabet run (abcdef, 123456789, qwerty, 987654) making up at least
     half of the value, or a short unit repeated (abcabcabc, 1212121212)."""
-    compact = re.sub(r"[^A-Za-z0-9]", "", value).lower()
+    compact = _NON_ALNUM.sub("", value).lower()
     if len(compact) < 4:
         return False
     if is_simple_run(compact):
         return True
+    if any(compact[i : i + 3] in _TRIPLES for i in range(0, len(compact) - 2, 3)):
+        longest = _longest_run(compact)
+        if longest >= _MIN_RUN and longest * 2 >= len(compact):
+            return True
+    return _repeated_unit(compact)
+
+
+def _longest_run(compact: str) -> int:
     longest = run = 1
     for pair in zip(compact, compact[1:], strict=False):
         run = run + 1 if pair in _ADJACENT else 1
         longest = max(longest, run)
-    if longest >= _MIN_RUN and longest * 2 >= len(compact):
-        return True
-    for unit in range(1, 5):
-        if len(compact) >= unit * 3 and compact == (compact[:unit] * len(compact))[: len(compact)]:
-            return True
-    return False
+    return longest
+
+
+def _repeated_unit(compact: str) -> bool:
+    """abcabcabc, 1212121212: a unit of 1-4 characters repeated at least three times."""
+    n = len(compact)
+    return any(
+        n >= unit * 3 and compact == (compact[:unit] * (n // unit + 1))[:n] for unit in range(1, 5)
+    )
 
 
 def low_entropy(value: str) -> bool:

@@ -360,8 +360,10 @@ def is_simple_run(value: str) -> bool:
     """True for one repeated character or a run of consecutive code points (abcd, 4321)."""
     if len(value) < 2:
         return True
-    steps = {ord(b) - ord(a) for a, b in zip(value, value[1:], strict=False)}
-    return steps in ({0}, {1}, {-1})
+    step = ord(value[1]) - ord(value[0])
+    if step not in (-1, 0, 1):
+        return False
+    return all(ord(b) - ord(a) == step for a, b in zip(value, value[1:], strict=False))
 
 
 def not_repetitive(value: str) -> bool:

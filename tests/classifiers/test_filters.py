@@ -187,3 +187,21 @@ def test_filters_stay_fast_on_hostile_values(value: str) -> None:
     for check in FILTERS.values():
         check(value)
     assert time.perf_counter() - started < 2.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="qwertyuiopasdfghjklzxcvbnm1234567890-_", min_size=4, max_size=30))
+def test_sequence_pre_check_never_changes_the_answer(value: str) -> None:
+    from classifiers import filters
+
+    compact = "".join(ch for ch in value.lower() if ch.isalnum())
+    longest = filters._longest_run(compact)
+    expected = (
+        len(compact) >= 4
+        and (
+            filters.is_simple_run(compact)
+            or (longest >= 6 and longest * 2 >= len(compact))
+            or filters._repeated_unit(compact)
+        )
+    )
+    assert filters.sequence(value) is expected
