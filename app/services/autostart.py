@@ -7,6 +7,7 @@ LaunchAgent on macOS, the HKCU Run key on Windows.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,10 @@ def presend_command() -> list[str]:
     script next to this interpreter, else this interpreter with ``-m app.cli``."""
     exe = Path(sys.executable)
     if getattr(sys, "frozen", False):
-        return [str(exe)]
+        # In an AppImage the binary lives in a mount that changes every run: use the
+        # AppImage file itself.
+        appimage = os.environ.get("APPIMAGE")
+        return [appimage] if appimage else [str(exe)]
     for name in ("presend", "presend.exe"):
         script = exe.with_name(name)
         if script.exists():

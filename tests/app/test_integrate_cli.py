@@ -126,3 +126,12 @@ def test_presend_command_passes_arguments_on(monkeypatch, tmp_path: Path) -> Non
     assert autostart.presend_command() == [str(fake), "-m", "app.cli"]
     (tmp_path / "bin" / "presend").touch()
     assert autostart.presend_command() == [str(tmp_path / "bin" / "presend")]
+
+
+def test_frozen_app_inside_an_appimage_names_the_appimage(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/tmp/.mount_presendXYZ/usr/lib/presend/presend")
+    monkeypatch.setenv("APPIMAGE", str(tmp_path / "presend-0.1.0-x86_64.AppImage"))
+    assert autostart.presend_command() == [str(tmp_path / "presend-0.1.0-x86_64.AppImage")]
+    monkeypatch.delenv("APPIMAGE")
+    assert autostart.presend_command() == ["/tmp/.mount_presendXYZ/usr/lib/presend/presend"]

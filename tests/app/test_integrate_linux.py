@@ -465,3 +465,19 @@ def test_windows_target_is_refused_on_linux_unless_dry_run(recorder_host: Host) 
         integrate.install(["windows"], recorder_host)
     report = integrate.install(["windows"], recorder_host, dry_run=True)
     assert any("CurrentVersion\\Run" in line for line in report.actions)
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
+                    reason="desktop-file-validate (Debian: desktop-file-utils) is not installed")
+def test_install_docs_fleet_autostart_entry_is_valid(tmp_path: Path) -> None:
+    doc = (REPO / "docs" / "install.md").read_text(encoding="utf-8")
+    start = doc.index("cat > /etc/xdg/autostart/presend.desktop <<'EOF'\n")
+    body = doc[doc.index("\n", start) + 1: doc.index("\nEOF\n", start) + 1]
+    path = tmp_path / "presend.desktop"
+    path.write_text(body, encoding="utf-8")
+    proc = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout
+    argv = expand_desktop_exec(read_keyfile(path)["Desktop Entry"]["Exec"], [])
+    assert argv[:2] == ["sh", "-c"] and argv[2].endswith("; exec presend tray")
+    assert shlex.split(argv[2].split(";")[0])[:3] == ["presend", "integrate", "install"]
