@@ -15,7 +15,7 @@ APT_PACKAGES=(
   libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   gnome-keyring dbus
   rsyslog rsyslog-gnutls rsyslog-openssl
-  desktop-file-utils binutils
+  desktop-file-utils binutils x11-utils
 )
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

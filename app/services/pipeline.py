@@ -49,11 +49,13 @@ class Pipeline:
     def engine(self) -> Engine:
         return self._engine
 
-    def classify_text(self, text: str, source: str, channel: object) -> Outcome:
+    def classify_text(self, text: str, source: str, channel: object,
+                      destination: str | None = None) -> Outcome:
         result = self._engine.scan(text, source=source)
-        return self._decide(result, channel, text)
+        return self._decide(result, channel, text, destination)
 
-    def classify_path(self, path: Path, channel: object, keep_text: bool = False) -> Outcome:
+    def classify_path(self, path: Path, channel: object, keep_text: bool = False,
+                      destination: str | None = None) -> Outcome:
         from classifiers.extract import Limits, extract_path
 
         source = str(path)
@@ -62,11 +64,12 @@ class Pipeline:
             keeper = _TextKeeper(self._keep_text_limit if keep_text else 0)
             result = self._engine.scan_stream(keeper.tee(extracted.pieces), source=source)
         except ExtractionError as exc:
-            return self._decide(ScanResult(source=source, complete=False, error=str(exc)), channel)
+            return self._decide(ScanResult(source=source, complete=False, error=str(exc)),
+                                channel, None, destination)
         except OSError as exc:
             return self._decide(
                 ScanResult(source=source, complete=False, error=_os_error_message(path, exc)),
-                channel,
+                channel, None, destination,
             )
         text = keeper.text()
         findings = result.findings
@@ -83,7 +86,7 @@ class Pipeline:
             notes=tuple(dict.fromkeys(extracted.notes + result.notes)),
             text_length=result.text_length,
         )
-        return self._decide(result, channel, text)
+        return self._decide(result, channel, text, destination)
 
     @staticmethod
     def _with_hidden(findings, extracted, text):  # type: ignore[no-untyped-def]
@@ -110,10 +113,12 @@ class Pipeline:
         policy = self._policy()
         return getattr(policy, "extract_limits", None)
 
-    def _decide(self, result: ScanResult, channel: object, text: str | None = None) -> Outcome:
+    def _decide(self, result: ScanResult, channel: object, text: str | None = None,
+                destination: str | None = None) -> Outcome:
         from app.services.decide import decide
 
-        return Outcome(result=result, decision=decide(self._policy(), result, channel), text=text)
+        decision = decide(self._policy(), result, channel, destination)  # type: ignore[arg-type]
+        return Outcome(result=result, decision=decision, text=text)
 
 
 class _TextKeeper:

@@ -42,6 +42,7 @@ from app.ui.tray import TrayController
 from classifiers.redact import redact_text
 
 WATCH_POLL_MS = 500
+FOREGROUND_POLL_MS = 600
 
 
 class PresendApp(QObject):
@@ -101,6 +102,15 @@ class PresendApp(QObject):
         if watch:
             self._site_timer.start()
         self.forward_alerted.connect(self._on_forward_alerted)
+        from app.services.foreground import UnknownForeground, default_probe
+
+        self.foreground = default_probe()
+        self._fg_timer = QTimer(self)
+        self._fg_timer.setInterval(FOREGROUND_POLL_MS)
+        self._fg_timer.timeout.connect(self._on_fg_timer_timeout)
+        self._fg_busy = False
+        if watch and not isinstance(self.foreground, UnknownForeground):
+            self._fg_timer.start()
         if watch:
             runtime.start_forwarding(on_alert=self.forward_alerted.emit)
         self.tray.tray.show()
@@ -247,6 +257,26 @@ class PresendApp(QObject):
             self.start_watching(self.watched_folders(self.runtime.policy))
             self.runtime.start_forwarding(on_alert=self.forward_alerted.emit)
         self.tray.refresh()
+
+    @Slot()
+    def _on_fg_timer_timeout(self) -> None:
+        if self._fg_busy or self.tray.paused:
+            return
+        self._fg_busy = True
+        probe = self.foreground
+        self.jobs.submit(0, probe.current, self._on_fg_job_finished, self._on_fg_job_failed)
+
+    @Slot(int, object)
+    def _on_fg_job_finished(self, _ticket: int, fg: object) -> None:
+        from app.services.foreground import destination_of
+
+        self._fg_busy = False
+        self.guard.set_destination(destination_of(self.runtime.policy, fg))  # type: ignore[arg-type]
+
+    @Slot(int, str)
+    def _on_fg_job_failed(self, _ticket: int, _error: str) -> None:
+        self._fg_busy = False
+        self.guard.set_destination(None)  # unknown: treated as an AI tool
 
     @Slot(str, str)
     def _on_forward_alerted(self, target: str, message: str) -> None:
@@ -472,6 +502,7 @@ class PresendApp(QObject):
     def shutdown(self) -> None:
         self.runtime.audit_admin("app_stopped", {})
         self._watch_timer.stop()
+        self._fg_timer.stop()
         self._site_timer.stop()
         self.runtime.stop_site_watch()
         self.runtime.stop_forwarding()

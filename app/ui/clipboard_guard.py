@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QTimer, Signal, Slot
@@ -43,6 +43,7 @@ class ClipEvent:
     original_text: str
     original_html: str | None
     files: tuple[str, ...] = ()
+    destination: str | None = None  # where the clip was headed when decided (None: unknown)
 
 
 class ClipboardGuard(QObject):
@@ -71,6 +72,7 @@ class ClipboardGuard(QObject):
         self._paused = False
         self._inflight: dict[int, tuple[str, str | None, tuple[str, ...]]] = {}
         self.last_event: ClipEvent | None = None
+        self._destination: str | None = None  # None: unknown (counts as an AI tool)
         clipboard.dataChanged.connect(self._on_clipboard_data_changed)
         self._watch_selection = watch_selection and clipboard.supportsSelection()
         if self._watch_selection:
@@ -134,15 +136,18 @@ class ClipboardGuard(QObject):
         ticket = self._ticket
         self._inflight = {ticket: (text, html, files)}  # older scans are superseded
         runtime = self._runtime
+        destination = self._destination
 
         def work() -> Outcome:
             from app.services.decide import Channel
 
             pipeline = runtime.pipeline()
             if files and not text.strip():
-                outcomes = [pipeline.classify_path(Path(f), Channel.CLIPBOARD) for f in files]
+                outcomes = [pipeline.classify_path(Path(f), Channel.CLIPBOARD,
+                                                   destination=destination) for f in files]
                 return _worst(outcomes)
-            return pipeline.classify_text(text, "clipboard", Channel.CLIPBOARD)
+            return pipeline.classify_text(text, "clipboard", Channel.CLIPBOARD,
+                                          destination=destination)
 
         self._jobs.submit(ticket, work, self._on_job_finished, self._on_job_failed)
         return ticket
@@ -155,6 +160,10 @@ class ClipboardGuard(QObject):
             return  # superseded by a newer clip
         assert isinstance(outcome, Outcome)
         text, html, files = content
+        self._act(ticket, outcome, text, html, files)
+
+    def _act(self, ticket: int, outcome: Outcome, text: str, html: str | None,
+             files: tuple[str, ...], why: str = "") -> ClipEvent:
         policy = self._runtime.policy
         decision = outcome.decision
         to_redact = getattr(decision, "to_redact", None) or tuple(decision.reported)  # type: ignore[attr-defined]
@@ -177,17 +186,49 @@ class ClipboardGuard(QObject):
             plan = plan_clip(verdict="block", findings=plan.findings, text=text, html_text=None,
                              style_for=lambda f: "label", key=b"", may_override=plan.may_override,
                              reason_required=plan.reason_required)
+        if why and plan.title:
+            plan = replace(plan, message=f"{plan.message} ({why})")
         if plan.changes_clipboard:
             self._write(plan.new_text or "", plan.new_html)
         action = {"allow": "allowed", "log": "logged", "warn": "warned", "redact": "redacted",
                   "block": "cleared"}[plan.action]
-        if getattr(decision, "simulated", False):
+        if simulated:
             action = f"simulated-{getattr(decision.intended, 'value', plan.intended)}"  # type: ignore[attr-defined]
+        if why:
+            action += "-for-destination"
         if plan.action != "allow" or decision.reported:  # type: ignore[attr-defined]
             self._runtime.audit_outcome(outcome, CHANNEL, action)
-        event = ClipEvent(ticket, outcome, plan, text, html, files)
+        event = ClipEvent(ticket, outcome, plan, text, html, files, self._destination)
         self.last_event = event
         self.checked.emit(event)
+        return event
+
+    # -- destination awareness -------------------------------------------------------
+    @property
+    def destination(self) -> str | None:
+        return self._destination
+
+    def set_destination(self, destination: str | None) -> ClipEvent | None:
+        """The foreground application changed. When it is an AI tool and the clip on the
+        clipboard deserves more there than it got when copied, act now: before a paste."""
+        if destination == self._destination:
+            return None
+        self._destination = destination
+        event = self.last_event
+        if (event is None or event.ticket != self._ticket or self._paused
+                or destination is None or destination.startswith("app:")):
+            return None
+        if event.plan.changes_clipboard:
+            return None  # already redacted or cleared
+        from app.services.decide import decide
+
+        result = event.outcome.result
+        decision = decide(self._runtime.policy, result, _clipboard_channel(), destination)
+        if _RANK.get(decision.verdict.value, 2) <= _RANK.get(event.outcome.verdict, 2):
+            return None
+        outcome = Outcome(result=result, decision=decision, text=event.outcome.text)
+        return self._act(event.ticket, outcome, event.original_text, event.original_html,
+                         event.files, why=f"you switched to {destination}")
 
     @Slot(int, str)
     def _on_job_failed(self, ticket: int, error: str) -> None:
@@ -290,6 +331,15 @@ def _read(mime: QMimeData) -> tuple[str, str | None, tuple[str, ...]]:
         p.feed(html)
         text = "".join(p.parts)
     return text, html, files
+
+
+_RANK = {"allow": 0, "log": 1, "warn": 2, "redact": 3, "block": 4}
+
+
+def _clipboard_channel():  # type: ignore[no-untyped-def]
+    from app.services.decide import Channel
+
+    return Channel.CLIPBOARD
 
 
 def _worst(outcomes: list[Outcome]) -> Outcome:

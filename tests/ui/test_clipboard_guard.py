@@ -111,3 +111,49 @@ def test_simulation_mode_only_notifies(qtbot) -> None:
         assert cb.text() == CLIP
     finally:
         g.detach()
+
+
+AI_POLICY = """
+schema = 1
+serial = 9
+name = "destination"
+[actions]
+high = "warn"
+critical = "redact"
+[[actions.rules]]
+id = "no-cards-into-ai"
+categories = ["financial"]
+destinations = ["*"]
+action = "redact"
+"""
+
+
+def test_switching_to_an_ai_tool_redacts_before_the_paste(qtbot) -> None:
+    rt = make_runtime(AI_POLICY)
+    cb = QGuiApplication.clipboard()
+    g = ClipboardGuard(cb, rt)
+    try:
+        g.set_destination("app:code")  # copied in an editor: a known non-AI application
+        event = _copy(qtbot, g, CLIP)
+        assert event.plan.action == "warn" and cb.text() == CLIP
+        assert g.set_destination("app:terminal") is None  # still not an AI tool
+        with qtbot.waitSignal(g.checked) as sig:
+            acted = g.set_destination("ChatGPT")
+        assert acted is not None and sig.args[0].plan.action == "redact"
+        assert CARD not in cb.text()
+        assert "ChatGPT" in acted.plan.message
+        recs = [r for r in rt.audit_log.records() if r.get("event") == "decision"]
+        assert recs[-1]["action"] == "redacted-for-destination"
+    finally:
+        g.detach()
+
+
+def test_unknown_destination_counts_as_an_ai_tool(qtbot) -> None:
+    rt = make_runtime(AI_POLICY)
+    cb = QGuiApplication.clipboard()
+    g = ClipboardGuard(cb, rt)  # no foreground information: destination unknown
+    try:
+        event = _copy(qtbot, g, CLIP)
+        assert event.plan.action == "redact"  # never falls open
+    finally:
+        g.detach()

@@ -147,3 +147,26 @@ def test_screen_shows_the_findings_window(qtbot, app, tmp_path) -> None:
     shot = QGuiApplication.primaryScreen().grabWindow(0)
     assert not shot.isNull() and shot.width() >= 800
     assert win.mapToGlobal(QPoint(0, 0)).x() >= 0
+
+
+def test_x11_foreground_probe_reads_the_active_window(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from app.services.foreground import X11Foreground, destination_of
+    from app.services.policy import load_builtin_policy
+
+    win = QWidget()
+    win.setWindowTitle("New chat - ChatGPT — Mozilla Firefox")
+    win.show()
+    qtbot.waitExposed(win)
+    wid = int(win.winId())
+    # Xvfb runs no window manager: set the root property as one would on focus change
+    subprocess.run(["xprop", "-root", "-f", "_NET_ACTIVE_WINDOW", "32x", "-set",
+                    "_NET_ACTIVE_WINDOW", hex(wid)], check=True)
+    try:
+        fg = X11Foreground().current()
+        assert fg is not None and "ChatGPT" in fg.title
+        assert destination_of(load_builtin_policy(), fg) == "ChatGPT"
+    finally:
+        subprocess.run(["xprop", "-root", "-remove", "_NET_ACTIVE_WINDOW"], check=False)
+        win.close()
