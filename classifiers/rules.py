@@ -187,6 +187,8 @@ def _regex_problem(
             hint = " (look-arounds are not supported: match the context with a group)"
         elif re.search(r"\\[1-9]", pattern):
             hint = " (backreferences are not supported)"
+        elif "repetition" in reason:
+            hint = " (RE2 allows counted repetition up to {,1000})"
         return None, f"RE2 rejected the regex: {reason}{hint}"
     return compiled, None
 

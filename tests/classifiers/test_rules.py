@@ -88,6 +88,12 @@ def test_backreference_is_rejected_with_a_hint() -> None:
     assert "backreferences are not supported" in problem
 
 
+def test_oversized_repetition_is_rejected_with_the_limit() -> None:
+    bad = GOOD.replace("[A-Za-z0-9]{20}", "[A-Za-z0-9]{20,2048}")
+    (problem,) = problems_of(bad)
+    assert "invalid repetition size" in problem and "up to {,1000}" in problem
+
+
 def test_missing_required_keys_keywords_and_examples_are_reported() -> None:
     text = textwrap.dedent(
         """
