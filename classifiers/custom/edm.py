@@ -37,6 +37,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from classifiers.custom.folding import fold_char
 
@@ -118,6 +119,10 @@ class EdmIndex:
     digests: array = field(repr=False)  # array('Q'), sorted
     column_of: array = field(repr=False)  # array('B'), parallel to digests
     phone_suffixes: bool = False  # phone values are also indexed by their last 9 digits
+    # lengths of the normalised values with and without digits: candidates of other lengths
+    # are not hashed at all (a cheap filter; it tells only which lengths occur)
+    digit_lengths: frozenset[int] = frozenset()
+    word_lengths: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
         return len(self.digests)
@@ -141,6 +146,8 @@ class EdmIndex:
         max_tokens = 1
         skipped = 0
         phones = [bool(_PHONE_COLUMN.search(c)) for c in columns]
+        digit_lengths: set[int] = set()
+        word_lengths: set[int] = set()
         for row in rows:
             for col_index, raw in enumerate(row[: len(columns)]):
                 norm = normalise_value(raw)
@@ -151,12 +158,18 @@ class EdmIndex:
                 text, count = norm
                 max_tokens = max(max_tokens, min(count, MAX_TOKENS))
                 pairs.setdefault(_digest(salt, text), col_index)
+                if "@" not in text:
+                    if any(c.isdigit() for c in text):
+                        digit_lengths.add(len(text))
+                    else:
+                        word_lengths.add(len(text))
                 if phones[col_index] and text.isdigit() and 9 <= len(text) <= 15:
                     pairs.setdefault(_digest(salt, PHONE_TAG + text[-9:]), col_index)
         keys = sorted(pairs)
         digests = array("Q", keys)
         column_of = array("B", (pairs[k] for k in keys))
-        index = cls(salt, tuple(columns), max_tokens, digests, column_of, any(phones))
+        index = cls(salt, tuple(columns), max_tokens, digests, column_of, any(phones),
+                    frozenset(digit_lengths), frozenset(word_lengths))
         return index, skipped
 
     @classmethod
@@ -208,6 +221,8 @@ class EdmIndex:
                 "count": len(self.digests),
                 "digest_bytes": DIGEST_BYTES,
                 "phone_suffixes": self.phone_suffixes,
+                "digit_lengths": sorted(self.digit_lengths),
+                "word_lengths": sorted(self.word_lengths),
             }
         ).encode("utf-8")
         digests = array("Q", self.digests)
@@ -245,6 +260,8 @@ class EdmIndex:
                 digests,
                 column_of,
                 bool(header.get("phone_suffixes", False)),
+                frozenset(int(n) for n in header.get("digit_lengths", range(1, 4096))),
+                frozenset(int(n) for n in header.get("word_lengths", range(1, 4096))),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise EdmError(
@@ -271,6 +288,11 @@ class EdmIndex:
             return self.column_of[i]
         return None
 
+    def _hash_lookup(self, salted: Any, norm: str) -> int | None:
+        h = salted.copy()
+        h.update(norm.encode("utf-8"))
+        return self._lookup(int.from_bytes(h.digest()[:DIGEST_BYTES], "big"))
+
     def contains(self, value: str) -> bool:
         norm = normalise_value(value)
         return norm is not None and self._lookup(_digest(self.salt, norm[0])) is not None
@@ -284,36 +306,45 @@ class EdmIndex:
             col = self._lookup(_digest(self.salt, m.group().lower()))
             if col is not None:
                 found.append((m.start(), m.end(), col))
-        spans = []
+        # tokens: (start, end, folded, has a digit, joinable to the previous token)
+        spans: list[tuple[int, int, str, bool, bool]] = []
+        prev_end = -10
         for m in _WORD.finditer(text):
             token = m.group()
             folded = token.lower() if token.isascii() else _fold(token)
-            spans.append((m.start(), m.end(), folded, not folded.isalpha()))
+            start = m.start()
+            joinable = start - prev_end <= 3 and "\n" not in text[prev_end:start]
+            spans.append((start, m.end(), folded, not folded.isalpha(), joinable))
+            prev_end = m.end()
         n = len(spans)
         salted = hashlib.sha256(self.salt)
+        digit_lengths, word_lengths = self.digit_lengths, self.word_lengths
+        longest = max([*digit_lengths, *word_lengths, 15 if self.phone_suffixes else 0])
         for i in range(n):
-            parts: list[str] = []
-            digits = False
             size = 0
+            digits = False
             for k in range(i, min(n, i + self.max_tokens)):
-                if k > i and not _joinable(text, spans[k - 1][1], spans[k][0]):
+                token_start, token_end, token, has_digit, joinable = spans[k]
+                if k > i and not joinable:
                     break
-                _, _, token, has_digit = spans[k]
-                parts.append(token)
-                digits = digits or has_digit
                 size += len(token)
+                digits = digits or has_digit
+                if size > longest:
+                    break
                 if size < MIN_VALUE_CHARS:
                     continue
-                joined = "".join(parts) if digits else " ".join(parts)
-                h = salted.copy()
-                h.update(joined.encode("utf-8"))
-                col = self._lookup(int.from_bytes(h.digest()[:DIGEST_BYTES], "big"))
-                if col is None and self.phone_suffixes and 9 <= size <= 15 and joined.isdigit():
-                    h = salted.copy()
-                    h.update((PHONE_TAG + joined[-9:]).encode("utf-8"))
-                    col = self._lookup(int.from_bytes(h.digest()[:DIGEST_BYTES], "big"))
+                col = None
+                if digits:
+                    if size in digit_lengths:
+                        col = self._hash_lookup(salted, "".join(t[2] for t in spans[i : k + 1]))
+                    if col is None and self.phone_suffixes and 9 <= size <= 15:
+                        joined = "".join(t[2] for t in spans[i : k + 1])
+                        if joined.isdigit():
+                            col = self._hash_lookup(salted, PHONE_TAG + joined[-9:])
+                elif size + (k - i) in word_lengths:
+                    col = self._hash_lookup(salted, " ".join(t[2] for t in spans[i : k + 1]))
                 if col is not None:
-                    found.append((spans[i][0], spans[k][1], col))
+                    found.append((spans[i][0], token_end, col))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         last_end = -1
         for start, end, col in found:
@@ -323,9 +354,3 @@ class EdmIndex:
 
 
 _WORD = re.compile(r"[^\W_]+")
-
-
-def _joinable(text: str, end: int, start: int) -> bool:
-    """Tokens of one value are separated by at most 3 spaces or punctuation, no line break."""
-    gap = text[end:start]
-    return len(gap) <= 3 and "\n" not in gap
