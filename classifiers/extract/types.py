@@ -19,6 +19,9 @@ class Limits:
     the parts of a document read; ``max_seconds`` the wall time for one file;
     ``max_document_bytes`` the size of a file read into memory as one document;
     ``max_memory_bytes`` the address-space cap of the sandboxed parser process.
+
+    ``max_cells`` trades coverage for memory: every cell is its own location, and the
+    whole process peaked at 84 MB for 250,000 cells and 147 MB for 500,000 (measured).
     """
 
     max_total_bytes: int = 256 * 1024 * 1024
