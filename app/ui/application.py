@@ -188,16 +188,33 @@ class PresendApp(QObject):
 
     @Slot(object)
     def _on_findings_false_positive_requested(self, finding: Any) -> None:
+        self.mark_false_positive(finding)
+
+    def mark_false_positive(self, finding: Any) -> bool:
+        """Allowlist the value for this user where the policy permits; always audited."""
+        from app.services.preferences import PreferencesError, add_allowlisted_value
         from classifiers.redact import fingerprint
 
-        # recorded as an admin event with the keyed fingerprint; never the value
+        try:
+            entry = add_allowlisted_value(self.runtime.paths, self.runtime.policy, finding.value)
+        except PreferencesError as exc:
+            self.notifier.notify("Could not save", str(exc), "warning")
+            return False
         fp = fingerprint(finding.value, self.runtime.fingerprint_key())
         self.runtime.audit_admin("false_positive", {"entity_type": finding.entity_type,
                                                     "rule": finding.recognizer,
-                                                    "fingerprint": fp[:32]})
+                                                    "fingerprint": fp[:32],
+                                                    "allowlisted": entry is not None})
+        if entry is None:
+            self.notifier.notify("Reported as not sensitive",
+                                 f"{finding.entity_type} was recorded as a false positive; "
+                                 "your organisation's policy decides whether to allow it.")
+            return False
+        self.runtime.reload_policy()
         self.notifier.notify("Marked as not sensitive",
-                             f"{finding.entity_type} recorded as a false positive; "
-                             "your administrator can allowlist it.", "info")
+                             f"This {finding.entity_type} value will not be flagged again for "
+                             "you (stored as a fingerprint, never the value).")
+        return True
 
     # -- pause ----------------------------------------------------------------------
     @Slot(bool)
@@ -404,8 +421,10 @@ class PresendApp(QObject):
             action_taken={"quarantined": "the file was moved to quarantine",
                           "redacted-copy": "a redacted copy was written next to it"}.get(action, ""),
             can_save_copy=outcome.text is not None and can_redact_copy(path),
+            can_restore=action == "quarantined",
         )
         win = FindingsWindow(view)
+        win.restore_requested.connect(lambda o=outcome, w=win: self.restore_quarantined(o, w))
         win.open_location_requested.connect(
             lambda p=path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p.parent))))
         win.save_copy_requested.connect(lambda o=outcome: self._save_redacted_copy(o))
@@ -414,6 +433,31 @@ class PresendApp(QObject):
         self._show(win)
         self.tray.set_alert(None)
         return win
+
+    def restore_quarantined(self, outcome: Outcome, window: QWidget | None = None) -> Path | None:
+        """Put a quarantined file back (an override: asks for a reason, audited)."""
+        original = outcome.result.source
+        entries = [e for e in self.quarantine.entries() if e.original == original]
+        if not entries:
+            return None
+        decision = outcome.decision
+        if not getattr(decision, "may_override", True):
+            self.notifier.notify("Not allowed", "Your organisation's policy does not allow "
+                                 "restoring this file.", "warning")
+            return None
+        reason = self._ask_reason("quarantined", bool(getattr(decision, "reason_required", False)))
+        if reason is None:
+            return None
+        try:
+            restored = self.quarantine.restore(entries[-1].id)
+        except FileActionError as exc:
+            self.notifier.notify("Could not restore", str(exc), "warning")
+            return None
+        self.runtime.audit_outcome(outcome, "folder", "restored-by-user", override_reason=reason)
+        self.notifier.notify("File restored", f"{restored.name} is back; your reason was recorded.")
+        if window is not None:
+            window.close()
+        return restored
 
     def _redacted(self, outcome: Outcome) -> str | None:
         if outcome.text is None:

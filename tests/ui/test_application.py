@@ -123,3 +123,54 @@ def test_pause_is_audited(qtbot, make_app) -> None:
     app.tray.resume()
     kinds = [r.get("event") for r in app.runtime.audit_log.records()]
     assert "guard_paused" in kinds and "guard_resumed" in kinds
+
+
+def test_restore_a_quarantined_file_from_its_findings_window(qtbot, make_app, tmp_path) -> None:
+    watched = tmp_path / "w"
+    watched.mkdir()
+    app = make_app(BLOCK_POLICY, watched)
+    target = watched / "dump.txt"
+    with qtbot.waitSignal(app.file_checked, timeout=20000) as sig:
+        target.write_text(SECRET_FILE)
+    qtbot.waitUntil(lambda: not target.exists(), timeout=10000)
+    outcome = sig.args[0]
+    win = app.show_file_findings(outcome, "quarantined")
+    assert win.restore_button.isVisibleTo(win)
+    assert app.restore_quarantined(outcome, win) == target
+    assert target.read_text() == SECRET_FILE
+    last = [r for r in app.runtime.audit_log.records() if r.get("event") == "decision"][-1]
+    assert last["action"] == "restored-by-user" and last["override_reason"] == "vendor test data"
+
+
+def test_false_positive_is_allowlisted_by_fingerprint_for_this_user(qtbot, tmp_path) -> None:
+    from app.paths import app_paths
+    from app.services.decide import Channel
+    from app.services.runtime import Runtime
+    from app.services.secret_store import InMemorySecretStore
+    from app.ui.application import PresendApp
+
+    runtime = Runtime(app_paths(), InMemorySecretStore())  # built-in policy + preferences
+    app = PresendApp(runtime, watch=False)
+    try:
+        text = "card 4539 1488 0343 6467"
+        first = runtime.pipeline().classify_text(text, "clipboard", Channel.CLIPBOARD)
+        finding = first.decision.reported[0]
+        assert app.mark_false_positive(finding) is True
+        prefs = (runtime.paths.config / "preferences.toml").read_text()
+        assert "4539" not in prefs and "sha256:" in prefs
+        again = runtime.pipeline().classify_text(text, "clipboard", Channel.CLIPBOARD)
+        assert again.decision.reported == ()
+        assert any(r.get("event") == "false_positive" for r in runtime.audit_log.records())
+    finally:
+        app.shutdown()
+
+
+def test_admin_policy_that_forbids_loosening_keeps_the_finding(qtbot, make_app) -> None:
+    from app.services.policy import parse_policy
+    from app.services.preferences import add_allowlisted_value
+
+    admin = parse_policy('schema = 1\nserial = 5\n', "admin")
+    assert admin.user_may_loosen is False
+    app = make_app('schema = 1\nserial = 5\n')
+    assert add_allowlisted_value(app.runtime.paths, admin, "4539 1488 0343 6467") is None
+    assert not (app.runtime.paths.config / "preferences.toml").exists()
