@@ -129,10 +129,5 @@ def html_hidden_spans(text: str) -> list[HiddenSpan]:
         return sorted(finder.spans, key=lambda h: h.start)
 
 
-def looks_like_html(sample: str) -> bool:
-    head = sample[:2048].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html")) or "<html" in head[:512]
-
-
-__all__ = ["MAX_HTML_CHARS", "html_hidden_spans", "looks_like_html"]
+__all__ = ["MAX_HTML_CHARS", "html_hidden_spans"]
 

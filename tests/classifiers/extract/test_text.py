@@ -257,3 +257,11 @@ def test_text_starting_like_a_binary_format_is_still_text(tmp_path: Path, start:
     body = f"{start}\ntoken = {SECRET}\n"
     result = extract_path(_write(tmp_path, "notes.txt", body.encode()))
     assert result.kind == "text" and result.text() == body
+
+
+def test_hidden_at_lists_the_hidden_spans_a_finding_overlaps(tmp_path: Path) -> None:
+    html = "<p>a</p><!-- x -->\n<p>b</p>"
+    result = extract_path(_write(tmp_path, "p.html", html.encode()))
+    start = html.index("<!--")
+    assert [h.reason for h in result.hidden_at(start + 2, start + 4)] == ["html comment"]
+    assert result.hidden_at(0, 3) == ()
