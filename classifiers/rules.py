@@ -90,7 +90,6 @@ class Rule:
     examples: Examples = field(default_factory=Examples)
     line: int = 0
     pattern: Any = field(default=None, repr=False, compare=False)  # compiled re2 regexp
-    allow_patterns: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def full_id(self) -> str:
@@ -384,13 +383,10 @@ def _check_rule(
             bad("context words must not be empty")
     if get("requires_context", False) and not get("context", []):
         bad("`requires_context = true` needs `context` words")
-    allow_patterns = []
     for i, allowed in enumerate(get("allowlist", [])):
-        compiled, error = _regex_problem(allowed, False, rule=False)
+        _, error = _regex_problem(allowed, False, rule=False)
         if error:
             bad(f"allowlist entry {i + 1}: {error}")
-        else:
-            allow_patterns.append(compiled)
     examples = _check_examples(raw.get("examples"), bad)
 
     if len(problems.items) > before or not isinstance(rule_id, str):
@@ -425,7 +421,6 @@ def _check_rule(
         examples=examples,
         line=line,
         pattern=pattern,
-        allow_patterns=tuple(allow_patterns),
     )
 
 
