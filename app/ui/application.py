@@ -626,6 +626,9 @@ def run_tray(argv: Sequence[str] = (), check_paths: Sequence[str] = ()) -> int:
     app.aboutToQuit.connect(presend.shutdown)
     if check_paths:
         presend.check_paths(list(check_paths))
+    ready = os.environ.get("PRESEND_READY_FILE")  # start-to-tray benchmark and scripts
+    if ready:
+        Path(ready).write_text(str(os.getpid()))
     code = app.exec()
     server.close()
     return int(code)
