@@ -341,3 +341,16 @@ def test_a_failing_re2_set_falls_back_to_each_rules_own_regex() -> None:
     d._keyword_set = _FailingSet()
     text = f"token {TOKEN}\naws_secret_access_key={AWS_SECRET}"
     assert sorted(f.value for f in d.detect(text)) == sorted([TOKEN, AWS_SECRET])
+
+
+def test_one_detector_gives_the_same_results_from_several_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    d = detector(GITHUB, AWS)
+    texts = [f"line {i} {TOKEN if i % 3 == 0 else 'plain'}\n" * 200
+             + (f"aws_secret_access_key={AWS_SECRET}" if i % 2 else "") for i in range(12)]
+    expected = [[(f.start, f.end, f.recognizer) for f in d.detect(t)] for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda t: [(f.start, f.end, f.recognizer) for f in d.detect(t)],
+                                texts * 3))
+    assert results == expected * 3
