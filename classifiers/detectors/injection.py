@@ -713,6 +713,25 @@ class InjectionDetector:
         links = [(m.start(), m.end(), m.group("url"), m.group("bang") == "!")
                  for m in _MD_LINK.finditer(text)]
         links += [(m.start(), m.end(), m.group("url"), True) for m in _HTML_IMG.finditer(text)]
+        covered = [(start, end) for start, end, _u, _i in links]
+        for m in _BARE_URL.finditer(text):
+            if any(a <= m.start() < b for a, b in covered):
+                continue
+            url = m.group()
+            marks = [i for i in (url.find("?"), url.find("#")) if i != -1]
+            query = url[min(marks):] if marks else ""
+            holders = _PLACEHOLDER.findall(query)  # path templates ({chat_id}) are API docs
+            if not any(_EXFIL_WORD.search(h) and not _ID_HOLDER.search(h) for h in holders):
+                continue
+            ctx = fold_for_matching(text[max(0, m.start() - 120) : m.start()]).text
+            if not _FETCH_VERB.search(ctx):
+                continue
+            score = 0.6 - (0.2 if self.book.meta.search(ctx) else 0.0)
+            out.append(
+                _Candidate(m.start(), m.end(), score, "markdown", "injection/exfil-url",
+                           ["URL placeholder names conversation data", "told to open or fill it"],
+                           ["words about attacks nearby"] if score < 0.6 else [])
+            )
         for start, end, url, image in links:
             holders = _PLACEHOLDER.findall(url)
             if not holders:
@@ -921,6 +940,17 @@ _HTML_IMG = re.compile(
 _PLACEHOLDER = re.compile(
     r"\{[^{}/]{1,40}\}|\[[A-Za-z_ -]{2,40}\]|<[A-Za-z_ -]{2,40}>|\$\{?[A-Za-z_]{2,30}|%s\b|"
     r"(?<=[=/])[A-Z][A-Z_]{3,30}(?=$|[&#/])"
+)
+_ID_HOLDER = re.compile(r"(?i)(?:^|[\W_])(?:id|ids|uuid|key|slug|name|number|num)\W*$|[a-z]Id\W*$")
+_BARE_URL = re.compile(r"https?://[^\s<>\"'`)]{4,2000}")
+_EXFIL_WORD = re.compile(
+    r"(?i)conversation|chat|history|summary|context|memory|messages|prompt|secret|password|"
+    r"credential|konversation|verlauf|conversa|historique|historial|historico"
+)
+_FETCH_VERB = re.compile(
+    r"\b(?:visit|open|fetch|load|render|browse|navigate|go to|request|call|append|include|"
+    r"insert|fill|replace|substitute|besuche|offne|lade|ouvre|visite|charge|abre|visita|carga|"
+    r"acesse|abra|carregue)\b"
 )
 _DATA_WORD = re.compile(
     r"(?i)data|conversation|chat|history|summary|context|memory|messages|prompt|secret|"
