@@ -82,13 +82,19 @@ def sniff_encoding(sample: bytes, name: str) -> tuple[str, int]:
     wide = _nul_pattern(sample)
     if wide:
         return wide, 0
-    if b"\x00" in sample or _control_ratio(sample) > 0.10:
-        # The magic number only names what it is: a text that starts with "GIF8" or
-        # "ID3" (no NUL, no control bytes) is still text.
-        what = next((w for m, w in _BINARY_MAGIC if sample.startswith(m)), "binary data")
-        raise BinaryContent(f"{name} is {what}, not text; presend reads text, documents "
-                            "and archives")
+    magic = next((w for m, w in _BINARY_MAGIC if sample.startswith(m)
+                  and (_strong(m) or b"\x00" in sample[:512])), None)
+    if magic is not None or b"\x00" in sample or _control_ratio(sample) > 0.10:
+        # A signature with non-printable bytes (PNG, ELF) is binary by itself; a printable
+        # one ("GIF8", "ID3", "MZ") only counts with a NUL nearby, so a note that starts
+        # with those letters is still text.
+        raise BinaryContent(f"{name} is {magic or 'binary data'}, not text; presend reads "
+                            "text, documents and archives")
     return "utf-8", 0
+
+
+def _strong(magic: bytes) -> bool:
+    return any(b < 0x20 or b >= 0x7F for b in magic)
 
 
 def _nul_pattern(sample: bytes) -> str | None:
