@@ -83,9 +83,9 @@ def run_edm_build(args: argparse.Namespace, ctx: CliContext) -> int:
     _write(out, index.to_bytes())
     if not ctx.quiet:
         print(
-            f"{out}: {len(index):,} hashed values from {rows:,} rows, columns "
-            f"{', '.join(index.columns)}; {skipped:,} values skipped (shorter than 4 letters "
-            "or digits)",
+            f"{out}: {_count(len(index), 'hashed value')} from {_count(rows, 'row')}, columns "
+            f"{', '.join(index.columns)}; {_count(skipped, 'value')} skipped (shorter than 4 "
+            "letters or digits)",
             file=ctx.out,
         )
     return 0
@@ -97,7 +97,8 @@ def run_edm_info(args: argparse.Namespace, ctx: CliContext) -> int:
     except EdmError as exc:
         raise CliError(str(exc)) from None
     print(
-        f"{args.file.name}: {len(index):,} hashed values; columns {', '.join(index.columns)}; "
+        f"{args.file.name}: {_count(len(index), 'hashed value')}; columns "
+        f"{', '.join(index.columns)}; "
         f"longest value {index.max_tokens} tokens",
         file=ctx.out,
     )
@@ -129,7 +130,7 @@ def run_fingerprint_add(args: argparse.Namespace, ctx: CliContext) -> int:
     fps = fps.with_documents(items)
     _write(out, fps.to_bytes())
     if not ctx.quiet:
-        print(f"{out}: {len(fps.documents)} documents", file=ctx.out)
+        print(f"{out}: {_count(len(fps.documents), 'document')}", file=ctx.out)
     return 0
 
 
@@ -167,6 +168,10 @@ def _document_text(path: Path) -> str:
         raise CliError(
             f"cannot read {path.name} as UTF-8 text ({type(exc).__name__}); convert it to text"
         ) from None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _write(out: Path, data: bytes) -> None:

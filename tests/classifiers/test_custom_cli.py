@@ -77,3 +77,19 @@ def test_fingerprint_add_refuses_a_too_short_document(tmp_path: Path) -> None:
     short.write_text("just a few words", encoding="utf-8")
     with pytest.raises(CliError, match="at least 20 words"):
         _run(["fingerprint", "add", str(short), "-o", str(tmp_path / "x.fp")])
+
+
+def test_presend_policy_edm_build_is_reachable_from_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text("account\nACC-771299\n", encoding="utf-8")
+    out = tmp_path / "c.edm"
+    assert main(["policy", "edm", "build", str(csv_path), "--columns", "account",
+                 "-o", str(out)]) == 0
+    assert "1 hashed value from 1 row" in capsys.readouterr().out
+    assert main(["policy", "edm", "build", str(csv_path), "--columns", "iban",
+                 "-o", str(out), "--force"]) == 2
+    assert "its columns are: account" in capsys.readouterr().err
