@@ -3,24 +3,27 @@
 What it finds (entity ``PROMPT_INJECTION``, severity high):
 - instruction phrases in English, French, German, Spanish and Portuguese (the data is in
   ``resources/injection/phrases.toml``): instruction override, role spoofing, secrecy
-  toward the user, system-prompt leaks, exfiltration to a URL, tool-use coercion;
+  toward the user, system-prompt leaks, exfiltration to a URL, tool-use coercion,
+  messages addressed to a model;
 - the same phrases obfuscated: letter spacing (``i g n o r e``), look-alike Cyrillic and
-  Greek letters, zero-width characters inside words, base64 and rot13 fragments;
+  Greek letters, zero-width characters inside words, digits for letters, base64 and rot13;
 - fake conversation structure: chat-template tokens (``<|im_start|>system``, ``[INST]``)
-  and ``System:`` lines that instruct;
-- markdown images and links whose URL carries a data placeholder (``?q={conversation}``);
-- hidden text: Unicode tag characters (decoded: the explanation says what they spell),
-  zero-width and bidi control characters in unusual density, HTML comments and hidden
-  elements that read as instructions, and spans an extractor marked hidden
-  (``detect_hidden``).
+  and ``System:`` lines that instruct a model;
+- markdown images and links, ``<img src>`` and URLs the text says to open, whose URL
+  carries a conversation placeholder (``?q={conversation}``);
+- hidden text: Unicode tag characters and variation-selector runs (decoded: the
+  explanation says what they spell), zero-width and bidi control characters in unusual
+  density, HTML comments and hidden elements that read as instructions, and spans an
+  extractor marked hidden (``hidden_span_findings`` / ``detect_hidden``).
 
 Precision: a phrase is a *candidate*; context cues move its score (``resources/injection/
-cues.toml``). Quotation marks around it, an example marker just before it ("such as",
-"e.g."), words about attacks near it, and a document about prompt injection lower it;
-sitting at the start of a line, naming an AI model, urgency words, obfuscation, hidden
-placement and several distinct attack kinds in one text raise it. Findings below 0.5
-are dropped. Explanations name the phrase id and the cues, never the text itself (the one
-exception is tag-character smuggling, whose decoded text is shown truncated and masked).
+cues.toml``; docs/injection.md lists every cue and weight). A short quotation around it,
+an example marker or reported speech before it, a model in the third person, words about
+attacks near it, people-to-people context and a document about prompt injection lower
+it; standing as an instruction, naming an AI model, urgency and stealth words,
+obfuscation, hidden placement and several distinct attack kinds in one text raise it.
+Findings below 0.5 are dropped. Explanations name the phrase id and the cues, never the
+text itself (the one exception: decoded invisible smuggling, shown truncated and masked).
 """
 
 from __future__ import annotations
