@@ -54,6 +54,12 @@ def _run_paths(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["--presend-extract-child"]:
+        # a frozen build starts its own executable as the sandboxed parser process
+        from classifiers.extract.sandbox import child_main
+
+        child_main()
+        return 0
     verbose = "-v" in args_list or "--verbose" in args_list
     ctx = CliContext(verbose=verbose)
     try:

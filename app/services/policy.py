@@ -496,6 +496,20 @@ DOCUMENT = _Table(
             }
         ),
         "custom": _Table({"rules": _List(_CUSTOM_RULE), "keyword_lists": _List(_KEYWORD_LIST)}),
+        "extraction": _Table(
+            {
+                "max_total_bytes": _Number(1024, integer=True),
+                "max_ratio": _Number(2, 100_000, integer=True),
+                "max_entries": _Number(1, 10_000_000, integer=True),
+                "max_depth": _Number(0, 32, integer=True),
+                "max_pages": _Number(1, 1_000_000, integer=True),
+                "max_cells": _Number(1, 100_000_000, integer=True),
+                "max_slides": _Number(1, 1_000_000, integer=True),
+                "max_seconds": _Number(0.1, 3600),
+                "max_document_bytes": _Number(1024, integer=True),
+                "max_memory_bytes": _Number(64 * 1024 * 1024, integer=True),
+            }
+        ),
         "audit": _Table(
             {
                 "retention_days": _Number(1, 3650, integer=True),
@@ -701,6 +715,14 @@ class Policy:
         return replace(self, stricter=self.stricter + tuple(layers))
 
     # -- questions the app asks
+
+    @property
+    def extract_limits(self) -> Any:
+        """Safety budgets for file extraction (``[extraction]``; defaults otherwise)."""
+        from classifiers.extract import Limits
+
+        table = self.document.get("extraction") or {}
+        return Limits(**{k: v for k, v in table.items() if k in Limits.__dataclass_fields__})
 
     def redaction_style(self, entity_type: str) -> str:
         return self.redaction_by_entity.get(entity_type, self.redaction_default)

@@ -64,3 +64,23 @@ def test_keep_text_gives_the_text_for_redaction(pipeline, tmp_path: Path) -> Non
     outcome = pipeline.classify_path(path, Channel.CLI, keep_text=True)
     assert outcome.text == "call me on +44 20 7946 0958\n"
     assert [f.entity_type for f in outcome.result.findings] == ["PHONE_NUMBER"]
+
+
+def test_policy_extraction_budget_makes_a_big_sheet_incomplete_not_allowed(tmp_path: Path) -> None:
+    import openpyxl
+
+    from app.services.policy import parse_policy
+
+    policy = parse_policy('schema = 1\nserial = 4\n[extraction]\nmax_cells = 100\n', "file")
+    pipe = Pipeline(make_engine(policy.engine_options), lambda: policy)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in range(1, 101):
+        for c in range(1, 11):
+            ws.cell(row=r, column=c, value=f"row {r} col {c}")
+    path = tmp_path / "big.xlsx"
+    wb.save(str(path))
+    outcome = pipe.classify_path(path, Channel.FILE_CHECK)
+    assert outcome.result.complete is False
+    assert any("cell" in n for n in outcome.result.notes)
+    assert outcome.verdict == "warn"  # on_incomplete: never a silent allow
