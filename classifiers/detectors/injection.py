@@ -459,6 +459,8 @@ class InjectionDetector:
         cands += self._variation_selectors(text)
         if _looks_like_html(text):
             cands += self._html_hidden(text)
+        if "]: " in text:
+            cands += self._markdown_comments(text)
         return cands
 
     def _hidden_spans(self, text: str, hidden: Sequence[HiddenSpanLike]) -> list[_Candidate]:
@@ -869,6 +871,14 @@ class InjectionDetector:
                                        "html hidden element")
         return out
 
+    def _markdown_comments(self, text: str) -> list[_Candidate]:
+        """``[//]: # (...)`` and ``[comment]: <> (...)`` lines: markdown renders nothing."""
+        out: list[_Candidate] = []
+        for m in _MD_COMMENT.finditer(text):
+            out += self._hidden_region(text, m.start("body"), m.end("body"), m.start(), m.end(),
+                                       "markdown comment")
+        return out
+
     def _hidden_region(
         self, text: str, start: int, end: int, span_start: int, span_end: int, reason: str
     ) -> list[_Candidate]:
@@ -880,9 +890,9 @@ class InjectionDetector:
             best = max(best, phrase.strength)
             if phrase.id not in ids:
                 ids.append(phrase.id)
-        addresses = bool(self.book.model.search(folded.text)) and bool(
-            _IMPERATIVE.search(folded.text)
-        )
+        addresses = bool(
+            self.book.model.search(folded.text) or _RESPONDENT.search(folded.text)
+        ) and bool(_IMPERATIVE.search(folded.text))
         if not ids and not addresses:
             return []
         score = max(0.8, best + 0.3) if ids else 0.7
@@ -973,6 +983,15 @@ _HIDDEN_TAG = re.compile(
     r"|\shidden(?=[\s>=/])|\sclass\s*=\s*[\"'][^\"']*\b(?:hidden|d-none|sr-only|visually-hidden|"
     r"invisible|hide)\b)[^>]*>",
     re.I,
+)
+_MD_COMMENT = re.compile(
+    r"(?m)^[ \t]{0,3}\[(?://|comment|_|#)\]:[ \t]*(?:#|<>)[ \t]*\((?P<body>[^\n]{1,2000})\)[ \t]*$"
+)
+# hidden text aimed at whatever answers questions about the page, without naming a model
+_RESPONDENT = re.compile(
+    r"\b(?:when (?:you are )?asked|if (?:the user|a user|anyone|someone|somebody|you are) asks?|"
+    r"when (?:answering|responding|summari[sz]ing|replying|reviewing|ranking)|"
+    r"in your (?:answer|response|reply|summary|review))\b"
 )
 _TAG_STRIP = re.compile(r"<[^>]{0,500}>")
 _IMPERATIVE = re.compile(
