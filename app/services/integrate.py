@@ -634,11 +634,18 @@ def _write_file(item: PlannedFile, manifest: Manifest) -> bool:
     mode = 0o755 if item.executable else 0o644
     changed = True
     try:
-        changed = item.path.read_bytes() != item.content
+        existing = item.path.read_bytes()
     except FileNotFoundError:
-        pass
+        existing = None
     except OSError as exc:
         raise IntegrationError(f"cannot read {item.path}: {exc.strerror}") from None
+    if existing is not None:
+        changed = existing != item.content
+        ours = manifest.owned_by("file", str(item.path)) or b"presend" in existing.lower()
+        if changed and not ours:
+            raise IntegrationError(
+                f"{item.path} exists and is not presend's; move it away and run again"
+            )
     try:
         if changed:
             tmp = item.path.with_name(item.path.name + ".presend-tmp")

@@ -481,3 +481,24 @@ def test_install_docs_fleet_autostart_entry_is_valid(tmp_path: Path) -> None:
     argv = expand_desktop_exec(read_keyfile(path)["Desktop Entry"]["Exec"], [])
     assert argv[:2] == ["sh", "-c"] and argv[2].endswith("; exec presend tray")
     assert shlex.split(argv[2].split(";")[0])[:3] == ["presend", "integrate", "install"]
+
+
+def test_a_users_own_file_at_presends_path_is_never_overwritten(recorder_host: Host) -> None:
+    launcher = recorder_host.data_home / "applications" / "presend.desktop"
+    launcher.parent.mkdir(parents=True)
+    launcher.write_text("[Desktop Entry]\nType=Link\nName=Mine\nURL=https://x\n",
+                        encoding="utf-8")
+    with pytest.raises(IntegrationError, match="not presend's"):
+        integrate.install(["desktop"], recorder_host)
+    assert "Name=Mine" in launcher.read_text(encoding="utf-8")
+
+
+def test_an_older_presend_autostart_entry_is_taken_over(recorder_host: Host) -> None:
+    entry = recorder_host.config_home / "autostart" / "presend.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.write_text("[Desktop Entry]\nType=Application\nName=presend\nExec=presend tray\n",
+                     encoding="utf-8")
+    integrate.install(["autostart"], recorder_host)
+    assert "X-GNOME-Autostart-enabled=true" in entry.read_text(encoding="utf-8")
+    integrate.uninstall(["autostart"], recorder_host)
+    assert not entry.exists()
