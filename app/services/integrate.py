@@ -683,8 +683,10 @@ def _merge_thunar(item: ThunarAction, manifest: Manifest) -> bool:
             _parse_uca(text, path)
             manifest.add("thunar", str(path), item.target, created_file=False)
             return False
-        text = _remove_thunar_action(text, path, item.block) if _has_our_action(text, path) \
-            else text
+        if _has_our_action(text, path):  # an older presend's action: replace it
+            record = manifest.records.get(f"thunar:{path}", {})
+            old_block = record.get("block")
+            text = _remove_thunar_action(text, path, str(old_block) if old_block else None)
         new = _insert_block(text, item.block, path)
         created = False
     _parse_uca(new, path)

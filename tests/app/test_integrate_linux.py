@@ -502,3 +502,19 @@ def test_an_older_presend_autostart_entry_is_taken_over(recorder_host: Host) -> 
     assert "X-GNOME-Autostart-enabled=true" in entry.read_text(encoding="utf-8")
     integrate.uninstall(["autostart"], recorder_host)
     assert not entry.exists()
+
+
+def test_reinstall_after_presend_moved_replaces_only_its_thunar_action(
+    recorder_host: Host, tmp_path: Path
+) -> None:
+    _users_own_setup(recorder_host)
+    original = (recorder_host.config_home / "Thunar" / "uca.xml").read_text(encoding="utf-8")
+    integrate.install(["thunar"], recorder_host)
+    moved = make_host(recorder_host.home, (str(tmp_path / "new place" / "presend"),))
+    integrate.install(["thunar"], moved)
+    uca = recorder_host.config_home / "Thunar" / "uca.xml"
+    commands = [a.findtext("command") for a in ET.parse(uca).getroot().findall("action")]
+    assert commands[0].startswith("exo-open")
+    assert commands[1:] == [shlex.join([*moved.command, "check", "--"]) + " %F"]
+    integrate.uninstall(["thunar"], moved)
+    assert uca.read_text(encoding="utf-8") == original
