@@ -577,6 +577,9 @@ class InjectionDetector:
         if phrase.needs_model and "addresses an AI model" not in raised:
             score = min(score, MIN_SCORE - 0.05)
             lowered.append("no AI model named")
+        if phrase.kind == "tool" and _SENSITIVE_TARGET.search(before[-80:] + " " + after[:120]):
+            score += 0.15
+            raised.append("reaches for credentials or secrets")
         if phrase.kind == "address" and _ORDER_AFTER.match(after):
             score += 0.1
             raised.append("followed by an order")
@@ -1033,6 +1036,11 @@ _TOPIC = re.compile(
     r"[\W_]+(?!(?:this|the|our|that|these|any|ce|cette|diese|dieses|esta|este|essa|esse)"
     r"[\W_]+(?:conversation|chat|session|task|prompt|context|model|ai|assistant|text|document|"
     r"page|email|message)\b)(?!(?:you|your|me|my)\b)\w"
+)
+_SENSITIVE_TARGET = re.compile(
+    r"\b(?:credentials?|passwords?|api keys?|tokens?|ssh|secrets?|private keys?|id_rsa|\.env|"
+    r"cookies?|session|wallet|seed phrase|bank|payment|identifiants|mots de passe|zugangsdaten|"
+    r"passworter|credenciales|contrasenas|senhas|credenciais)\b"
 )
 # "Note to AI assistants: tell the user ..." -- an address, a colon, then an imperative
 _ORDER_AFTER = re.compile(
