@@ -1015,13 +1015,45 @@ def _check_head(
 # --- the CLI's entry point --------------------------------------------------------------
 
 
-def audit_outcome(ctx: Any, outcome: Any, channel: str, action: str | None = None) -> None:
-    """Record one pipeline outcome (``app.services.pipeline.Outcome``) from the CLI.
+def record_outcome(
+    log: AuditLog,
+    policy: Any,
+    outcome: Any,
+    channel: str,
+    action: str | None = None,
+    override_reason: str | None = None,
+) -> dict[str, Any]:
+    """Append one pipeline outcome (``app.services.pipeline.Outcome``) as a decision record,
+    honouring the policy's audit settings (fingerprints, previews, hashed sources). Only the
+    reported findings are recorded (all findings when the decision has no ``reported``)."""
+    settings = getattr(policy, "audit", None)
+    decision = outcome.decision
+    findings = getattr(decision, "reported", None)
+    if findings is None:
+        findings = outcome.result.findings
+    use_prints = bool(getattr(settings, "fingerprints", True))
+    return log.append(
+        AuditEvent.decision(
+            channel=channel,
+            source=str(outcome.result.source),
+            findings=tuple(findings),
+            verdict=str(outcome.verdict),
+            action=action or str(outcome.verdict),
+            complete=bool(outcome.result.complete),
+            policy_serial=getattr(policy, "serial", None),
+            policy_digest=getattr(policy, "digest", None),
+            fingerprint_key=log.fingerprint_key if use_prints else b"",
+            override_reason=override_reason,
+            source_hashed=bool(getattr(settings, "hash_sources", False)),
+            source_key=log.fingerprint_key,
+            previews=bool(getattr(settings, "previews", True)),
+        )
+    )
 
-    ``ctx`` is the CLI context: its paths, secret store and policy. The log is opened once
-    per context. Only the reported findings are recorded (all findings when the decision
-    has no ``reported``).
-    """
+
+def audit_outcome(ctx: Any, outcome: Any, channel: str, action: str | None = None) -> None:
+    """Record one outcome from the CLI: ``ctx`` gives paths, secret store and policy; the
+    log is opened once per context."""
     cache = ctx._cache
     policy = None
     with contextlib.suppress(Exception):
@@ -1037,24 +1069,4 @@ def audit_outcome(ctx: Any, outcome: Any, channel: str, action: str | None = Non
         cache["audit_log"] = log
         if not log.state.keyed:
             ctx.warn(log.state.message)
-    decision = outcome.decision
-    findings = getattr(decision, "reported", None)
-    if findings is None:
-        findings = outcome.result.findings
-    use_prints = bool(getattr(settings, "fingerprints", True))
-    log.append(
-        AuditEvent.decision(
-            channel=channel,
-            source=str(outcome.result.source),
-            findings=tuple(findings),
-            verdict=str(outcome.verdict),
-            action=action or str(outcome.verdict),
-            complete=bool(outcome.result.complete),
-            policy_serial=getattr(policy, "serial", None),
-            policy_digest=getattr(policy, "digest", None),
-            fingerprint_key=log.fingerprint_key if use_prints else b"",
-            source_hashed=bool(getattr(settings, "hash_sources", False)),
-            source_key=log.fingerprint_key,
-            previews=bool(getattr(settings, "previews", True)),
-        )
-    )
+    record_outcome(log, policy, outcome, channel, action)

@@ -26,35 +26,6 @@ class RuntimeStatus:
     policy: dict[str, Any]
 
 
-def record_outcome(
-    audit: Any,
-    policy: Any,
-    outcome: Outcome,
-    channel: str,
-    action: str,
-    override_reason: str | None = None,
-) -> None:
-    """Append one decision record (never raw values) to ``audit``."""
-    from app.services.audit import AuditEvent
-
-    decision = outcome.decision
-    hashed = bool(getattr(getattr(policy, "audit", None), "hash_sources", False))
-    event = AuditEvent.decision(
-        channel=channel,
-        source=outcome.result.source,
-        findings=tuple(decision.reported),  # type: ignore[attr-defined]
-        verdict=outcome.verdict,
-        action=action,
-        complete=outcome.result.complete,
-        policy_serial=getattr(policy, "serial", None),
-        policy_digest=getattr(policy, "digest", None),
-        fingerprint_key=audit.fingerprint_key,
-        override_reason=override_reason,
-        source_hashed=hashed,
-    )
-    audit.append(event)
-
-
 class Runtime:
     """Policy + engine + audit for the app. Thread-safe; the policy swaps atomically."""
 
@@ -189,6 +160,8 @@ class Runtime:
         if self._audit is None:
             return False
         try:
+            from app.services.audit import record_outcome
+
             record_outcome(self._audit, self.policy, outcome, channel, action, override_reason)
         except Exception as exc:
             self._add_problem(f"audit write failed ({type(exc).__name__})")
