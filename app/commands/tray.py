@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from app.commands.context import CliContext, CliError
 
@@ -14,6 +16,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise CliError(
+            "no display: the tray app needs a desktop session (DISPLAY or WAYLAND_DISPLAY); "
+            "on a server use `presend scan` or `presend check --no-gui`"
+        )
     try:
         from app.ui.application import run_tray
     except ImportError as exc:

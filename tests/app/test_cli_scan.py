@@ -186,3 +186,12 @@ def test_check_no_gui_is_audited(tmp_path: Path) -> None:
     decisions = [x for x in lines if x.get("event") == "decision"]
     assert decisions and decisions[-1]["channel"] == "file-check"
     assert decisions[-1]["findings"][0]["entity_type"] == "CREDIT_CARD"
+
+
+def test_tray_without_a_display_says_what_to_do() -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "-m", "app.cli"], capture_output=True, cwd=ROOT,
+                       env=env, timeout=60)
+    assert r.returncode == 2
+    assert r.stderr.decode().strip().splitlines()[-1].startswith("presend: no display")
