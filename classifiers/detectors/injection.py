@@ -538,8 +538,9 @@ class InjectionDetector:
             if _SPEECH_VERB.search(before[:quote]):
                 score -= 0.25
                 lowered.append("reported speech")
-        if _THIRD_PERSON.search(before[-60:]):
-            score -= 0.2
+        third_person = bool(_THIRD_PERSON.search(before[-60:]))
+        if third_person:
+            score -= 0.25
             lowered.append("describes a model in the third person")
         if phrase.kind == "override" and _TOPIC.match(after):
             score -= 0.2
@@ -561,8 +562,9 @@ class InjectionDetector:
         if doc_meta.value() >= 3:
             score -= 0.1
             lowered.append("text discusses injection")
-        if self.book.model.search(before[-120:] + " " + after[:80]) or self.book.model.search(
-            ftext[fstart:fend]
+        if not third_person and (
+            self.book.model.search(before[-120:] + " " + after[:80])
+            or self.book.model.search(ftext[fstart:fend])
         ):
             score += 0.1
             raised.append("addresses an AI model")
@@ -1014,7 +1016,7 @@ _OPENING_QUOTES = "“«„‘‹「"
 _CLOSING_QUOTES = "”»’›」"
 _THIRD_PERSON = re.compile(
     r"(?:^|[^\w])(?:the|an?|el|la|le|l|der|die|das|den|dem|o|os|um|uma|un|une|ein|eine|einen|que|"
-    r"au|aux|al|ao|zum|del|do|da|"
+    r"au|aux|al|ao|zum|del|do|da|our|this|that|my|unser|unsere|notre|nuestro|nuestra|nosso|nossa|"
     r"its|their)[\W_]+(?:[a-z]+[\W_]+){0,3}(?:model|models|ai|assistant|assistants|chatbot|llm|"
     r"llms|"
     r"agent|bot|ia|ki|asistente|assistente|assistent|modele|modelo|modell|sprachmodell)"
