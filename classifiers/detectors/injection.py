@@ -996,7 +996,8 @@ _MD_COMMENT = re.compile(
 _RESPONDENT = re.compile(
     r"\b(?:when (?:you are )?asked|if (?:the user|a user|anyone|someone|somebody|you are) asks?|"
     r"when (?:answering|responding|summari[sz]ing|replying|reviewing|ranking)|"
-    r"in your (?:answer|response|reply|summary|review))\b"
+    r"in your (?:answer|response|reply|summary|review)|if you are (?:summari[sz]ing|reading|"
+    r"reviewing|answering|processing|analy[sz]ing|asked))\b"
 )
 _TAG_STRIP = re.compile(r"<[^>]{0,500}>")
 _IMPERATIVE = re.compile(
@@ -1099,7 +1100,9 @@ _HTML_TAG = re.compile(r"<(?:p|div|span|html|body|a|td|li|section|font)\b")
 
 def _looks_like_html(text: str) -> bool:
     head = text[:20000].lower()
-    return "<!--" in head or len(_HTML_TAG.findall(head)) >= 2
+    if "<!--" in head or len(_HTML_TAG.findall(head)) >= 2:
+        return True
+    return "<" in head and bool(_HIDDEN_TAG.search(head))
 
 
 def _matching_close(text: str, tag: str, pos: int) -> int:
