@@ -1,24 +1,12 @@
 """Entry point of the frozen app (PyInstaller): the `presend` command.
 
-The extraction sandbox starts its child as ``presend --presend-extract-child`` when frozen
-(there is no ``python -c`` in a frozen app), so that argument is routed here first.
+``app.cli.main`` also serves the extraction sandbox, which a frozen build starts as
+``presend --presend-extract-child`` (there is no ``python -c`` in a frozen app).
 """
 
 from __future__ import annotations
 
-import sys
-
-
-def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] == "--presend-extract-child":
-        from classifiers.extract.sandbox import child_main
-
-        child_main()
-        return 0
-    from app.cli import main as cli_main
-
-    return cli_main()
-
+from app.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())
