@@ -1028,7 +1028,9 @@ _THIRD_PERSON = re.compile(
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
 _STEALTH = re.compile(
-    r"\b(?:silently|secretly|quietly|covertly|without (?:asking|confirmation|confirming|telling|"
+    r"\b(?:tell no one|tell nobody|don't tell anyone|do not tell anyone|no se lo digas a nadie|"
+    r"ne le dis a personne|sag es niemandem|nao conte a ninguem|"
+    r"silently|secretly|quietly|covertly|without (?:asking|confirmation|confirming|telling|"
     r"informing|notifying)|do not ask|don't ask|sans (?:demander|confirmation|prevenir)|"
     r"heimlich|ohne (?:nachfrage|ruckfrage|bestatigung)|en secreto|sin (?:preguntar|confirmacion)|"
     r"em segredo|secretamente|sem (?:perguntar|confirmacao))\b"
