@@ -1,5 +1,7 @@
-"""``python -m app`` starts the tray app."""
+"""``python -m app [COMMAND ...]``: the presend command; no command starts the tray app."""
+
+import sys
 
 from app.cli import main
 
-raise SystemExit(main(["tray"]))
+raise SystemExit(main(sys.argv[1:] or ["tray"]))

@@ -1,6 +1,6 @@
 """Right-click "Check with presend" and start-at-login, per user, for every desktop.
 
-Qt-free. ``plan(targets, host)`` turns the templates in ``packaging/templates`` into the
+Qt-free. ``plan(targets, host)`` turns the templates in ``resources/integration`` into the
 files (and, on Windows, registry values and a Send To shortcut) each target needs;
 ``install`` writes them and ``uninstall`` removes exactly what ``install`` added. A
 manifest in the user's state folder (``integration.json``) records every file, folder and
@@ -175,18 +175,14 @@ def _xml(value: str) -> str:
 
 
 def templates_dir() -> Path:
-    """packaging/templates: next to app/ in a checkout, under sys._MEIPASS when frozen."""
-    roots = []
-    meipass = getattr(sys, "_MEIPASS", None)
-    if meipass:
-        roots.append(Path(meipass))
-    roots.append(Path(__file__).resolve().parents[2])
-    for root in roots:
-        candidate = root / "packaging" / "templates"
-        if candidate.is_dir():
-            return candidate
+    """resources/integration: shipped with the package (and inside the frozen app)."""
+    from importlib import resources
+
+    candidate = Path(str(resources.files("resources") / "integration"))
+    if candidate.is_dir():
+        return candidate
     raise IntegrationError(
-        "presend's integration templates are missing (packaging/templates); reinstall presend"
+        "presend's integration templates are missing (resources/integration); reinstall presend"
     )
 
 
