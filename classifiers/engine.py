@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from classifiers.detectors.base import Detector
-from classifiers.model import Finding, ScanResult
+from classifiers.model import Category, Finding, ScanResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +30,29 @@ def _priority(f: Finding) -> tuple[int, float, int]:
     return (f.severity.rank, f.score, f.length)
 
 
+def layer_of(f: Finding) -> int:
+    """Prompt-injection findings are a layer of their own: an instruction span can hold a
+    secret or an address that must still be reported, and a secret inside an instruction
+    must not hide the instruction. Within a layer, one value is reported once."""
+    return 1 if f.category is Category.INJECTION else 0
+
+
 def merge_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """One finding per value: overlapping spans keep the most severe, surest, longest.
 
-    The result is sorted by start and its spans are disjoint.
+    The result is sorted by start; spans are disjoint within each layer (``layer_of``).
     """
+    layers: dict[int, list[Finding]] = {}
+    for f in findings:
+        layers.setdefault(layer_of(f), []).append(f)
+    if len(layers) <= 1:
+        return _merge_layer(next(iter(layers.values()), []))
+    merged = [f for group in layers.values() for f in _merge_layer(group)]
+    merged.sort(key=lambda f: (f.start, f.end))
+    return merged
+
+
+def _merge_layer(findings: Iterable[Finding]) -> list[Finding]:
     chosen: list[Finding] = []
     starts: list[int] = []
     for f in sorted(findings, key=_priority, reverse=True):
@@ -113,6 +131,7 @@ class Engine:
         notes: list[str] = list(self.notices)
         complete = True
         kept: list[Finding] = []
+        last_end: dict[int, int] = {}  # per layer: end of the last finding kept
         buf = ""  # text read but not yet scanned past: buf[cur:]
         cur = 0
         offset = 0  # offset of buf[cur] in the whole text
@@ -156,8 +175,10 @@ class Engine:
                 if f.start >= window_end:
                     continue
                 start, end = f.start + offset, f.end + offset
-                if kept and kept[-1].end > start:
+                layer = layer_of(f)
+                if last_end.get(layer, 0) > start:
                     continue
+                last_end[layer] = end
                 line, col = lines.locate(start)
                 kept.append(
                     f.with_changes(start=start, end=end, line=line, column=col,
