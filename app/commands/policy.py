@@ -241,7 +241,8 @@ def run_status(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_validate(args: argparse.Namespace, ctx: CliContext) -> int:
     path, data = _read(args.file)
     try:
-        policy = parse_policy(data.decode("utf-8"), source="admin", origin=path.name)
+        policy = parse_policy(data.decode("utf-8"), source="admin", origin=path.name,
+                              data_dir=path.resolve().parent)
     except UnicodeDecodeError:
         raise CliError(f"{path.name} is not UTF-8 text; save it as UTF-8") from None
     except PolicyError as exc:
@@ -329,7 +330,8 @@ def run_keygen(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_sign(args: argparse.Namespace, ctx: CliContext) -> int:
     path, data = _read(args.file)
     try:
-        parse_policy(data.decode("utf-8"), source="admin", origin=path.name)
+        parse_policy(data.decode("utf-8"), source="admin", origin=path.name,
+                     data_dir=path.resolve().parent)
     except UnicodeDecodeError:
         raise CliError(f"{path.name} is not UTF-8 text; save it as UTF-8") from None
     except PolicyError as exc:

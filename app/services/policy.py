@@ -442,6 +442,47 @@ _KEYWORD_LIST = _Table(
     required=("id", "words"),
 )
 
+_ENTRY_ID = _Str(pattern=_ID, description="entity type becomes CUSTOM:<id>")
+_DATA_FILE = _Str(description="the file built by `presend policy ...`, next to the policy")
+_FILE_PIN = _Str(pattern=r"[0-9a-fA-F]{64}", description="pins the file's content")
+
+_CUSTOM_KEYWORDS = _Table(
+    {
+        "id": _ENTRY_ID,
+        "description": _Str(),
+        "terms": _List(_Str(), description="whole words or phrases"),
+        "terms_file": _Str(description="a file of terms, one a line, next to the policy"),
+        "severity": _Str(_SEVERITIES),
+        "score": _Number(0, 1),
+    },
+    required=("id",),
+)
+_CUSTOM_EDM = _Table(
+    {
+        "id": _ENTRY_ID,
+        "description": _Str(),
+        "file": _DATA_FILE,
+        "sha256": _FILE_PIN,
+        "severity": _Str(_SEVERITIES),
+        "score": _Number(0, 1),
+    },
+    required=("id", "file"),
+)
+_CUSTOM_FINGERPRINTS = _Table(
+    {
+        "id": _ENTRY_ID,
+        "description": _Str(),
+        "file": _DATA_FILE,
+        "sha256": _FILE_PIN,
+        "severity": _Str(_SEVERITIES),
+        "min_sentences": _Number(1, 1000, integer=True),
+        "min_run_words": _Number(1, 100_000, integer=True),
+        "min_share": _Number(0, 1),
+        "min_shared_shingles": _Number(1, 10_000_000, integer=True),
+    },
+    required=("id", "file"),
+)
+
 DOCUMENT = _Table(
     {
         "schema": _Number(SCHEMA_VERSION, SCHEMA_VERSION, integer=True),
@@ -495,7 +536,18 @@ DOCUMENT = _Table(
                 "max_seconds": _Number(0.1, 3600),
             }
         ),
-        "custom": _Table({"rules": _List(_CUSTOM_RULE), "keyword_lists": _List(_KEYWORD_LIST)}),
+        "custom": _Table(
+            {
+                "rules": _List(_CUSTOM_RULE),
+                "keyword_lists": _List(_KEYWORD_LIST),
+                # the organisation's own data (docs/admin-custom-data.md): large keyword
+                # lists (Aho-Corasick), exact data match and document fingerprints, read
+                # from files next to the policy and pinned by sha256
+                "keywords": _List(_CUSTOM_KEYWORDS),
+                "edm": _List(_CUSTOM_EDM),
+                "fingerprints": _List(_CUSTOM_FINGERPRINTS),
+            }
+        ),
         "extraction": _Table(
             {
                 "max_total_bytes": _Number(1024, integer=True),
@@ -690,6 +742,8 @@ class Policy:
     stricter: tuple[Policy, ...] = ()
     # the whole document after merging with its base (what a user layer is laid over)
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the organisation's own data, loaded from files next to the policy (classifiers.custom)
+    custom_data: Any = field(default=None, compare=False, repr=False)
 
     # -- identity
 
@@ -735,6 +789,7 @@ class Policy:
             names=self.names,
             budget=self.budget,
             custom_packs=self.custom_packs,
+            custom_data=self.custom_data,
         )
 
     def min_score_for(self, entity_type: str, channel: Channel) -> float:
@@ -889,6 +944,7 @@ def parse_policy(
     source: str = "file",
     origin: str | None = None,
     base: Mapping[str, Any] | None = None,
+    data_dir: Path | None = None,
 ) -> Policy:
     """Validate a policy document and build the Policy, or raise PolicyError with every problem.
 
@@ -921,7 +977,34 @@ def parse_policy(
                 merged_problems.append((("actions",), f"[actions] needs an action for {sev}"))
         if merged_problems:
             raise PolicyError(_located(text, origin, merged_problems), origin)
-    return _build(full, text, source)
+    custom_data = _load_custom_data(full, text, origin, data_dir)
+    policy = _build(full, text, source)
+    if custom_data is not None:
+        object.__setattr__(policy, "custom_data", custom_data)
+    return policy
+
+
+def _load_custom_data(
+    doc: Mapping[str, Any], text: str, origin: str, data_dir: Path | None
+) -> Any:
+    """The ``[custom]`` keywords/EDM/fingerprints as ``CustomData`` (files are read from
+    ``data_dir``: the policy file's folder, by default the machine-wide folder)."""
+    custom = doc.get("custom") or {}
+    section = {k: custom[k] for k in ("keywords", "edm", "fingerprints") if custom.get(k)}
+    if not section:
+        return None
+    from classifiers.custom.config import CustomSectionError, parse_custom_section
+
+    if data_dir is None:
+        from app.paths import app_paths
+
+        data_dir = app_paths().site
+    try:
+        return parse_custom_section(section, Path(data_dir))
+    except CustomSectionError as exc:
+        raise PolicyError(
+            _located(text, origin, [(("custom",), p) for p in exc.problems]), origin
+        ) from None
 
 
 def _check_siem(doc: Mapping[str, Any], problems: Problems) -> None:
