@@ -280,6 +280,13 @@ def _looks_random(v: str) -> bool:
     return False
 
 
+def network_address(value: str) -> bool:
+    """A dotted quad ending in .0 or .255: a network or its broadcast address, and far more
+    often a version (Chrome 131.0.0.0) than a host."""
+    parts = value.strip().split(".")
+    return len(parts) == 4 and parts[-1] in ("0", "255")
+
+
 FILTERS: dict[str, Callable[[str], bool]] = {
     "placeholder": placeholder,
     "vendor_example": vendor_example,
@@ -289,4 +296,5 @@ FILTERS: dict[str, Callable[[str], bool]] = {
     "low_entropy": low_entropy,
     "env_reference": env_reference,
     "file_path": file_path,
+    "network_address": network_address,
 }

@@ -304,10 +304,35 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
+# French, Spanish, Portuguese, Italian and German month names (accents as written).
+_MONTHS.update({
+    name: i + 1
+    for i, names in enumerate(
+        (
+            ("janvier", "enero", "janeiro", "gennaio", "januar", "jänner"),
+            ("février", "fevrier", "febrero", "fevereiro", "febbraio", "februar"),
+            ("mars", "marzo", "março", "marco", "märz", "maerz"),
+            ("avril", "abril", "aprile"),
+            ("mai", "mayo", "maio", "maggio"),
+            ("juin", "junio", "junho", "giugno", "juni"),
+            ("juillet", "julio", "julho", "luglio", "juli"),
+            ("août", "aout", "agosto"),
+            ("septembre", "septiembre", "setembro", "settembre", "setiembre"),
+            ("octobre", "octubre", "outubro", "ottobre", "oktober"),
+            ("novembre", "noviembre", "novembro"),
+            ("décembre", "decembre", "diciembre", "dezembro", "dicembre", "dezember"),
+        )
+    )
+    for name in names
+})  # fmt: skip
 
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUM_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]+)\.?,?\s+(\d{4})")
+_DAY_MONTH_YEAR = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s+(?:(?:of|de)\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?(\d{4})"
+)
+# 15-Jul-1954, 15/Jul/1954, 15-JUL-54: the form of clinical and government systems
+_DAY_MON_YEAR_DASHED = re.compile(r"(\d{1,2})([-/])([A-Za-z]{3,9})\2(\d{4}|\d{2})")
 _MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2030
@@ -334,7 +359,8 @@ def plausible_date(value: str) -> bool:
     """A real calendar date in a common written form with a year in 1900..2030.
 
     Accepts ISO (1985-03-12), day/month/year and month/day/year (either order that gives
-    a real date), "12 March 1985" and "March 12, 1985".
+    a real date), "12 March 1985", "March 12, 1985", "15-Jul-1954", and month names in
+    French, Spanish, Portuguese, Italian and German ("7 de março de 1993", "12. März 1990").
     """
     text = value.strip()
     if len(text) > 40:
@@ -344,6 +370,10 @@ def plausible_date(value: str) -> bool:
     if m := _NUM_DATE.fullmatch(text):
         a, b, year = int(m.group(1)), int(m.group(2)), _two_digit_year(m.group(3))
         return _real_date(year, b, a) or _real_date(year, a, b)
+    if m := _DAY_MON_YEAR_DASHED.fullmatch(text):
+        month = _MONTHS.get(m.group(3).lower())
+        year = _two_digit_year(m.group(4))
+        return month is not None and _real_date(year, month, int(m.group(1)))
     if m := _DAY_MONTH_YEAR.fullmatch(text):
         month = _MONTHS.get(m.group(2).lower())
         return month is not None and _real_date(int(m.group(3)), month, int(m.group(1)))

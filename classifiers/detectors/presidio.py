@@ -195,7 +195,18 @@ def _touches_token(text: str, start: int, end: int) -> bool:
         return True
     if nxt in ".:-" and nxt2.isalnum() or nxt == "," and nxt2.isdigit():
         return True
-    return False
+    return prev == " " and _after_code(text, start - 1)
+
+
+def _after_code(text: str, space: int) -> bool:
+    """True when the word before ``space`` mixes letters and digits (``E2A`` in the UPS
+    tracking number ``1Z 204 E2A 03 1234 5678``): the digits continue that code."""
+    i = space
+    while i > 0 and space - i < 12 and not text[i - 1].isspace():
+        i -= 1
+    word = text[i:space]
+    return (0 < len(word) <= 10 and any(ch.isdigit() for ch in word)
+            and any(ch.isalpha() for ch in word) and word.isalnum())
 
 
 def _splits(text: str, start: int, end: int) -> Iterator[_Candidate]:
@@ -235,7 +246,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         ")", start, end
     ):
         start += 1
+    if end - start > 2 and text[start] == "(" and text[end - 1] == ")" and _balanced(
+        text[start + 1 : end - 1]
+    ):
+        start, end = start + 1, end - 1  # "((312) 555-0198)": the number in parentheses
     return start, end
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for ch in value:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 # --- tables: a CSV/TSV/Markdown column header is the context of every cell below it ------
