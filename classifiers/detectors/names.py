@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import importlib.resources
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,7 +67,7 @@ _INITIAL = rf"[{_UP}]\."
 # Words of one name are separated by spaces (a tab separates table cells); the name ends
 # where letters and digits end (OpenAI is not the name "Open").
 _NAME = (
-    rf"{_WORD}(?:[ ]{{1,2}}(?:{_PARTICLE}[ ])*(?:{_INITIAL}[ ])?{_WORD}){{0,3}}"
+    rf"(?:{_INITIAL}[ ])?{_WORD}(?:[ ]{{1,2}}(?:{_PARTICLE}[ ])*(?:{_INITIAL}[ ])?{_WORD}){{0,3}}"
     rf"(?![{_LOW}{_UP}0-9_])"
 )
 _NAME_RE = re.compile(_NAME)
@@ -84,7 +85,7 @@ _LABELS = (
     r"name|patient(?:[ _]name)?|employee(?:[ _]name)?|customer(?:[ _]name)?|"
     r"client(?:[ _]name)?|contact(?:[ _](?:name|person))?|requester|requestor|"
     r"requested[ _]by|reported[ _]by|reporter|assignee|assigned[ _]to|submitted[ _]by|"
-    r"created[ _]by|approved[ _]by|prepared[ _]by|reviewed[ _]by|signed[ _]by|owner|"
+    r"created[ _]by|approved[ _]by|prepared[ _]by|reviewed[ _]by|signed(?:[ _]by)?|owner|"
     r"author|attendee|applicant|account[ _]holder|card[ _]?holder|beneficiary|recipient|"
     r"sender|emergency[ _]contact|next[ _]of[ _]kin|guardian|physician|attending|"
     r"referred[ _]by|referring[ _]physician|gp|doctor|nurse|caller|candidate|tenant|"
@@ -122,7 +123,7 @@ _GREETING_RE = re.compile(
     rf"^[ \t]*(?:Hi|Hello|Hey|Dear|Hiya|Morning|Good[ \t]+(?:morning|afternoon|evening)|"
     rf"Thanks|Thank[ \t]+you|Cheers|Hola|Bonjour|Hallo|Ciao|Ol[áa])[ \t,]+"
     rf"(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})"
-    rf"(?:[ \t]+(?:and|&)[ \t]+(?P<name2>{_NAME}))?[ \t]*(?:[,!:.;\-]|$)",
+    rf"(?:[ \t]+(?:and|&)[ \t]+(?P<name2>{_NAME}))?[ \t]*(?:[,!:.;\-—–]|$)",
     re.MULTILINE,
 )
 _SIGNOFF_RE = re.compile(
@@ -130,7 +131,11 @@ _SIGNOFF_RE = re.compile(
     r"(?:regards|wishes|thanks|cheers|sincerely|best|thank[ \t]+you|"
     r"yours(?:[ \t]+(?:truly|sincerely|faithfully))?|respectfully|cordially|"
     r"talk[ \t]+soon|take[ \t]+care|all[ \t]+the[ \t]+best|mit[ \t]+freundlichen[ \t]+"
-    r"gr[üu](?:ß|ss)en|cordialement|saludos|un[ \t]+saluto)))[ \t]*[,.!]?[ \t]*\n"
+    r"gr[üu](?:ß|ss)en|(?:viele|beste|liebe|freundliche)[ \t]+gr[üu](?:ß|ss)e|"
+    r"(?:bien[ \t]+|tr[èe]s[ \t]+)?cordialement|bien[ \t]+[àa][ \t]+vous|"
+    r"(?:un[ \t]+)?saludos?(?:[ \t]+cordiales)?|atentamente|cumprimentos|"
+    r"atenciosamente|abra[çc]os|un[ \t]+saluto|cordiali[ \t]+saluti|distinti[ \t]+saluti|"
+    r"met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|hälsningar|mvh)))[ \t]*[,.!]?[ \t]*\n"
     rf"(?:[ \t]*\n)?[ \t]*(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})[ \t]*(?:$|[,|(\-–])",
     re.MULTILINE,
 )
@@ -145,7 +150,8 @@ _CHAT_NAME_FIRST_RE = re.compile(
 )
 _IRC_RE = re.compile(rf"^[ \t]*<(?P<name>{_NAME})>[ \t]", re.MULTILINE)
 _WROTE_RE = re.compile(
-    rf"(?:^|[,:][ \t]*)(?P<name>{_NAME})[ \t]*(?:<[^>\n]*>[ \t]*)?(?:wrote|schrieb|a écrit|escribió)\b",
+    rf"(?:^[ \t>]*|[,:][ \t]*)(?P<name>{_NAME})[ \t]*(?:<[^>\n]*>[ \t]*)?"
+    rf"(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto)\b",
     re.MULTILINE,
 )
 _LIST_LABEL_RE = re.compile(
@@ -154,7 +160,13 @@ _LIST_LABEL_RE = re.compile(
     re.MULTILINE,
 )
 _VOCATIVE_RE = re.compile(rf"^(?P<name>{_WORD}),[ \t]", re.MULTILINE)
-_SPEAKER_RE = re.compile(rf"^[ \t]*(?P<name>{_NAME})[ \t]*:[ \t]+\S", re.MULTILINE)
+_SPEAKER_RE = re.compile(rf"^[ \t]*(?:[-*•][ \t]+)?(?P<name>{_NAME})[ \t]*:[ \t]+\S",
+                         re.MULTILINE)
+# A signature line that is a dash and a name ("— Chris", "-- Maria Lopez").
+_DASH_SIGNATURE_RE = re.compile(rf"^[ \t]*(?:--?|—|–)[ \t]*(?P<name>{_NAME})[ \t]*$",
+                                re.MULTILINE)
+# IRC-style speakers are often lower-case nicks ("<kai> lol"): a known given name only.
+_IRC_NICK_RE = re.compile(r"^[ \t]*<(?P<name>[a-z][a-z'\-]{1,20})>[ \t]", re.MULTILINE)
 _CSV_HEADERS = frozenset(
     """name fullname full_name first_name firstname first given_name givenname last_name
     lastname last surname family_name familyname patient patient_name patientname employee
@@ -190,7 +202,21 @@ def _read_list(name: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    return _read_list("given_names.txt")
+    """The list, with each name also without its accents (Chloé is also chloe)."""
+    names = _read_list("given_names.txt")
+    return names | frozenset(_fold(n) for n in names)
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_given_name(word: str) -> bool:
+    """A common given name, with or without its accents (Étienne, Etienne, Joao)."""
+    low = word.lower()
+    names = given_names()
+    return low in names or (not low.isascii() and _fold(low) in names)
 
 
 @lru_cache(maxsize=1)
@@ -216,6 +242,8 @@ def looks_like_name(name: str, *, single_ok: bool = False) -> bool:
     words = [w for w in words if w.lower() not in _HONORIFIC_WORDS]
     if not words or (len(words) == 1 and not single_ok):
         return False
+    if not (words[0][:1].isupper() and words[-1][:1].isupper()):
+        return False  # "mi número de": a name starts and ends with a capital
     blocked = not_names()
     letters = 0
     for w in words:
@@ -295,7 +323,7 @@ class NameDetector:
             if not looks_like_name(value):
                 continue
             first = _tokens(value)[0].lower()
-            if first in given_names():
+            if is_given_name(first):
                 out.append(_Span(start, end, 0.9, "NER PERSON + given name"))
             else:
                 out.append(_Span(start, end, 0.65, "NER PERSON"))
@@ -319,7 +347,7 @@ def _trim_candidate(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _worth_asking(candidate: str) -> bool:
     words = _tokens(candidate)
-    if words[0].lower() in given_names():
+    if is_given_name(words[0]):
         return False  # the given-name cue already decided this one
     return looks_like_name(candidate)
 
@@ -406,6 +434,8 @@ def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _regex_cue(text, _CHAT_NAME_FIRST_RE, 0.85, "chat speaker", single=0.0)
     yield from _speaker_cue(text)
     yield from _regex_cue(text, _IRC_RE, 0.85, "chat speaker", single=0.8)
+    yield from _irc_nick_cue(text)
+    yield from _dash_signature_cue(text)
     yield from _regex_cue(text, _WROTE_RE, 0.85, "quoted e-mail author", single=0.75)
     yield from _list_cue(text)
     yield from _vocative_cue(text)
@@ -431,13 +461,12 @@ def _anchored_cue(text: str, finder: Any, reader: re.Pattern[str], score: float,
                   single: float, single_given_only: bool = False) -> Iterator[_Span]:
     """A name read right after each anchor. With ``single_given_only`` a one-word value
     counts only when it is a common given name ("Ship to: Warehouse 2" is a place)."""
-    given = given_names()
     for anchor in finder.finditer(text):
         m = reader.match(text, anchor.end())
         if m is None:
             continue
         value = m.group("name")
-        if single_given_only and " " not in value.strip() and value.lower() not in given:
+        if single_given_only and " " not in value.strip() and not is_given_name(value):
             continue
         span = _name_span(text, m.start("name"), m.end("name"), score, single, cue)
         if span is not None:
@@ -468,7 +497,7 @@ def _name_span(text: str, start: int, end: int, score: float, single: float,
     if len(words) == 1:
         if single <= 0 or not looks_like_name(value, single_ok=True):
             return None
-        bonus = 0.05 if words[0].lower() in given_names() else 0.0
+        bonus = 0.05 if is_given_name(words[0]) else 0.0
         return _Span(start, end, min(0.85, single + bonus), cue)
     if not looks_like_name(value):
         return None
@@ -513,23 +542,46 @@ def _header_cue(text: str) -> Iterator[_Span]:
 
 def _speaker_cue(text: str) -> Iterator[_Span]:
     """``Maria Lopez: ...`` at line starts: a speaker when the same name speaks twice or
-    begins with a common given name (meeting transcripts, chat exports)."""
+    begins with a common given name (meeting transcripts, chat exports); a lone given
+    name (``- Dan: on call``) when at least two different given names speak."""
     found: dict[str, list[tuple[int, int]]] = {}
     for m in _SPEAKER_RE.finditer(text):
         found.setdefault(m.group("name"), []).append((m.start("name"), m.end("name")))
+    given_speakers = sum(
+        1 for value in found
+        if " " not in value and is_given_name(value) and looks_like_name(value, single_ok=True)
+    )
     for value, places in found.items():
         words = _tokens(value)
         if not looks_like_name(value, single_ok=True):
             continue
-        given = words[0].lower() in given_names()
+        given = is_given_name(words[0])
         if len(places) >= 2 and (given or len(words) >= 2):
             score = 0.85
-        elif given and len(words) >= 2:
+        elif given and (len(words) >= 2 or given_speakers >= 2):
             score = 0.8
         else:
             continue
         for start, end in places:
             yield _Span(start, end, score, "speaker label")
+
+
+def _irc_nick_cue(text: str) -> Iterator[_Span]:
+    """``<kai> lol``: a lower-case chat nick that is a common given name."""
+    for m in _IRC_NICK_RE.finditer(text):
+        if is_given_name(m.group("name")) and m.group("name") not in not_names():
+            yield _Span(m.start("name"), m.end("name"), 0.75, "chat speaker")
+
+
+def _dash_signature_cue(text: str) -> Iterator[_Span]:
+    """``— Chris`` alone on a line: a signature (one word only when a given name)."""
+    for m in _DASH_SIGNATURE_RE.finditer(text):
+        value = m.group("name")
+        if " " not in value and not is_given_name(value):
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "signature")
+        if span is not None:
+            yield span
 
 
 def _list_cue(text: str) -> Iterator[_Span]:
@@ -552,20 +604,18 @@ def _list_cue(text: str) -> Iterator[_Span]:
 def _vocative_cue(text: str) -> Iterator[_Span]:
     """A line that opens with a common given name and a comma ("Rebecca, the draft is
     below"): the salutation of a short message."""
-    names = given_names()
     for m in _VOCATIVE_RE.finditer(text):
-        if m.group("name").lower() in names:
+        if is_given_name(m.group("name")):
             yield _Span(m.start("name"), m.end("name"), 0.75, "salutation")
 
 
 def _given_name_cue(text: str) -> Iterator[_Span]:
-    names = given_names()
     for m in _PAIR_RE.finditer(text):
         trimmed = _trim_candidate(text, m.start(), m.end())
         if trimmed is None:
             continue
         value = text[trimmed[0]:trimmed[1]]
-        if _tokens(value)[0].lower() not in names or not looks_like_name(value):
+        if not is_given_name(_tokens(value)[0]) or not looks_like_name(value):
             continue
         yield _Span(trimmed[0], trimmed[1], 0.75, "given name + capitalised surname")
 
