@@ -492,7 +492,7 @@ def _name_span(text: str, start: int, end: int, score: float, single: float,
     start, end = _trim_name(text, start, end)
     value = text[start:end]
     words = _tokens(value)
-    if not words:
+    if not words or _company_suffix_follows(text, end):
         return None
     if len(words) == 1:
         if single <= 0 or not looks_like_name(value, single_ok=True):
@@ -502,6 +502,22 @@ def _name_span(text: str, start: int, end: int, score: float, single: float,
     if not looks_like_name(value):
         return None
     return _Span(start, end, score, cue)
+
+
+_NEXT_WORD_RE = re.compile(r"[ \t]*,?[ \t]*([A-Za-z][A-Za-z.&]{1,7})")
+
+
+def _company_suffix_follows(text: str, end: int) -> bool:
+    """True when a company suffix follows ("Lindqvist Design AB", "Harlow & Pike Ltd"):
+    the words before it name a firm, not a person."""
+    m = _NEXT_WORD_RE.match(text, end, min(len(text), end + 12))
+    return m is not None and m.group(1).lower().rstrip(".") in _COMPANY_SUFFIXES
+
+
+_COMPANY_SUFFIXES = frozenset(
+    """ab ag as asa bv gmbh inc kg kgaa llc llp lda ltd ltda nv oy oyj plc pty sa sarl sas
+    se sl spa srl corp co""".split()
+)
 
 
 def _header_cue(text: str) -> Iterator[_Span]:
