@@ -92,16 +92,19 @@ _LABELS = (
     r"landlord|employee|manager|supervisor|witness|driver|passenger|insured|member|"
     r"bill[ _]to|ship[ _]to|sold[ _]to|deliver[ _]to|attn|attention|opened[ _]by|"
     r"borrower|co-borrower|lender|maintainer|maintained[ _]by|contact[ _]person|"
+    r"travell?er|guest|lead[ _]guest|"
     r"attendees|participants|present|absent|organi[sz]er|host|speaker|interviewer|"
     r"interviewee|from|to|cc"
 )
 # Cues with a literal anchor are found in two steps: RE2 (a DFA, linear and fast on long
 # text) finds the anchor, then a small re pattern reads the name right after it.
 _LABEL_FINDER = re2.compile(
-    rf"\b(?:{_LABELS})[\"']?\]?[ \t]*(?:==|[:=])[ \t]*[\"']?", _re2_options(case_insensitive=True)
+    rf"\b(?:{_LABELS})(?:[ \t]+[0-9]{{1,2}})?[\"']?\]?[ \t]*(?:==|[:=])[ \t]*[\"']?",
+    _re2_options(case_insensitive=True),
 )
 _NAME_AFTER_LABEL = re.compile(
-    rf"(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME}(?:,[ \t]*{_WORD}(?=[ \t]*(?:$|[\"'|;,\t\n])))?)"
+    rf"(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME}(?:,[ \t]*{_WORD}(?=[ \t]*(?:$|[\"'|;,\t\n])|"
+    rf"[ ]{{2,}}))?)"
 )
 _SIGNOFF_INLINE_FINDER = re2.compile(
     r"\b(?:thanks|regards|cheers|best|sincerely)[ \t]*,[ \t]*",
@@ -146,7 +149,7 @@ _CHAT_RE = re.compile(
     re.MULTILINE,
 )
 _CHAT_NAME_FIRST_RE = re.compile(
-    rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*(?::|$)", re.MULTILINE
+    rf"^[ \t]*(?P<name>{_NAME}),?[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*(?::|$)", re.MULTILINE
 )
 _IRC_RE = re.compile(rf"^[ \t]*<(?P<name>{_NAME})>[ \t]", re.MULTILINE)
 _WROTE_RE = re.compile(
@@ -175,7 +178,9 @@ _CSV_HEADERS = frozenset(
     author display_name displayname cardholder card_holder cardholder_name beneficiary
     emergency_contact guardian physician doctor member member_name student student_name
     attendee applicant candidate tenant recipient sender manager account_holder
-    account_name holder_name name_on_card next_of_kin""".split()
+    account_name holder_name name_on_card next_of_kin vorname nachname familienname
+    nom prenom prénom nombre apellido apellidos nome sobrenome cognome voornaam achternaam
+    naam imie imię nazwisko""".split()
 )
 
 

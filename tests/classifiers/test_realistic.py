@@ -239,6 +239,13 @@ def _names(text: str) -> set[str]:
     ("Signed: Victoria Hale, CEO      Signed: Graham Ellis, COO",
      {"Victoria Hale", "Graham Ellis"}),
     ("Hey Chloé — following up on the invoice", {"Chloé"}),
+    ("Vorname;Nachname;Geburtsdatum\nSakura;Inoue;28.11.1939\nKamau;Mwangi;02/03/1981\n",
+     {"Sakura", "Inoue", "Kamau", "Mwangi"}),
+    ("Gonçalo Conceição, 18:45\nCan someone rotate this?\n\nSofía Alexiou, 15:45\non it.",
+     {"Gonçalo Conceição", "Sofía Alexiou"}),
+    ("Patient ID: PT-944023     Name: Zhou, Yuting     DOB: September 18, 1979",
+     {"Zhou, Yuting"}),
+    ("Traveller 2: Min-jun Haddad\n  Passport 658738862", {"Min-jun Haddad"}),
 ])
 def test_names_in_real_chat_signature_and_minutes_layouts_are_found(
         text: str, expected: set[str]) -> None:
