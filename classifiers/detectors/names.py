@@ -124,7 +124,8 @@ _HEADER_RE = re.compile(
 )
 _GREETING_RE = re.compile(
     rf"^[ \t]*(?:Hi|Hello|Hey|Dear|Hiya|Morning|Good[ \t]+(?:morning|afternoon|evening)|"
-    rf"Thanks|Thank[ \t]+you|Cheers|Hola|Bonjour|Hallo|Ciao|Ol[áa])[ \t,]+"
+    rf"Thanks|Thank[ \t]+you|Cheers|Hola|Bonjour|Hallo|Ciao|Ol[áa]|Salut|Coucou|Cher|Ch[èe]re|"
+    rf"Liebe|Lieber|Hej|Hei|Buongiorno|Querid[ao]|Estimad[ao]|Prezad[ao]|Car[ao])[ \t,]+"
     rf"(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})"
     rf"(?:[ \t]+(?:and|&)[ \t]+(?P<name2>{_NAME}))?[ \t]*(?:[,!:.;\-—–]|$)",
     re.MULTILINE,
@@ -138,7 +139,9 @@ _SIGNOFF_RE = re.compile(
     r"(?:bien[ \t]+|tr[èe]s[ \t]+)?cordialement|bien[ \t]+[àa][ \t]+vous|"
     r"(?:un[ \t]+)?saludos?(?:[ \t]+cordiales)?|atentamente|cumprimentos|"
     r"atenciosamente|abra[çc]os|un[ \t]+saluto|cordiali[ \t]+saluti|distinti[ \t]+saluti|"
-    r"met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|hälsningar|mvh)))[ \t]*[,.!]?[ \t]*\n"
+    r"met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|hälsningar|mvh|bises|bisous|"
+    r"amiti[ée]s|[àa][ \t]+bient[ôo]t|(?:un[ \t]+)?abrazos?|besos|grazie|danke|"
+    r"(?:liebe|viele|beste)?[ \t]*gr[üu](?:ß|ss)e?|lg|vg)))[ \t]*[,.!]?[ \t]*\n"
     rf"(?:[ \t]*\n)?[ \t]*(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})[ \t]*(?:$|[,|(\-–])",
     re.MULTILINE,
 )
@@ -150,6 +153,12 @@ _CHAT_RE = re.compile(
 )
 _CHAT_NAME_FIRST_RE = re.compile(
     rf"^[ \t]*(?P<name>{_NAME}),?[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*(?::|$)", re.MULTILINE
+)
+# Discord/Teams copies: "**Jonah Feldstein** — today at 3:41 PM"
+_DISCORD_RE = re.compile(
+    rf"^[ \t]*\*{{0,2}}(?P<name>{_NAME})\*{{0,2}}[ \t]+[—–\-][ \t]+"
+    rf"(?i:today|yesterday|[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{2,4}})(?:[ \t]+at)?[ \t]+{_TIME}",
+    re.MULTILINE,
 )
 _IRC_RE = re.compile(rf"^[ \t]*<(?P<name>{_NAME})>[ \t]", re.MULTILINE)
 _WROTE_RE = re.compile(
@@ -325,7 +334,7 @@ class NameDetector:
             value = text[start:end]
             if any(ch in "\t\n|;/@" or ch.isdigit() for ch in value):
                 continue  # spans table cells or holds an address: not one name
-            if not looks_like_name(value):
+            if not looks_like_name(value) or _street_word_before(text, start):
                 continue
             first = _tokens(value)[0].lower()
             if is_given_name(first):
@@ -436,7 +445,8 @@ def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _anchored_cue(text, _SIGNOFF_INLINE_FINDER, _NAME_TO_LINE_END, 0.8, "sign-off",
                              single=0.75)
     yield from _regex_cue(text, _CHAT_RE, 0.85, "chat speaker", single=0.8)
-    yield from _regex_cue(text, _CHAT_NAME_FIRST_RE, 0.85, "chat speaker", single=0.0)
+    yield from _chat_name_first_cue(text)
+    yield from _regex_cue(text, _DISCORD_RE, 0.85, "chat speaker", single=0.8)
     yield from _speaker_cue(text)
     yield from _regex_cue(text, _IRC_RE, 0.85, "chat speaker", single=0.8)
     yield from _irc_nick_cue(text)
@@ -497,7 +507,7 @@ def _name_span(text: str, start: int, end: int, score: float, single: float,
     start, end = _trim_name(text, start, end)
     value = text[start:end]
     words = _tokens(value)
-    if not words or _company_suffix_follows(text, end):
+    if not words or _company_suffix_follows(text, end) or _street_word_before(text, start):
         return None
     if len(words) == 1:
         if single <= 0 or not looks_like_name(value, single_ok=True):
@@ -507,6 +517,21 @@ def _name_span(text: str, start: int, end: int, score: float, single: float,
     if not looks_like_name(value):
         return None
     return _Span(start, end, score, cue)
+
+
+_STREET_WORDS = frozenset(
+    """rue avenue av boulevard bd allée allee chemin place quai impasse cours via viale piazza
+    corso calle avenida av. rua praça praca largo travessa plaza paseo carrer straße strasse
+    platz street st road""".split()
+)
+_PREV_WORDS_RE = re.compile(r"([^\W\d_]+)\.?[ \t]+(?:(?:de|du|des|de la|del|da|do|dos|der)[ \t]+)?$")
+
+
+def _street_word_before(text: str, start: int) -> bool:
+    """True after a street word ("avenue Jean Jaurès", "rue du Général Leclerc", "Calle de
+    Alcalá"): the name is the street's."""
+    m = _PREV_WORDS_RE.search(text, max(0, start - 24), start)
+    return m is not None and m.group(1).lower() in _STREET_WORDS
 
 
 _NEXT_WORD_RE = re.compile(r"[ \t]*,?[ \t]*([A-Za-z][A-Za-z.&]{1,7})")
@@ -587,6 +612,17 @@ def _speaker_cue(text: str) -> Iterator[_Span]:
             yield _Span(start, end, score, "speaker label")
 
 
+def _chat_name_first_cue(text: str) -> Iterator[_Span]:
+    """``Ana Souza  10:02`` / ``Ingrid 09:12``: one word only when it is a given name."""
+    for m in _CHAT_NAME_FIRST_RE.finditer(text):
+        value = m.group("name")
+        if " " not in value and not is_given_name(value):
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
+        if span is not None:
+            yield span
+
+
 def _irc_nick_cue(text: str) -> Iterator[_Span]:
     """``<kai> lol``: a lower-case chat nick that is a common given name."""
     for m in _IRC_NICK_RE.finditer(text):
@@ -637,6 +673,8 @@ def _given_name_cue(text: str) -> Iterator[_Span]:
             continue
         value = text[trimmed[0]:trimmed[1]]
         if not is_given_name(_tokens(value)[0]) or not looks_like_name(value):
+            continue
+        if _street_word_before(text, trimmed[0]) or _company_suffix_follows(text, trimmed[1]):
             continue
         yield _Span(trimmed[0], trimmed[1], 0.75, "given name + capitalised surname")
 

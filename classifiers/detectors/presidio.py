@@ -143,8 +143,30 @@ class PhoneDetector:
         else:
             score = 0.85 if near else 0.7
         why = f"phone shape {shape}" + (", phone word before it" if near else "")
+        if self._service_number(value):
+            score, why = 0.55, why + "; a toll-free, shared-cost or premium service number"
         return make_finding("PHONE_NUMBER", text, cand.start, cand.end, score, RECOGNIZER,
                             explanation=why)
+
+    def _service_number(self, value: str) -> bool:
+        """A freephone, shared-cost or premium number (0800 …, 1-800 …): a business's line,
+        reported with low confidence."""
+        pn = self._pn
+        number = value.strip()
+        if number.startswith("00"):
+            number = "+" + number[2:].lstrip(" .-")
+        regions = (None,) if number.startswith("+") else ("US", *_REGIONS_NATIONAL)
+        service = (pn.PhoneNumberType.TOLL_FREE, pn.PhoneNumberType.PREMIUM_RATE,
+                   pn.PhoneNumberType.SHARED_COST, pn.PhoneNumberType.UAN)
+        for region in regions:
+            try:
+                parsed = pn.parse(number, region)
+            except pn.NumberParseException:
+                return False
+            if pn.is_valid_number(parsed):
+                return pn.number_type(parsed) in service
+        digits = "".join(ch for ch in number if ch.isdigit())
+        return digits.lstrip("1")[:3] in ("800", "888", "877", "866", "855", "844", "833")
 
     def _plausible(self, value: str, shape: str, near: bool) -> bool:
         if self._pn is None:
