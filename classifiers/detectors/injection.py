@@ -31,9 +31,10 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-import codecs
 import importlib.resources
 import re
+import re._constants as _sre_c
+import re._parser as _sre_parse
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,6 +43,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 import ahocorasick_rs
+import re2
 
 from classifiers.detectors.base import make_finding
 from classifiers.model import Finding
@@ -160,8 +162,18 @@ def _through(breaks: Sequence[tuple[int, int]], pos: int) -> int:
     return orig_at + (pos - folded_at)
 
 
-_SPACE_RUN = re.compile(r"\s+")
+# After ``_FOLD_BYTES`` the only ASCII whitespace left is " " and "\n": a run of two or
+# more whitespace characters collapses (and shifts offsets); a lone other whitespace
+# character (from folding a non-ASCII one) becomes a space in place.
+_SPACE_RUN = re.compile(r"\s{2,}|[^\S \n]")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+# ASCII upper case to lower case and ASCII whitespace other than "\n" to " ", as a byte
+# table (see ``_ascii_translate``)
+_FOLD_BYTES = bytes(
+    c + 32 if 0x41 <= c <= 0x5A else 0x20 if c < 0x80 and chr(c).isspace() and c != 0x0A else c
+    for c in range(256)
+)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold_for_matching(text: str) -> _Folded:
@@ -169,8 +181,9 @@ def fold_for_matching(text: str) -> _Folded:
 
     A whitespace run becomes one newline when it holds one, else one space.
     """
+    lowered = _ascii_translate(text, _FOLD_BYTES)
     if text.isascii():
-        return _collapse_spaces(text.lower())
+        return _collapse_spaces(lowered)
     table: dict[int, str] = {}
     odd: dict[str, int] = {}  # characters whose folded form is not one character long
     for ch in set(text):
@@ -180,8 +193,8 @@ def fold_for_matching(text: str) -> _Folded:
         table[ord(ch)] = folded
         if len(folded) != 1:
             odd[ch] = len(folded)
-    table.update({k: chr(v) for k, v in _ASCII_LOWER.items()})
-    translated = text.translate(table)
+    # only the non-ASCII runs go through the (per character, dict) translation
+    translated = _NON_ASCII_RUN.sub(lambda m: m.group().translate(table), lowered)
     pre: list[tuple[int, int]] = []
     if odd:
         shift = 0
@@ -198,19 +211,22 @@ def fold_for_matching(text: str) -> _Folded:
 
 
 def _collapse_spaces(lowered: str) -> _Folded:
+    """``lowered`` (after ``_FOLD_BYTES``) with whitespace runs collapsed; ``breaks`` only
+    where offsets shift (a run of one character keeps them)."""
     pieces: list[str] = []
     breaks: list[tuple[int, int]] = []
     pos = 0
     size = 0
     for m in _SPACE_RUN.finditer(lowered):
         run = m.group()
-        if run == " ":
-            continue
         pieces.append(lowered[pos : m.start()])
         pieces.append("\n" if "\n" in run else " ")
         size += m.start() - pos + 1
         pos = m.end()
-        breaks.append((size, pos))
+        if len(run) > 1:
+            breaks.append((size, pos))
+    if not pieces:
+        return _Folded(lowered)
     pieces.append(lowered[pos:])
     return _Folded("".join(pieces), tuple(breaks))
 
@@ -261,6 +277,25 @@ class PhraseBook:
             self, "_squeezed_automaton",
             ahocorasick_rs.AhoCorasick(list(squeezed)) if squeezed else None,
         )
+        gate, always = _build_gate(self.phrases)
+        object.__setattr__(self, "_gate", gate)
+        object.__setattr__(self, "_always", always)
+
+    def possible(self, text: str) -> frozenset[int]:
+        """Indexes of the phrases that can match somewhere in ``text``.
+
+        One RE2 set pass (linear, no backtracking) over a superset of every phrase: each
+        phrase's pattern with its look-arounds and anchors removed and its Unicode classes
+        widened, so a phrase outside the result cannot match ``text`` or any part of it.
+        """
+        gate = self._gate  # type: ignore[attr-defined]
+        always: frozenset[int] = self._always  # type: ignore[attr-defined]
+        if gate is None:
+            return frozenset(range(len(self.phrases)))
+        hits = gate.Match(text)
+        if not hits:  # no sentinel: the set could not run, so every phrase is possible
+            return frozenset(range(len(self.phrases)))
+        return always | frozenset(i - 1 for i in hits if i > 0)
 
     def squeezed_candidates(self, squeezed: str) -> set[int]:
         """Indexes of phrases whose keywords occur in letters-only ``squeezed`` text."""
@@ -273,8 +308,11 @@ class PhraseBook:
             out.update(owners[index])
         return out
 
-    def windows(self, text: str, margin: int = 400) -> dict[int, list[tuple[int, int]]]:
-        """For each phrase with keywords, the merged parts of ``text`` worth matching."""
+    def windows(
+        self, text: str, margin: int = 400, only: frozenset[int] | None = None
+    ) -> dict[int, list[tuple[int, int]]]:
+        """For each phrase with keywords (of ``only``, if given), the merged parts of
+        ``text`` worth matching."""
         hits: dict[int, list[int]] = {}
         automaton = self._automaton  # type: ignore[attr-defined]
         if automaton is None:
@@ -285,7 +323,8 @@ class PhraseBook:
             if len(words[index]) <= 3 and start > 0 and text[start - 1].isalnum():
                 continue  # short keywords ("ai", "ki", "tus") must start a word
             for p in owners[index]:
-                hits.setdefault(p, []).append(start)
+                if only is None or p in only:
+                    hits.setdefault(p, []).append(start)
         out: dict[int, list[tuple[int, int]]] = {}
         for p, starts in hits.items():
             spans: list[tuple[int, int]] = []
@@ -298,10 +337,18 @@ class PhraseBook:
             out[p] = spans
         return out
 
-    def search(self, text: str) -> Iterator[tuple[Phrase, re.Match[str]]]:
-        """Every phrase match in ``text`` (folded), using the keyword prefilter."""
-        windows = self.windows(text)
-        for i, phrase in enumerate(self.phrases):
+    def search(
+        self, text: str, possible: frozenset[int] | None = None
+    ) -> Iterator[tuple[Phrase, re.Match[str]]]:
+        """Every phrase match in ``text`` (folded), using the RE2 gate and the keyword
+        prefilter. ``possible`` is ``self.possible`` of ``text`` or of a text holding it."""
+        if possible is None:
+            possible = self.possible(text)
+        if not possible:
+            return
+        windows = self.windows(text, only=possible)
+        for i in sorted(possible):
+            phrase = self.phrases[i]
             if not phrase.keywords:
                 yield from ((phrase, m) for m in phrase.regex.finditer(text))
                 continue
@@ -322,6 +369,128 @@ def _compile_squeezed(pattern: str) -> re.Pattern[str]:
 def _compile_words(words: Iterable[str]) -> re.Pattern[str]:
     alts = sorted({re.escape(w).replace(r"\ ", r"[\W_]+") for w in words}, key=len, reverse=True)
     return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+# RE2 caps a counted repetition at 1000; a larger bound becomes open-ended (a superset).
+_RE2_MAX_REPEAT = 1000
+_ANY_CHAR = r"(?s:.)"
+
+
+def _re2_superset(pattern: str) -> str | None:
+    """An RE2 pattern matching every string the Python ``pattern`` matches (and more).
+
+    Look-arounds, anchors and word boundaries are dropped (they only restrict where a
+    match may stand); classes naming a category (``\\w``, ``[\\W_]``) are exact on ASCII
+    and widened to every non-ASCII character. None when the pattern uses a construct this
+    does not translate (the phrase is then always tried).
+    """
+    try:
+        tree = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        return _re2_items(tree)
+    except ValueError:
+        return None
+
+
+def _re2_char(code: int) -> str:
+    ch = chr(code)
+    return ch if ch.isascii() and ch.isalnum() else f"\\x{{{code:x}}}"
+
+
+def _re2_items(items: Iterable[tuple[Any, Any]]) -> str:
+    out: list[str] = []
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            out.append(_re2_char(av))
+        elif op is _sre_c.NOT_LITERAL:
+            out.append(f"[^{_re2_char(av)}]")
+        elif op is _sre_c.ANY:
+            out.append("[^\\n]")
+        elif op is _sre_c.IN:
+            out.append(_re2_class(av))
+        elif op is _sre_c.BRANCH:
+            out.append("(?:" + "|".join(_re2_items(b) for b in av[1]) + ")")
+        elif op is _sre_c.SUBPATTERN:
+            _group, add_flags, _del_flags, body = av
+            if add_flags & (re.IGNORECASE | re.VERBOSE):
+                raise ValueError("flags")  # Python's and RE2's case folding differ
+            out.append("(?:" + _re2_items(body) + ")")
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
+            lo, hi, body = av
+            lo = min(lo, _RE2_MAX_REPEAT)
+            upper = "" if hi is _sre_c.MAXREPEAT or hi > _RE2_MAX_REPEAT else str(hi)
+            out.append(f"(?:{_re2_items(body)}){{{lo},{upper}}}")
+        elif op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            continue  # restrictions only: the superset ignores them
+        else:
+            raise ValueError(str(op))
+    return "".join(out)
+
+
+# Python's Unicode classes as RE2 class ranges, exact on ASCII: ``over`` also takes every
+# non-ASCII character (a superset), ``under`` none (a subset, for negated classes).
+_NON_ASCII = "\\x{80}-\\x{10ffff}"
+_CATEGORY_RANGES: dict[Any, tuple[str, str]] = {}
+for _name, _ascii in (
+    ("WORD", "0-9A-Z_a-z"),
+    ("NOT_WORD", "\\x{0}-/:-@\\x{5b}-\\x{5e}`\\x{7b}-\\x{7f}"),
+    ("SPACE", "\\x{9}-\\x{d}\\x{1c}-\\x{20}"),
+    ("NOT_SPACE", "\\x{0}-\\x{8}\\x{e}-\\x{1b}\\x{21}-\\x{7f}"),
+    ("DIGIT", "0-9"),
+    ("NOT_DIGIT", "\\x{0}-/:-\\x{7f}"),
+):
+    for _prefix in ("CATEGORY_", "CATEGORY_UNI_"):
+        _code = getattr(_sre_c, _prefix + _name, None)
+        if _code is not None:
+            _CATEGORY_RANGES[_code] = (_ascii + _NON_ASCII, _ascii)
+
+
+def _re2_class(items: Sequence[tuple[Any, Any]]) -> str:
+    negate = any(op is _sre_c.NEGATE for op, _av in items)
+    parts: list[str] = []
+    for op, av in items:
+        if op is _sre_c.NEGATE:
+            continue
+        if op is _sre_c.LITERAL:
+            parts.append(_re2_char(av))
+        elif op is _sre_c.RANGE:
+            parts.append(f"{_re2_char(av[0])}-{_re2_char(av[1])}")
+        elif op is _sre_c.CATEGORY and av in _CATEGORY_RANGES:
+            over, under = _CATEGORY_RANGES[av]
+            # a negated class must match at least what Python's does: negate a subset
+            parts.append(under if negate else over)
+        else:
+            raise ValueError(str(op))
+    if not parts:
+        return _ANY_CHAR
+    return ("[^" if negate else "[") + "".join(parts) + "]"
+
+
+def _build_gate(phrases: Sequence[Phrase]) -> tuple[Any, frozenset[int]]:
+    """An RE2 set of every phrase's superset (index i + 1 for phrase i; 0 is a sentinel
+    that always matches, so an empty answer means the set failed) and the phrases it
+    cannot screen (always possible)."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    gate = re2.Set.SearchSet(options)
+    gate.Add("")
+    always: list[int] = []
+    for i, phrase in enumerate(phrases):
+        superset = _re2_superset(phrase.regex.pattern)
+        try:
+            if superset is None:
+                raise ValueError(phrase.id)
+            gate.Add(superset)
+        except (ValueError, re2.error):
+            always.append(i)
+            gate.Add("\\x{0}\\x{0}\\x{0}unused")  # keep indexes aligned with phrases
+    gate.Compile()
+    return gate, frozenset(always)
 
 
 def _read_resource(name: str) -> str:
@@ -639,11 +808,12 @@ class InjectionDetector:
         ftext = folded.text
         if not any(w in ftext for w in _ROT13_ANCHORS):
             return []
-        rotated = codecs.encode(ftext, "rot13")
+        rotated = _ascii_translate(ftext, _ROT13_BYTES)
         shifted = _Folded(rotated, folded.breaks, folded.pre_breaks)
+        possible = self.book.possible(rotated)
         out = []
-        for phrase in self.book.phrases:
-            if phrase.kind in ("tool", "address") or phrase.lang != "en":
+        for index, phrase in enumerate(self.book.phrases):
+            if index not in possible or phrase.kind in ("tool", "address") or phrase.lang != "en":
                 continue
             for m in phrase.regex.finditer(rotated):
                 out.append(
@@ -655,14 +825,19 @@ class InjectionDetector:
     def _leet(self, text: str, folded: _Folded) -> list[_Candidate]:
         """Digits and symbols for letters: ``1gn0r3 4ll pr3v10us 1nstruct10ns``."""
         ftext = folded.text
+        plain = _ascii_translate(ftext, _LEET_BYTES)
+        # every window below is part of ``plain``: a phrase the gate rules out in all of
+        # it matches in none of them (the common case, so the word scan is skipped too)
+        possible = self.book.possible(plain)
+        if not possible:
+            return []
         spots = [m.start() for m in _LEET_WORD.finditer(ftext)]
         if len(spots) < 2:
             return []
-        plain = ftext.translate(_LEET)
         shifted = _Folded(plain, folded.breaks, folded.pre_breaks)
         out = []
         for lo, hi in _merge_windows(spots, 160, len(ftext)):
-            for phrase, m in self.book.search(plain[lo:hi]):
+            for phrase, m in self.book.search(plain[lo:hi], possible):
                 start, end = m.start() + lo, m.end() + lo
                 if phrase.kind == "tool" or not _LEET_WORD.search(ftext, start, end):
                     continue
@@ -930,6 +1105,18 @@ class InjectionDetector:
 _DROP_PUNCT = {c: None for c in range(128) if not chr(c).isalnum()}
 _SPACED = re.compile(r"(?:[a-z0-9][^a-z0-9\n]{1,3}){5,}[a-z0-9]")
 _LEET = str.maketrans("0134578@$", "oieastbas")
+_LEET_BYTES = bytes.maketrans(b"0134578@$", b"oieastbas")
+_ROT13_BYTES = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    b"NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+
+
+def _ascii_translate(text: str, table: bytes) -> str:
+    """``text`` with ASCII characters mapped by the byte ``table`` (which maps ASCII to
+    ASCII): through UTF-8, where other characters are untouched multi-byte sequences, so
+    offsets are kept; many times faster than ``str.translate`` with a dict."""
+    return text.encode("utf-8", "surrogatepass").translate(table).decode("utf-8", "surrogatepass")
 _LEET_WORD = re.compile(r"(?<![\w@$])(?=[a-z]*[0-9@$])(?=[0-9@$]*[a-z])[a-z0-9@$]{4,}(?![\w@$])")
 _ROT13_ANCHORS = ("vtaber", "qvfertneq", "sbetrg", "lbh ner", "vafgehpgvbaf", "flfgrz", "cebzcg")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,8000}={0,2}")
