@@ -290,9 +290,10 @@ class PhraseBook:
         """
         gate = self._gate  # type: ignore[attr-defined]
         always: frozenset[int] = self._always  # type: ignore[attr-defined]
-        if gate is None:
+        data = _utf8(text)
+        if gate is None or data is None:
             return frozenset(range(len(self.phrases)))
-        hits = gate.Match(text)
+        hits = gate.Match(data)
         if not hits:  # no sentinel: the set could not run, so every phrase is possible
             return frozenset(range(len(self.phrases)))
         return always | frozenset(i - 1 for i in hits if i > 0)
@@ -623,9 +624,11 @@ class InjectionDetector:
 
     def _candidates(self, text: str) -> list[_Candidate]:
         cands = list(self._visible(text))
-        cands += self._tag_characters(text)
-        cands += self._invisible_characters(text)
-        cands += self._variation_selectors(text)
+        data = _utf8(text)
+        if data is None or _HIDDEN_CHAR.search(data) is not None:  # each needs one of them
+            cands += self._tag_characters(text)
+            cands += self._invisible_characters(text)
+            cands += self._variation_selectors(text)
         if _looks_like_html(text):
             cands += self._html_hidden(text)
         if "]: " in text:
@@ -783,7 +786,7 @@ class InjectionDetector:
         """Phrases written with spaces or dots between letters: ``i g n o r e  a l l``."""
         out: list[_Candidate] = []
         ftext = folded.text
-        for region in _SPACED.finditer(ftext):
+        for region in _spaced_regions(ftext):
             lo = max(0, region.start() - 40)
             hi = min(len(ftext), region.end() + 40)
             candidates = self.book.squeezed_candidates(ftext[lo:hi].translate(_DROP_PUNCT))
@@ -872,7 +875,9 @@ class InjectionDetector:
 
     # ----- structure -----------------------------------------------------------------
     def _turns(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
-        out = []
+        out: list[_Candidate] = []
+        if not any(label in folded.text for label in _TURN_LABEL_PARTS):
+            return out
         for m in _FAKE_TURN.finditer(folded.text):
             rest = m.group("rest")
             if not _TURN_INSTRUCTION.search(rest):
@@ -884,7 +889,9 @@ class InjectionDetector:
     def _template_tokens(
         self, text: str, folded: _Folded, doc_meta: _MetaCount
     ) -> list[_Candidate]:
-        out = []
+        out: list[_Candidate] = []
+        if not any(part in folded.text for part in _TEMPLATE_PARTS):
+            return out
         for m in _TEMPLATE_TOKEN.finditer(folded.text):
             phrase = Phrase("chat-template-token", "template", "", 0.7, _TEMPLATE_TOKEN, None)
             c = self._score(text, folded, phrase, m.start(), m.end(), doc_meta)
@@ -894,9 +901,15 @@ class InjectionDetector:
         return out
 
     def _markdown_exfil(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
-        out = []
-        links = [(m.start(), m.end(), m.group("url"), m.group("bang") == "!")
-                 for m in _MD_LINK.finditer(text)]
+        out: list[_Candidate] = []
+        if "://" not in text:  # every link, image and URL below holds one
+            return out
+        links = (
+            [(m.start(), m.end(), m.group("url"), m.group("bang") == "!")
+             for m in _MD_LINK.finditer(text)]
+            if "](" in text  # every markdown link holds one
+            else []
+        )
         links += [(m.start(), m.end(), m.group("url"), True) for m in _HTML_IMG.finditer(text)]
         covered = [(start, end) for start, end, _u, _i in links]
         for m in _BARE_URL.finditer(text):
@@ -1104,6 +1117,45 @@ class InjectionDetector:
 # ---------------------------------------------------------------------- helpers, regexes
 _DROP_PUNCT = {c: None for c in range(128) if not chr(c).isalnum()}
 _SPACED = re.compile(r"(?:[a-z0-9][^a-z0-9\n]{1,3}){5,}[a-z0-9]")
+# _SPACED in RE2 (the same language, no look-arounds): finds where the next region starts
+_SPACED_RE2 = re2.compile(_SPACED.pattern)
+# every character the hidden-character stages look for (tags, variation selectors,
+# invisible and bidi controls): a text without one skips them
+_HIDDEN_CHAR = re2.compile(
+    "["
+    + "".join(f"\\x{{{c:x}}}" for c in sorted(INVISIBLE | BIDI_CONTROLS | BIDI_MARKS))
+    + "\\x{fe00}-\\x{fe0f}\\x{e0000}-\\x{e01ef}]"
+)
+
+
+def _utf8(text: str) -> bytes | None:
+    """``text`` for RE2, or None when it holds lone surrogates (which RE2 cannot see: the
+    caller then skips its gate)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
+def _spaced_regions(ftext: str) -> Iterator[re.Match[str]]:
+    """``_SPACED.finditer(ftext)``: RE2 finds where each match starts, ``re`` matches
+    there, as it would. RE2 reads an ASCII stand-in: every other character becomes "?",
+    which the pattern treats alike (not a letter, digit or newline), and byte offsets are
+    character offsets."""
+    data = ftext.encode("ascii", "replace")
+    pos = 0
+    while True:
+        hit = _SPACED_RE2.search(data, pos)
+        if hit is None:
+            return
+        m = _SPACED.match(ftext, hit.start())
+        if m is None:  # cannot happen (same language); stay exact anyway
+            yield from _SPACED.finditer(ftext, hit.start())
+            return
+        yield m
+        pos = m.end()
+
+
 _LEET = str.maketrans("0134578@$", "oieastbas")
 _LEET_BYTES = bytes.maketrans(b"0134578@$", b"oieastbas")
 _ROT13_BYTES = bytes.maketrans(
@@ -1133,6 +1185,9 @@ _TURN_INSTRUCTION = re.compile(
     r"du bist (?:eine? )?(?:ki|assistent)|eres (?:una? )?(?:ia|asistente)|"
     r"voce e (?:uma? )?(?:ia|assistente))\b"
 )
+# what every match of _FAKE_TURN's label and of _TEMPLATE_TOKEN contains (cheap gates)
+_TURN_LABEL_PARTS = ("syst", "sistema")
+_TEMPLATE_PARTS = ("<|", "inst]", "sys>>", "_of_turn>", "](#")
 _TEMPLATE_TOKEN = re.compile(
     r"\[(?:system|assistant)\]\(#[\w-]*\)|<\|(?:im_start|im_end|system|user|assistant|endoftext|"
     r"begin_of_text|start_header_id|"
