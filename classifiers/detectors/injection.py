@@ -162,10 +162,9 @@ def _through(breaks: Sequence[tuple[int, int]], pos: int) -> int:
     return orig_at + (pos - folded_at)
 
 
-# After ``_FOLD_BYTES`` the only ASCII whitespace left is " " and "\n": a run of two or
-# more whitespace characters collapses (and shifts offsets); a lone other whitespace
-# character (from folding a non-ASCII one) becomes a space in place.
-_SPACE_RUN = re.compile(r"\s{2,}|[^\S \n]")
+# After ``_FOLD_BYTES`` and the non-ASCII table the only whitespace left is " " and "\n":
+# a run of two or more collapses to "\n" when it holds one, else to " " (shifting offsets).
+_SPACE_RUN = re.compile(r"[ \n]{2,}")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 # ASCII upper case to lower case and ASCII whitespace other than "\n" to " ", as a byte
 # table (see ``_ascii_translate``)
@@ -190,6 +189,8 @@ def fold_for_matching(text: str) -> _Folded:
         if ch.isascii():
             continue
         folded = " " if ch.isspace() else _fold_char(ch)[0]
+        if any(c.isspace() for c in folded):
+            folded = "".join(" " if c.isspace() else c for c in folded)  # " " or "\n" only
         table[ord(ch)] = folded
         if len(folded) != 1:
             odd[ch] = len(folded)
@@ -211,24 +212,25 @@ def fold_for_matching(text: str) -> _Folded:
 
 
 def _collapse_spaces(lowered: str) -> _Folded:
-    """``lowered`` (after ``_FOLD_BYTES``) with whitespace runs collapsed; ``breaks`` only
-    where offsets shift (a run of one character keeps them)."""
-    pieces: list[str] = []
+    """``lowered`` (whose only whitespace is " " and "\\n") with runs collapsed; ``breaks``
+    where offsets shift. The text is rewritten by ``str.replace`` (no Python loop per run;
+    passes halve the longest run)."""
     breaks: list[tuple[int, int]] = []
-    pos = 0
-    size = 0
+    shift = 0
     for m in _SPACE_RUN.finditer(lowered):
-        run = m.group()
-        pieces.append(lowered[pos : m.start()])
-        pieces.append("\n" if "\n" in run else " ")
-        size += m.start() - pos + 1
-        pos = m.end()
-        if len(run) > 1:
-            breaks.append((size, pos))
-    if not pieces:
+        start, end = m.span()
+        shift += end - start - 1
+        breaks.append((end - shift, end))
+    if not breaks:
         return _Folded(lowered)
-    pieces.append(lowered[pos:])
-    return _Folded("".join(pieces), tuple(breaks))
+    collapsed = lowered
+    while "  " in collapsed:
+        collapsed = collapsed.replace("  ", " ")
+    # spaces are single now: drop those next to a newline, then repeated newlines
+    collapsed = collapsed.replace(" \n", "\n").replace("\n ", "\n")
+    while "\n\n" in collapsed:
+        collapsed = collapsed.replace("\n\n", "\n")
+    return _Folded(collapsed, tuple(breaks))
 
 
 # ------------------------------------------------------------------------- phrase data
