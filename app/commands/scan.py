@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.commands.context import CliContext, CliError
+from app.services.durable import write_text_atomically
 from app.services.pipeline import Outcome, Pipeline, walk_files
 from app.services.report import reported, to_json, to_sarif, to_text
 
@@ -219,9 +220,7 @@ def run_redact(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.output:
         out = Path(args.output)
         try:
-            tmp = out.with_name(out.name + ".presend-tmp")
-            tmp.write_text(redacted, encoding="utf-8")
-            os.replace(tmp, out)
+            write_text_atomically(out, redacted)
         except OSError as exc:
             raise CliError(f"cannot write {out.name}: {exc.strerror}; choose another -o path") from None
     else:

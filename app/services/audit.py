@@ -44,6 +44,7 @@ from typing import Any
 
 from app import __version__
 from app.paths import AppPaths
+from app.services.durable import fsync_dir
 from app.services.secret_store import SecretStore, SecretStoreError
 from classifiers.model import Finding
 from classifiers.redact import fingerprint, mask_value
@@ -375,16 +376,6 @@ def file_date(path: Path) -> dt.date | None:
         return None
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _last_complete_line(path: Path) -> tuple[bytes | None, int, int]:
     """(last complete line, offset just after it, file size), reading only the file's end."""
     size = path.stat().st_size
@@ -641,7 +632,7 @@ class AuditLog:
             finally:
                 os.close(fd)
             if new_file and self._fsync:
-                _fsync_dir(self.folder)  # the new file's name survives a power cut too
+                fsync_dir(self.folder)  # the new file's name survives a power cut too
             size = current.stat().st_size
             self._tail = (current.name, size, seq + 1, digest)
             self._write_head(seq + 1, digest)
@@ -762,7 +753,7 @@ class AuditLog:
         for path in doomed:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)
         details: dict[str, Any] = {"files": len(doomed)}
         if anchor is not None:
             details["anchor_seq"] = int(anchor["seq"])

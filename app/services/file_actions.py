@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.services.durable import write_text_atomically
+
 REDACTABLE_SUFFIXES = {
     ".txt", ".md", ".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml", ".toml", ".xml",
     ".html", ".htm", ".log", ".env", ".ini", ".cfg", ".conf", ".properties", ".py", ".js",
@@ -42,12 +44,9 @@ def redacted_copy_path(path: Path) -> Path:
 
 def write_redacted_copy(path: Path, redacted_text: str) -> Path:
     out = redacted_copy_path(path)
-    tmp = out.with_name(out.name + ".presend-tmp")
     try:
-        tmp.write_text(redacted_text, encoding="utf-8")
-        os.replace(tmp, out)
+        write_text_atomically(out, redacted_text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise FileActionError(
             f"cannot write a redacted copy of {path.name} ({exc.strerror}); "
             "check the folder's permissions"

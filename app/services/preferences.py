@@ -7,13 +7,13 @@ SHA-256 fingerprint of the value to ``allowlist.fingerprints`` here — never th
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from app.paths import AppPaths
+from app.services.durable import write_text_atomically
 
 FILE_NAME = "preferences.toml"
 
@@ -95,11 +95,9 @@ def read(paths: AppPaths) -> dict[str, Any]:
 
 def write(paths: AppPaths, doc: Mapping[str, Any]) -> None:
     path = preferences_path(paths)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(dumps(doc), encoding="utf-8")
-        os.replace(tmp, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(path, dumps(doc))
     except OSError as exc:
         raise PreferencesError(f"cannot write {FILE_NAME} ({exc.strerror})") from None
 

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.services.durable import fsync_dir
+
 _SEG_RE = re.compile(r"^seg-(\d{8})\.jsonl$")
 DEFAULT_MAX_ITEMS = 200_000
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -54,16 +56,6 @@ class Position:
     offset: int
     count: int
     nbytes: int
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Spool:
@@ -235,7 +227,7 @@ class Spool:
         finally:
             os.close(fd)
         if not segs or n != segs[-1]:
-            _fsync_dir(self.folder)
+            fsync_dir(self.folder)
         self._pending += len(accepted)
         self._bytes += size
         return len(accepted)
@@ -281,7 +273,7 @@ class Spool:
                 with contextlib.suppress(FileNotFoundError):
                     self._seg_path(n).unlink()
         if self._fsync:
-            _fsync_dir(self.folder)
+            fsync_dir(self.folder)
         self._pending = max(0, self._pending - position.count)
         self._bytes = max(0, self._bytes - position.nbytes)
 
