@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import ahocorasick_rs
 import re2
 
 from classifiers.entropy import shannon_entropy
@@ -69,6 +70,7 @@ class _WordFinder:
     """
 
     words: tuple[str, ...]
+    rough: ahocorasick_rs.AhoCorasick  # the lower-cased words anywhere (a superset of both)
     plain: re.Pattern[str]
     camel: re.Pattern[str] | None
     anywhere: object  # RE2 pattern
@@ -90,11 +92,12 @@ class _WordFinder:
             )
         # a superset of both: the words anywhere, case-insensitive, boundaries ignored
         anywhere = re2.compile(alternation, re2_options(case_insensitive=True))
-        return cls(tuple(w.lower() for w in words), plain, camel, anywhere)
+        lowered = tuple(w.lower() for w in words)
+        return cls(lowered, ahocorasick_rs.AhoCorasick(list(set(lowered))), plain, camel, anywhere)
 
     def search(self, region: str) -> str | None:
-        lowered = region.lower()
-        if not any(w in lowered for w in self.words):  # cheap pre-check: no word at all
+        # cheap pre-check, one Aho-Corasick pass: no word at all, not even inside another
+        if not self.rough.find_matches_as_indexes(region.lower()):
             return None
         m = self.plain.search(region)
         if m is None and self.camel is not None:
@@ -128,7 +131,7 @@ def _alternation(patterns: Sequence[str]) -> object | None:
 class _OffsetMap:
     """Maps UTF-8 byte offsets of the encoded text back to ``str`` offsets."""
 
-    _STEP = 4096
+    _STEP = 1024  # bytes counted per lookup at most (a checkpoint every _STEP bytes)
 
     def __init__(self, data: bytes, ascii_only: bool) -> None:
         self._data = data
@@ -142,9 +145,9 @@ class _OffsetMap:
             self._checkpoints = self._build()
         k, base = divmod(offset, self._STEP)
         start = offset - base
-        return self._checkpoints[k] + self._chars_between(start, offset)
+        return self._checkpoints[k] + self.chars_between(start, offset)
 
-    def _chars_between(self, start: int, end: int) -> int:
+    def chars_between(self, start: int, end: int) -> int:
         # every byte that is not a UTF-8 continuation byte starts one character
         return len(self._data[start:end].translate(None, _CONTINUATION))
 
@@ -152,7 +155,7 @@ class _OffsetMap:
         points = [0]
         total = 0
         for start in range(0, len(self._data), self._STEP):
-            total += self._chars_between(start, start + self._STEP)
+            total += self.chars_between(start, start + self._STEP)
             points.append(total)
         return points
 
@@ -330,7 +333,8 @@ class PatternDetector:
             if ascii_only:
                 start, end = base + b_start, base + b_end
             else:
-                start, end = offsets.char(base + b_start), offsets.char(base + b_end)
+                start = offsets.char(base + b_start)
+                end = start + offsets.chars_between(base + b_start, base + b_end)
             if extend is None:
                 if end - start > MAX_VALUE_CHARS:
                     continue  # a run this long is no credential or identifier
