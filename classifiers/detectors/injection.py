@@ -307,6 +307,7 @@ class PhraseBook:
             return set()
         owners = self._squeezed_owners  # type: ignore[attr-defined]
         out: set[int] = set()
+        squeezed = _no_surrogates(squeezed)
         for index, _s, _e in automaton.find_matches_as_indexes(squeezed, overlapping=True):
             out.update(owners[index])
         return out
@@ -322,7 +323,8 @@ class PhraseBook:
             return {}
         words = self._words  # type: ignore[attr-defined]
         owners = self._owners  # type: ignore[attr-defined]
-        for index, start, _end in automaton.find_matches_as_indexes(text, overlapping=True):
+        found = automaton.find_matches_as_indexes(_no_surrogates(text), overlapping=True)
+        for index, start, _end in found:
             if len(words[index]) <= 3 and start > 0 and text[start - 1].isalnum():
                 continue  # short keywords ("ai", "ki", "tus") must start a word
             for p in owners[index]:
@@ -1128,6 +1130,14 @@ _HIDDEN_CHAR = re2.compile(
     + "".join(f"\\x{{{c:x}}}" for c in sorted(INVISIBLE | BIDI_CONTROLS | BIDI_MARKS))
     + "\\x{fe00}-\\x{fe0f}\\x{e0000}-\\x{e01ef}]"
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (which Aho-Corasick cannot take) as "?": same offsets."""
+    return _SURROGATE.sub("?", text) if _utf8(text) is None else text
 
 
 def _utf8(text: str) -> bytes | None:
