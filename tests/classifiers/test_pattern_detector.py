@@ -354,3 +354,33 @@ def test_one_detector_gives_the_same_results_from_several_threads() -> None:
         results = list(pool.map(lambda t: [(f.start, f.end, f.recognizer) for f in d.detect(t)],
                                 texts * 3))
     assert results == expected * 3
+
+
+def test_values_containing_non_ascii_have_character_spans_in_dense_text() -> None:
+    # many values after multi-byte characters, across offset checkpoints: each span must
+    # cut exactly its value, however many bytes its own characters take
+    d = detector(rule(id="word", entity_type="CUSTOM:word", regex="Zé[a-zé€]{2,8}",
+                      prefilter="none"))
+    lines = [f"{'ü' * (i % 7)}€ 🙂 Zé{'é' * (i % 3)}ab{'€' * (i % 2)} ☃" for i in range(2000)]
+    text = "\n".join(lines)
+    found = d.detect(text)
+    assert len(found) == 2000
+    assert all(text[f.start : f.end] == f.value and f.value.startswith("Zé") for f in found)
+    assert [f.value for f in found[:3]] == ["Zéab", "Zééab€", "Zéééab"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dbPassword D1234567", True),  # camelCase context word
+        ("DB_PASSWORD: D1234567", True),
+        ("passwords D1234567", False),  # a longer word is not the word
+        ("Pässword D1234567", False),
+    ],
+)
+def test_context_precheck_keeps_whole_word_and_camel_case_semantics(
+    text: str, expected: bool
+) -> None:
+    d = detector(rule(id="lic", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                      prefilter="none", score=0.4, context=["password"], context_score=0.3))
+    assert bool(d.detect(text)) is expected
