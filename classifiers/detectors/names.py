@@ -154,6 +154,14 @@ _CHAT_RE = re.compile(
 _CHAT_NAME_FIRST_RE = re.compile(
     rf"^[ \t]*(?P<name>{_NAME}),?[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*(?::|$)", re.MULTILINE
 )
+# "Lorenzo here." / "Hi all, Maria Lopez here": a writer introducing themselves.
+_SELF_INTRO_RE = re.compile(rf"(?:^|[,.!:;—–\-][ \t]*)(?P<name>{_NAME})[ \t]+here[ \t]*[.,!:;—–\-]",
+                            re.MULTILINE)
+# Airline and booking records: SURNAME/GIVEN TITLE ("SCHULZ/ANNA MS", "Zhou/Zhiwei MX").
+_PNR_NAME_RE = re.compile(
+    rf"(?<![\w/])(?P<name>[{_UP}][{_UP}{_LOW}'\-]+/[{_UP}][{_UP}{_LOW}'\-]+"
+    rf"(?:[ ][{_UP}][{_UP}{_LOW}'\-]+)?)[ ]+(?:MR|MRS|MS|MX|MISS|MSTR|DR|PROF)(?![\w/])"
+)
 # Discord/Teams copies: "**Jonah Feldstein** — today at 3:41 PM"
 _DISCORD_RE = re.compile(
     rf"^[ \t]*\*{{0,2}}(?P<name>{_NAME})\*{{0,2}}[ \t]+[—–\-][ \t]+"
@@ -451,6 +459,8 @@ def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _regex_cue(text, _IRC_RE, 0.85, "chat speaker", single=0.8)
     yield from _irc_nick_cue(text)
     yield from _dash_signature_cue(text)
+    yield from _self_intro_cue(text)
+    yield from _pnr_cue(text)
     yield from _regex_cue(text, _WROTE_RE, 0.85, "quoted e-mail author", single=0.75)
     yield from _list_cue(text)
     yield from _vocative_cue(text)
@@ -621,6 +631,29 @@ def _chat_name_first_cue(text: str) -> Iterator[_Span]:
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
         if span is not None:
             yield span
+
+
+def _self_intro_cue(text: str) -> Iterator[_Span]:
+    """``Lorenzo here.``: one word only when it is a given name."""
+    for m in _SELF_INTRO_RE.finditer(text):
+        value = m.group("name")
+        if " " not in value and not is_given_name(value):
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "self-introduction")
+        if span is not None:
+            yield span
+
+
+def _pnr_cue(text: str) -> Iterator[_Span]:
+    """``SCHULZ/ANNA MS``: a booking record's name with its title (capitals allowed)."""
+    if "/" not in text:
+        return
+    blocked = not_names()
+    for m in _PNR_NAME_RE.finditer(text):
+        words = re.split(r"[/ ]", m.group("name").lower())
+        if any(w in blocked for w in words):
+            continue
+        yield _Span(m.start("name"), m.end("name"), 0.85, "booking record name")
 
 
 def _irc_nick_cue(text: str) -> Iterator[_Span]:

@@ -217,8 +217,8 @@ def _touches_token(text: str, start: int, end: int) -> bool:
         return True
     if nxt.isalnum() and nxt not in "x" or nxt in "_@%/" or nxt in _CURRENCY:
         return True
-    if nxt in ".:-" and nxt2.isalnum() or nxt == "," and nxt2.isdigit():
-        return True
+    if nxt in ".:-" and nxt2.isalnum() or nxt == "," and (nxt2.isdigit() or nxt2 in ",#*"):
+        return True  # "+16465588656,,86422910037#": a conference dial string
     return prev == " " and _after_code(text, start - 1)
 
 

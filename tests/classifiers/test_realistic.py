@@ -201,8 +201,9 @@ def test_freephone_and_shared_cost_lines_are_reported_with_low_confidence(text: 
     "UPS 1Z 204 E2A 03 1234 5678",
     "Receipt number 004417-22.",
     "Voucher no. 0161 496 0742",
+    "One tap mobile: +16465588656,,86422910037#,,,,*4417# US (New York)",
 ])
-def test_tracking_codes_and_receipt_numbers_are_not_phones(text: str) -> None:
+def test_tracking_codes_receipt_numbers_and_dial_strings_are_not_phones(text: str) -> None:
     assert not list(PhoneDetector().detect(text))
 
 
@@ -258,6 +259,8 @@ def _names(text: str) -> set[str]:
     ("Salut Mathilde,\n\nLe plombier passe jeudi.\n\nBises,\nSophie", {"Mathilde", "Sophie"}),
     ("Ingrid 09:12\nmorning! who's on call?\nPavel 09:13\nme, until 5pm", {"Ingrid", "Pavel"}),
     ("**Jonah Feldstein** — today at 3:41 PM\npushed the fix", {"Jonah Feldstein"}),
+    ("Hey team, Lorenzo here. I'll be OOO Thu–Fri", {"Lorenzo"}),
+    ("1. SCHULZ/ANNA MS  seat 14C\n2. OKAFOR/EMEKA MR  seat 14D", {"SCHULZ/ANNA", "OKAFOR/EMEKA"}),
     ("Signed: Victoria Hale, CEO      Signed: Graham Ellis, COO",
      {"Victoria Hale", "Graham Ellis"}),
     ("Hey Chloé — following up on the invoice", {"Chloé"}),
