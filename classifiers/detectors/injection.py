@@ -844,7 +844,8 @@ class InjectionDetector:
         shifted = _Folded(plain, folded.breaks, folded.pre_breaks)
         out = []
         for lo, hi in _merge_windows(spots, 160, len(ftext)):
-            for phrase, m in self.book.search(plain[lo:hi], possible):
+            window = plain[lo:hi]
+            for phrase, m in self.book.search(window, possible & self.book.possible(window)):
                 start, end = m.start() + lo, m.end() + lo
                 if phrase.kind == "tool" or not _LEET_WORD.search(ftext, start, end):
                     continue
