@@ -358,6 +358,15 @@ class PatternDetector:
         value = text[start:end]
         if len(value) < rule.min_length:
             return None
+        region: str | None = None
+        word: str | None = None
+        if rule.requires_context and c.context is not None:
+            # most candidates of such rules have no context word: drop them before the
+            # (costlier) allowlist, filters and validator, which cannot change that
+            region = _context_region(text, start, end, rule.context_window)
+            word = c.context.search(region)
+            if word is None:
+                return None
         if c.allowlist is not None and c.allowlist.search(value) is not None:
             return None
         for check in c.filters:
@@ -372,8 +381,9 @@ class PatternDetector:
             explanation.append(f"validator {rule.validator} ok")
         score = rule.score
         if c.context is not None or c.negative is not None:
-            region = _context_region(text, start, end, rule.context_window)
-            word = c.context.search(region) if c.context is not None else None
+            if region is None:
+                region = _context_region(text, start, end, rule.context_window)
+                word = c.context.search(region) if c.context is not None else None
             if word is not None:
                 score += rule.context_score
                 explanation.append(f"context '{word}' +{rule.context_score:.2f}")
