@@ -857,7 +857,7 @@ class InjectionDetector:
 
     def _base64(self, text: str) -> list[_Candidate]:
         out: list[_Candidate] = []
-        for n, m in enumerate(_BASE64.finditer(text)):
+        for n, m in enumerate(_base64_runs(text)):
             if n >= 200:
                 break
             decoded = _decode_base64(m.group())
@@ -1148,6 +1148,28 @@ def _utf8(text: str) -> bytes | None:
         return text.encode("utf-8")
     except UnicodeEncodeError:
         return None
+
+
+# _BASE64 without its look-behind: a superset whose leftmost match starts where the first
+# run of 24 or more base64 characters starts
+_BASE64_RE2 = re2.compile(r"[A-Za-z0-9+/_-]{24,}")
+
+
+def _base64_runs(text: str) -> Iterator[re.Match[str]]:
+    """``_BASE64.finditer(text)``, with RE2 skipping to where a match can start (on the
+    ASCII stand-in of ``_spaced_regions``; the class is ASCII)."""
+    data = text.encode("ascii", "replace")
+    pos = 0
+    while True:
+        hit = _BASE64_RE2.search(data, pos)
+        if hit is None:
+            return
+        m = _BASE64.match(text, hit.start())
+        if m is None:  # inside a run longer than a match: let re walk on from here
+            yield from _BASE64.finditer(text, hit.start())
+            return
+        yield m
+        pos = m.end()
 
 
 def _spaced_regions(ftext: str) -> Iterator[re.Match[str]]:

@@ -480,3 +480,16 @@ def test_letter_spaced_regions_are_the_same_as_the_regex_finds(text: str) -> Non
 )
 def test_gated_stages_still_find_what_they_look_for(text: str) -> None:
     assert _flagged(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ9+/_-= .\né")), max_size=120))
+def test_base64_runs_are_the_same_as_the_regex_finds(text: str) -> None:
+    expected = [m.span() for m in _inj._BASE64.finditer(text)]
+    assert [m.span() for m in _inj._base64_runs(text)] == expected
+
+
+def test_base64_runs_longer_than_a_match_are_walked_like_the_regex() -> None:
+    text = "x " + "QUJD" * 2500 + "== tail " + "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=" + " \u2014"
+    expected = [m.span() for m in _inj._BASE64.finditer(text)]
+    assert [m.span() for m in _inj._base64_runs(text)] == expected
