@@ -130,8 +130,8 @@ _GREETING_RE = re.compile(
     rf"(?:[ \t]+(?:and|&)[ \t]+(?P<name2>{_NAME}))?[ \t]*(?:[,!:.;\-—–]|$)",
     re.MULTILINE,
 )
-_SIGNOFF_RE = re.compile(
-    r"^[ \t]*(?:--|—|(?i:(?:(?:best|kind|warm|warmest|many|with)[ \t]+)?"
+_SIGNOFF_WORDS = (
+    r"--|—|(?i:(?:(?:best|kind|warm|warmest|many|with)[ \t]+)?"
     r"(?:regards|wishes|thanks|cheers|sincerely|best|thank[ \t]+you|"
     r"yours(?:[ \t]+(?:truly|sincerely|faithfully))?|respectfully|cordially|"
     r"talk[ \t]+soon|take[ \t]+care|all[ \t]+the[ \t]+best|mit[ \t]+freundlichen[ \t]+"
@@ -141,7 +141,13 @@ _SIGNOFF_RE = re.compile(
     r"atenciosamente|abra[çc]os|un[ \t]+saluto|cordiali[ \t]+saluti|distinti[ \t]+saluti|"
     r"met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|hälsningar|mvh|bises|bisous|"
     r"amiti[ée]s|[àa][ \t]+bient[ôo]t|(?:un[ \t]+)?abrazos?|besos|grazie|danke|"
-    r"(?:liebe|viele|beste)?[ \t]*gr[üu](?:ß|ss)e?|lg|vg)))[ \t]*[,.!]?[ \t]*\n"
+    r"(?:liebe|viele|beste)?[ \t]*gr[üu](?:ß|ss)e?|lg|vg))"
+)
+# RE2 finds the sign-off lines (one pass, linear); re reads the name on the next line.
+_SIGNOFF_FINDER = re2.compile(rf"(?m)^[ \t]*(?:{_SIGNOFF_WORDS})[ \t]*[,.!]?[ \t]*$",
+                              _re2_options())
+_SIGNOFF_RE = re.compile(
+    rf"[ \t]*(?:{_SIGNOFF_WORDS})[ \t]*[,.!]?[ \t]*\n"
     rf"(?:[ \t]*\n)?[ \t]*(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})[ \t]*(?:$|[,|(\-–])",
     re.MULTILINE,
 )
@@ -155,8 +161,21 @@ _CHAT_NAME_FIRST_RE = re.compile(
     rf"^[ \t]*(?P<name>{_NAME}),?[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*(?::|$)", re.MULTILINE
 )
 # "Lorenzo here." / "Hi all, Maria Lopez here": a writer introducing themselves.
-_SELF_INTRO_RE = re.compile(rf"(?:^|[,.!:;—–\-][ \t]*)(?P<name>{_NAME})[ \t]+here[ \t]*[.,!:;—–\-]",
-                            re.MULTILINE)
+_SELF_INTRO_FINDER = re2.compile(r"[ \t]+here[ \t]*[^ \tA-Za-z0-9_]", _re2_options())
+_SELF_INTRO_BEFORE = re.compile(rf"(?:^|[,.!:;—–\-][ \t]*)(?P<name>{_NAME})$", re.MULTILINE)
+_PNR_FINDER = re2.compile(
+    r"/\pL[\pL'\-]*(?: \pL[\pL'\-]*)? +(?:MR|MRS|MS|MX|MISS|MSTR|DR|PROF)\b",
+    _re2_options(),
+)
+_DISCORD_GATE = re2.compile(
+    r"[\x{2014}\x{2013}-][ \t]+(?i:today|yesterday|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})",
+    _re2_options(),
+)
+_WROTE_FINDER = re2.compile(r"\b(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto)\b",
+                            _re2_options())
+_NAME_BEFORE_WROTE = re.compile(
+    rf"(?:^[ \t>]*|[,:][ \t]*)(?P<name>{_NAME})[ \t]*(?:<[^>\n]*>[ \t]*)?$", re.MULTILINE
+)
 # Airline and booking records: SURNAME/GIVEN TITLE ("SCHULZ/ANNA MS", "Zhou/Zhiwei MX").
 _PNR_NAME_RE = re.compile(
     rf"(?<![\w/])(?P<name>[{_UP}][{_UP}{_LOW}'\-]+/[{_UP}][{_UP}{_LOW}'\-]+"
@@ -169,11 +188,6 @@ _DISCORD_RE = re.compile(
     re.MULTILINE,
 )
 _IRC_RE = re.compile(rf"^[ \t]*<(?P<name>{_NAME})>[ \t]", re.MULTILINE)
-_WROTE_RE = re.compile(
-    rf"(?:^[ \t>]*|[,:][ \t]*)(?P<name>{_NAME})[ \t]*(?:<[^>\n]*>[ \t]*)?"
-    rf"(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto)\b",
-    re.MULTILINE,
-)
 _LIST_LABEL_RE = re.compile(
     r"^[ \t]*(?i:attendees|participants|present|absent|invitees|cc|panel|team members)"
     r"[ \t]*:[ \t]*(?P<rest>[^\n]+)$",
@@ -449,19 +463,21 @@ def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _addr_cue(text)
     yield from _header_cue(text)
     yield from _regex_cue(text, _GREETING_RE, 0.8, "greeting", single=0.75, group2=True)
-    yield from _regex_cue(text, _SIGNOFF_RE, 0.85, "signature after a sign-off", single=0.8)
+    yield from _anchored_cue(text, _SIGNOFF_FINDER, _SIGNOFF_RE, 0.85,
+                             "signature after a sign-off", single=0.8, at_start=True)
     yield from _anchored_cue(text, _SIGNOFF_INLINE_FINDER, _NAME_TO_LINE_END, 0.8, "sign-off",
                              single=0.75)
     yield from _regex_cue(text, _CHAT_RE, 0.85, "chat speaker", single=0.8)
     yield from _chat_name_first_cue(text)
-    yield from _regex_cue(text, _DISCORD_RE, 0.85, "chat speaker", single=0.8)
+    if _DISCORD_GATE.search(text):
+        yield from _regex_cue(text, _DISCORD_RE, 0.85, "chat speaker", single=0.8)
     yield from _speaker_cue(text)
     yield from _regex_cue(text, _IRC_RE, 0.85, "chat speaker", single=0.8)
     yield from _irc_nick_cue(text)
     yield from _dash_signature_cue(text)
     yield from _self_intro_cue(text)
     yield from _pnr_cue(text)
-    yield from _regex_cue(text, _WROTE_RE, 0.85, "quoted e-mail author", single=0.75)
+    yield from _wrote_cue(text)
     yield from _list_cue(text)
     yield from _vocative_cue(text)
     yield from _anchored_cue(text, _HONORIFIC_FINDER, _NAME_HERE, 0.85, "honorific",
@@ -483,11 +499,12 @@ def _regex_cue(text: str, pattern: re.Pattern[str], score: float, cue: str, *,
 
 
 def _anchored_cue(text: str, finder: Any, reader: re.Pattern[str], score: float, cue: str, *,
-                  single: float, single_given_only: bool = False) -> Iterator[_Span]:
+                  single: float, single_given_only: bool = False,
+                  at_start: bool = False) -> Iterator[_Span]:
     """A name read right after each anchor. With ``single_given_only`` a one-word value
     counts only when it is a common given name ("Ship to: Warehouse 2" is a place)."""
     for anchor in finder.finditer(text):
-        m = reader.match(text, anchor.end())
+        m = reader.match(text, anchor.start() if at_start else anchor.end())
         if m is None:
             continue
         value = m.group("name")
@@ -633,9 +650,28 @@ def _chat_name_first_cue(text: str) -> Iterator[_Span]:
             yield span
 
 
+def _wrote_cue(text: str) -> Iterator[_Span]:
+    """``Maria Lopez <m@x.com> wrote:``, ``> Marta wrote:``: RE2 finds the verb, the name is
+    read right before it on its line."""
+    for anchor in _WROTE_FINDER.finditer(text):
+        line_start = text.rfind("\n", 0, anchor.start()) + 1
+        m = _NAME_BEFORE_WROTE.search(text, max(line_start, anchor.start() - 200),
+                                      anchor.start())
+        if m is None:
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.75,
+                          "quoted e-mail author")
+        if span is not None:
+            yield span
+
+
 def _self_intro_cue(text: str) -> Iterator[_Span]:
     """``Lorenzo here.``: one word only when it is a given name."""
-    for m in _SELF_INTRO_RE.finditer(text):
+    for anchor in _SELF_INTRO_FINDER.finditer(text):
+        line_start = text.rfind("\n", 0, anchor.start()) + 1
+        m = _SELF_INTRO_BEFORE.search(text, max(line_start, anchor.start() - 60), anchor.start())
+        if m is None:
+            continue
         value = m.group("name")
         if " " not in value and not is_given_name(value):
             continue
@@ -646,10 +682,12 @@ def _self_intro_cue(text: str) -> Iterator[_Span]:
 
 def _pnr_cue(text: str) -> Iterator[_Span]:
     """``SCHULZ/ANNA MS``: a booking record's name with its title (capitals allowed)."""
-    if "/" not in text:
-        return
     blocked = not_names()
-    for m in _PNR_NAME_RE.finditer(text):
+    for anchor in _PNR_FINDER.finditer(text):
+        line_start = text.rfind("\n", 0, anchor.start()) + 1
+        m = _PNR_NAME_RE.search(text, max(line_start, anchor.start() - 40), anchor.end() + 1)
+        if m is None:
+            continue
         words = re.split(r"[/ ]", m.group("name").lower())
         if any(w in blocked for w in words):
             continue

@@ -261,6 +261,7 @@ def _names(text: str) -> set[str]:
     ("**Jonah Feldstein** — today at 3:41 PM\npushed the fix", {"Jonah Feldstein"}),
     ("Hey team, Lorenzo here. I'll be OOO Thu–Fri", {"Lorenzo"}),
     ("1. SCHULZ/ANNA MS  seat 14C\n2. OKAFOR/EMEKA MR  seat 14D", {"SCHULZ/ANNA", "OKAFOR/EMEKA"}),
+    ("Traveller 1: Jónsdóttir/Åsa MS", {"Jónsdóttir/Åsa"}),
     ("Signed: Victoria Hale, CEO      Signed: Graham Ellis, COO",
      {"Victoria Hale", "Graham Ellis"}),
     ("Hey Chloé — following up on the invoice", {"Chloé"}),
