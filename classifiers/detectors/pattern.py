@@ -276,12 +276,13 @@ class PatternDetector:
             for index in self._rules_in(chunk, enabled, sets):
                 c = self._rules[index]
                 if c.rule.requires_context and c.context is not None:
-                    # Skip the rule here when none of its context words occurs around
-                    # this chunk: every value's context region lies inside this span
-                    # (a UTF-8 character is at most 4 bytes: look back 4 bytes per char).
+                    # Run the rule only on the lines where a value can have a context
+                    # word: every value's context region lies inside this span (a UTF-8
+                    # character is at most 4 bytes: look back 4 bytes per char).
                     lookback = max(0, pos - 4 * c.rule.context_window)
-                    if not c.context.occurs_in(data[lookback:end]):
-                        continue
+                    for lo, hi in _context_lines(data, c.context, lookback, pos, end):
+                        self._run_rule(index, data[lo:hi], lo, text, offsets, findings, seen)
+                    continue
                 self._run_rule(index, chunk, pos, text, offsets, findings, seen)
             pos = end
         findings.sort(key=lambda f: (f.start, f.end))
@@ -409,6 +410,35 @@ class PatternDetector:
             explanation="; ".join(explanation),
             value=value,
         )
+
+
+def _context_lines(
+    data: bytes, context: _WordFinder, lookback: int, start: int, end: int
+) -> list[tuple[int, int]]:
+    """The whole lines of ``data[start:end]`` (a chunk cut at line ends) on which a value
+    could have one of ``context``'s words in its context region: a region is the value's
+    own line and part of the line before, so these are the line of each place a word
+    occurs (``data[lookback:end]``, case-insensitive, anywhere in a word: a superset)
+    and the line after it. A rule never matches across a newline, so matching these
+    lines alone finds the same values with context as matching the whole chunk."""
+    ranges: list[tuple[int, int]] = []
+    line_end = -1  # end of the line holding the previous occurrence
+    for hit in context.anywhere.finditer(data, lookback, end):  # type: ignore[attr-defined]
+        at = hit.start()
+        if at < line_end:
+            continue  # same line as the previous occurrence
+        nl = data.find(b"\n", at, end)
+        line_end = end if nl == -1 else nl + 1
+        nl = data.find(b"\n", line_end, end) if line_end < end else -1
+        hi = end if nl == -1 else nl + 1
+        lo = max(start, data.rfind(b"\n", start, at) + 1)
+        if hi <= start:
+            continue
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], hi))
+        else:
+            ranges.append((lo, hi))
+    return ranges
 
 
 def _safe(check: object, value: str) -> bool:

@@ -384,3 +384,30 @@ def test_context_precheck_keeps_whole_word_and_camel_case_semantics(
     d = detector(rule(id="lic", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
                       prefilter="none", score=0.4, context=["password"], context_score=0.3))
     assert bool(d.detect(text)) is expected
+
+
+def test_rule_needing_context_finds_values_only_near_context_across_chunks() -> None:
+    # 3000 lines with a value each and a context word every 50 lines, some on a line of
+    # their own: values on the word's line and on the line after it are found, no others
+    d = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                      prefilter="none", score=0.6, context=["lic"], context_window=40,
+                      context_score=0.2, requires_context=True))
+    lines = []
+    expected = []
+    for i in range(3000):
+        value = f"D{i:07d}"
+        if i % 100 == 0:
+            lines.append("lic")  # context alone: the value on the next line counts
+            lines.append(f"x {value}")
+            expected.append(value)
+        elif i % 50 == 0:
+            lines.append(f"{'y' * 30} lic {value}")
+            expected.append(value)
+        else:
+            lines.append(f"{'z' * (i % 5)} {value} office")
+            if i % 50 == 1 and i % 100 != 1:
+                expected.append(value)  # the line after "... lic D..."
+    text = "\n".join(lines)
+    found = d.detect(text)
+    assert [f.value for f in found] == expected
+    assert all(text[f.start : f.end] == f.value for f in found)
