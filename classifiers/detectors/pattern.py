@@ -9,7 +9,9 @@ How a text is scanned (all matching is RE2, so linear in the text):
 3. The text is cut into chunks of about 16 KB at line ends (rule regexes never match a
    newline). RE2 sets of the rules' regexes (32 rules per set) tell which rules match in
    a chunk; only those rules' own regexes run, and only over that chunk. A rule that
-   requires context skips a chunk with none of its context words near it.
+   requires context runs only on the lines of the chunk where one of its context words
+   occurs and the lines after them (a value's context region is its own line and part
+   of the one before).
 4. Each match goes through its rule's value group, extender, minimum length, allowlist,
    filters, entropy threshold, validator and context words, and becomes a ``Finding``
    whose explanation says which of those steps applied (never the value).
