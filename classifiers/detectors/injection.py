@@ -24,6 +24,14 @@ it; standing as an instruction, naming an AI model, urgency and stealth words,
 obfuscation, hidden placement and several distinct attack kinds in one text raise it.
 Findings below 0.5 are dropped. Explanations name the phrase id and the cues, never the
 text itself (the one exception: decoded invisible smuggling, shown truncated and masked).
+
+Speed: every shortcut is exact (same findings as running everything). One RE2 set pass
+over the folded text screens all phrases (``PhraseBook.possible``: each phrase's pattern
+without its look-arounds, a superset), so prose without instruction phrases runs no
+phrase regex; the leet and rot13 stages screen their translated text the same way. A
+stage whose every match needs something the text lacks (a hidden character, ``://``,
+``](``, a turn label, a template token) is skipped; letter-spaced and base64 runs are
+found by RE2 and matched by ``re`` where they start. Folding translates ASCII as bytes.
 """
 
 from __future__ import annotations
