@@ -171,6 +171,25 @@ _DISCORD_GATE = re2.compile(
     r"[\x{2014}\x{2013}-][ \t]+(?i:today|yesterday|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})",
     _re2_options(),
 )
+# "his daughter Emily", "my colleague Jenna Whitfield", "par Chloé": a person's relation or
+# the person who did something, right before a name.
+_RELATION_FINDER = re2.compile(
+    r"\b(?:wife|husband|son|daughter|mother|mum|mom|father|dad|colleague|co-?worker|"
+    r"manager|boss|partner|friend|brother|sister|aunt|uncle|grandson|granddaughter|nephew|"
+    r"niece|fianc[ée]e?|girlfriend|boyfriend|teammate|agent|caregiver|carer|femme|mari|"
+    r"fille|fils|frau|mann|tochter|sohn|esposa|marido|hija|hijo|filha|filho)[ \t]+",
+    _re2_options(case_insensitive=True),
+)
+_BY_FINDER = re2.compile(r"\b(?:by|par|por|von|da|di|with|ask|cc|ping)[ \t]+", _re2_options())
+# Given names that are as often places or words ("by Victoria", "with Grace"): not enough
+# alone after by/with.
+_AMBIGUOUS_GIVEN = frozenset(
+    """jordan victoria georgia florence adelaide charlotte austin chelsea sydney lincoln
+    orlando paris grace hope joy june april august florida dallas houston denver phoenix
+    savannah madison regina alexandria eugene jackson chad israel india china carolina
+    virginia lourdes aurora faith summer autumn winter rose ruby jade amber crystal
+    dakota sierra london brooklyn""".split()
+)
 _WROTE_FINDER = re2.compile(r"\b(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto)\b",
                             _re2_options())
 _NAME_BEFORE_WROTE = re.compile(
@@ -476,6 +495,9 @@ def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _irc_nick_cue(text)
     yield from _dash_signature_cue(text)
     yield from _self_intro_cue(text)
+    yield from _anchored_cue(text, _RELATION_FINDER, _NAME_HERE, 0.8, "relation before a name",
+                             single=0.75, single_given_only=True)
+    yield from _given_after_cue(text)
     yield from _pnr_cue(text)
     yield from _wrote_cue(text)
     yield from _list_cue(text)
@@ -646,6 +668,22 @@ def _chat_name_first_cue(text: str) -> Iterator[_Span]:
         if " " not in value and not is_given_name(value):
             continue
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
+        if span is not None:
+            yield span
+
+
+def _given_after_cue(text: str) -> Iterator[_Span]:
+    """``reported by Hannah``, ``par Chloé``, ``ask Tom``: a lone given name right after a
+    word that points at a person."""
+    for anchor in _BY_FINDER.finditer(text):
+        m = _NAME_HERE.match(text, anchor.end())
+        if m is None:
+            continue
+        words = _tokens(m.group("name"))
+        if len(words) != 1 or not is_given_name(words[0]) or words[0].lower() in _AMBIGUOUS_GIVEN:
+            continue  # two or more words starting with a given name: the pair cue's
+        span = _name_span(text, m.start("name"), m.end("name"), 0.75, 0.7,
+                          "given name after by/with/ask")
         if span is not None:
             yield span
 

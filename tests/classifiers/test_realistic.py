@@ -262,6 +262,10 @@ def _names(text: str) -> set[str]:
     ("Hey team, Lorenzo here. I'll be OOO Thu–Fri", {"Lorenzo"}),
     ("1. SCHULZ/ANNA MS  seat 14C\n2. OKAFOR/EMEKA MR  seat 14D", {"SCHULZ/ANNA", "OKAFOR/EMEKA"}),
     ("Traveller 1: Jónsdóttir/Åsa MS", {"Jónsdóttir/Åsa"}),
+    ("NOK: wife Elena, 07700 900 733", {"Elena"}),
+    ("They want sensors; his daughter Emily prefers e-mail.", {"Emily"}),
+    ("Client bloqué, déverrouillé manuellement par Chloé.", {"Chloé"}),
+    ("Notes from agent Kwame: customer says she was charged twice", {"Kwame"}),
     ("Signed: Victoria Hale, CEO      Signed: Graham Ellis, COO",
      {"Victoria Hale", "Graham Ellis"}),
     ("Hey Chloé — following up on the invoice", {"Chloé"}),
@@ -286,6 +290,8 @@ def test_names_in_real_chat_signature_and_minutes_layouts_are_found(
     "Name: Jane Doe\nEmail: jane@example.com",
     "Il passe jeudi matin au 27 avenue Jean Jaurès, 69007 Lyon.",
     "Johnson & Johnson and Morgan Stanley reported earnings.",
+    "We ship from Jordan and Egypt; trains leave by Victoria Station.",
+    "Payment is due by Grace period end.",
 ])
 def test_firms_products_desks_and_placeholder_people_are_not_names(text: str) -> None:
     assert not _names(text)
