@@ -46,7 +46,7 @@ import re._parser as _sre_parse
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -145,12 +145,27 @@ class _Folded:
 
     ``breaks`` are ``(folded offset, offset before)`` pairs where the mapping shifts (after a
     collapsed whitespace run); ``pre_breaks`` do the same for characters whose folded form
-    is not one character long (``ß`` -> ``ss``, a zero-width space -> nothing).
+    is not one character long (``ß`` -> ``ss``, a zero-width space -> nothing). Most texts
+    never need an offset (nothing is found), so ``breaks`` are counted from ``spaced`` (the
+    text before collapsing) on first use.
     """
 
     text: str
-    breaks: tuple[tuple[int, int], ...] = ()
     pre_breaks: tuple[tuple[int, int], ...] = ()
+    spaced: str | None = None  # the text whose whitespace runs were collapsed
+    _breaks: list[tuple[tuple[int, int], ...]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+
+    @property
+    def breaks(self) -> tuple[tuple[int, int], ...]:
+        if not self._breaks:
+            self._breaks.append(_space_breaks(self.spaced) if self.spaced is not None else ())
+        return self._breaks[0]
+
+    def with_text(self, text: str) -> _Folded:
+        """``text`` (of the same length, e.g. translated) with this text's offsets."""
+        return _Folded(text, self.pre_breaks, self.spaced, self._breaks)
 
     def orig(self, pos: int) -> int:
         pos = _through(self.breaks, pos)
@@ -190,7 +205,7 @@ def fold_for_matching(text: str) -> _Folded:
     """
     lowered = _ascii_translate(text, _FOLD_BYTES)
     if text.isascii():
-        return _collapse_spaces(lowered)
+        return _Folded(_collapse_spaces(lowered), (), lowered)
     table: dict[int, str] = {}
     odd: dict[str, int] = {}  # characters whose folded form is not one character long
     for ch in set(text):
@@ -215,22 +230,24 @@ def fold_for_matching(text: str) -> _Folded:
             pre.extend((at + k, i) for k in range(length))
             shift += length - 1
             pre.append((i + 1 + shift, i + 1))
-    folded = _collapse_spaces(translated)
-    return _Folded(folded.text, folded.breaks, tuple(pre))
+    return _Folded(_collapse_spaces(translated), tuple(pre), translated)
 
 
-def _collapse_spaces(lowered: str) -> _Folded:
-    """``lowered`` (whose only whitespace is " " and "\\n") with runs collapsed; ``breaks``
-    where offsets shift. The text is rewritten by ``str.replace`` (no Python loop per run;
-    passes halve the longest run)."""
+def _space_breaks(spaced: str) -> tuple[tuple[int, int], ...]:
+    """Where ``_collapse_spaces(spaced)`` shifts offsets: after each run of two or more."""
     breaks: list[tuple[int, int]] = []
     shift = 0
-    for m in _SPACE_RUN.finditer(lowered):
+    for m in _SPACE_RUN.finditer(spaced):
         start, end = m.span()
         shift += end - start - 1
         breaks.append((end - shift, end))
-    if not breaks:
-        return _Folded(lowered)
+    return tuple(breaks)
+
+
+def _collapse_spaces(lowered: str) -> str:
+    """``lowered`` (whose only whitespace is " " and "\\n") with each run of two or more
+    collapsed to "\\n" when it holds one, else to " ": ``str.replace`` passes (no Python
+    loop per run; each pass halves the longest run)."""
     collapsed = lowered
     while "  " in collapsed:
         collapsed = collapsed.replace("  ", " ")
@@ -238,7 +255,7 @@ def _collapse_spaces(lowered: str) -> _Folded:
     collapsed = collapsed.replace(" \n", "\n").replace("\n ", "\n")
     while "\n\n" in collapsed:
         collapsed = collapsed.replace("\n\n", "\n")
-    return _Folded(collapsed, tuple(breaks))
+    return collapsed
 
 
 # ------------------------------------------------------------------------- phrase data
@@ -824,7 +841,7 @@ class InjectionDetector:
         if not any(w in ftext for w in _ROT13_ANCHORS):
             return []
         rotated = _ascii_translate(ftext, _ROT13_BYTES)
-        shifted = _Folded(rotated, folded.breaks, folded.pre_breaks)
+        shifted = folded.with_text(rotated)
         possible = self.book.possible(rotated)
         out = []
         for index, phrase in enumerate(self.book.phrases):
@@ -849,7 +866,7 @@ class InjectionDetector:
         spots = [m.start() for m in _LEET_WORD.finditer(ftext)]
         if len(spots) < 2:
             return []
-        shifted = _Folded(plain, folded.breaks, folded.pre_breaks)
+        shifted = folded.with_text(plain)
         out = []
         for lo, hi in _merge_windows(spots, 160, len(ftext)):
             window = plain[lo:hi]
