@@ -560,19 +560,66 @@ def load_phrase_book() -> PhraseBook:
     return parse_phrase_book(_read_resource("phrases.toml"), _read_resource("cues.toml"))
 
 
+# a text with this many words about attacks discusses injection (lowers every score)
+_DISCUSSES = 3
+
+
 class _MetaCount:
-    """How often words about attacks occur in the whole text (counted on first use)."""
+    """Whether words about attacks occur ``_DISCUSSES`` times in the whole text (counted on
+    first use, and only as far as that)."""
 
     def __init__(self, meta: re.Pattern[str] | None, text: str) -> None:
         self._meta = meta
         self._text = text
-        self._count: int | None = None if meta is not None else 0
+        self._answer: bool | None = None if meta is not None else False
 
-    def value(self) -> int:
-        if self._count is None:
+    def discusses(self) -> bool:
+        if self._answer is None:
             assert self._meta is not None
-            self._count = sum(1 for _ in self._meta.finditer(self._text))
-        return self._count
+            count = 0
+            for _m in _matches_from_starts(self._meta, _meta_starts(self._meta), self._text):
+                count += 1
+                if count >= _DISCUSSES:
+                    break
+            self._answer = count >= _DISCUSSES
+        return self._answer
+
+
+@lru_cache(maxsize=4)
+def _meta_starts(meta: re.Pattern[str]) -> Any:
+    """An RE2 superset of ``meta`` (see ``_re2_superset``), or None."""
+    superset = _re2_superset(meta.pattern)
+    if superset is None:
+        return None
+    try:
+        return re2.compile(superset)
+    except re2.error:
+        return None
+
+
+def _matches_from_starts(
+    pattern: re.Pattern[str], starts: Any, text: str
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``; when ``starts`` (an RE2 superset of ``pattern``) is
+    given, it finds each place a match can start (on the ASCII stand-in of
+    ``_spaced_regions``) and ``re`` tries there, as ``finditer`` would."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    data = text.encode("ascii", "replace")
+    pos = 0
+    size = len(text)
+    while pos <= size:
+        hit = starts.search(data, pos)
+        if hit is None:
+            return
+        at = hit.start()
+        m = pattern.match(text, at)
+        if m is None:
+            pos = at + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > at else at + 1
 
 
 _NO_META = _MetaCount(None, "")
@@ -760,7 +807,7 @@ class InjectionDetector:
         if metas:
             score -= min(0.35, 0.15 * len(metas))
             lowered.append("words about attacks nearby")
-        if doc_meta.value() >= 3:
+        if doc_meta.discusses():
             score -= 0.1
             lowered.append("text discusses injection")
         if not third_person and (
@@ -982,7 +1029,7 @@ class InjectionDetector:
             if self.book.meta.search(ctx_folded):
                 score -= 0.2
                 lowered.append("words about attacks nearby")
-            if doc_meta.value() >= 3:
+            if doc_meta.discusses():
                 score -= 0.1
                 lowered.append("text discusses injection")
             out.append(

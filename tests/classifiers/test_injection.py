@@ -493,3 +493,29 @@ def test_base64_runs_longer_than_a_match_are_walked_like_the_regex() -> None:
     text = "x " + "QUJD" * 2500 + "== tail " + "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=" + " \u2014"
     expected = [m.span() for m in _inj._BASE64.finditer(text)]
     assert [m.span() for m in _inj._base64_runs(text)] == expected
+
+
+_META_WORDS = ["prompt", "injection", "attack", "attacks", "jailbreak", "red", "team",
+               "security", "securite", "policy", "x", "ai", "e"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_META_WORDS),
+                          st.sampled_from([" ", "-", "_", "", "\n", "é", "\u2014", "1"])),
+                max_size=12))
+def test_words_about_attacks_are_found_where_the_regex_finds_them(
+    parts: list[tuple[str, str]],
+) -> None:
+    text = "".join(word + sep for word, sep in parts)
+    meta = _inj.load_phrase_book().meta
+    starts = _inj._meta_starts(meta)
+    assert starts is not None
+    expected = [m.span() for m in meta.finditer(text)]
+    assert [m.span() for m in _inj._matches_from_starts(meta, starts, text)] == expected
+
+
+def test_a_text_discusses_injection_from_three_words_about_attacks() -> None:
+    meta = _inj.load_phrase_book().meta
+    assert _inj._MetaCount(meta, "a jailbreak and an attack on security").discusses()
+    assert not _inj._MetaCount(meta, "a jailbreak and an attacker's dog").discusses()  # two
+    assert not _inj._MetaCount(meta, "the quarterly report is attached").discusses()
