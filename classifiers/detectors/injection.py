@@ -585,11 +585,54 @@ class _MetaCount:
         return self._answer
 
 
+def _stand_in_safe(items: Iterable[tuple[Any, Any]]) -> bool:
+    """Whether the superset of these parsed items accepts "?" wherever the pattern
+    accepts a non-ASCII character, so that it can run on the ASCII stand-in: no negated
+    class or literal, no non-ASCII literal, no class of word characters, spaces or digits
+    (outside look-arounds, which the superset drops)."""
+    for op, av in items:
+        if op in (_sre_c.NOT_LITERAL, _sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            if op is _sre_c.NOT_LITERAL:
+                return False
+            continue
+        if op is _sre_c.LITERAL and av >= 0x80:
+            return False
+        if op is _sre_c.IN:
+            for item_op, item in av:
+                if item_op is _sre_c.NEGATE:
+                    return False
+                if item_op is _sre_c.RANGE and item[1] >= 0x80:
+                    return False
+                if item_op is _sre_c.LITERAL and item >= 0x80:
+                    return False
+                if item_op is _sre_c.CATEGORY and item not in _STAND_IN_CATEGORIES:
+                    return False
+        elif op is _sre_c.BRANCH:
+            if not all(_stand_in_safe(b) for b in av[1]):
+                return False
+        elif op is _sre_c.SUBPATTERN:
+            if not _stand_in_safe(av[3]):
+                return False
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
+            if not _stand_in_safe(av[2]):
+                return False
+    return True
+
+
+# classes whose RE2 form (``_CATEGORY_RANGES``) holds "?" and every non-ASCII character
+_STAND_IN_CATEGORIES = frozenset(
+    getattr(_sre_c, name)
+    for name in ("CATEGORY_NOT_WORD", "CATEGORY_NOT_SPACE", "CATEGORY_NOT_DIGIT",
+                 "CATEGORY_UNI_NOT_WORD", "CATEGORY_UNI_NOT_SPACE", "CATEGORY_UNI_NOT_DIGIT")
+    if hasattr(_sre_c, name)
+)
+
+
 @lru_cache(maxsize=4)
 def _meta_starts(meta: re.Pattern[str]) -> Any:
     """An RE2 superset of ``meta`` (see ``_re2_superset``), or None."""
     superset = _re2_superset(meta.pattern)
-    if superset is None:
+    if superset is None or not _stand_in_safe(_sre_parse.parse(meta.pattern)):
         return None
     try:
         return re2.compile(superset)

@@ -370,6 +370,7 @@ def test_folded_text_maps_back_to_the_characters_it_came_from(text: str) -> None
 
 # ---------------------------------------------------------------- speed gates stay exact
 import re as _re  # noqa: E402
+import re._parser as _re_parser  # noqa: E402
 
 from classifiers.detectors import injection as _inj  # noqa: E402
 
@@ -519,3 +520,12 @@ def test_a_text_discusses_injection_from_three_words_about_attacks() -> None:
     assert _inj._MetaCount(meta, "a jailbreak and an attack on security").discusses()
     assert not _inj._MetaCount(meta, "a jailbreak and an attacker's dog").discusses()  # two
     assert not _inj._MetaCount(meta, "the quarterly report is attached").discusses()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "safe"),
+    [(r"(?<![\w])attack[\W_]+plan(?![\w])", True), (r"a\w+", False), (r"a[^x]", False),
+     (r"caf\u00e9", False), (r"(?:ab|c[0-9])+", True)],
+)
+def test_only_patterns_that_accept_the_stand_in_run_on_it(pattern: str, safe: bool) -> None:
+    assert _inj._stand_in_safe(_re_parser.parse(pattern)) is safe
