@@ -460,10 +460,17 @@ def _context_region(text: str, start: int, end: int, window: int) -> str:
         prev = text.rfind("\n", lo, nl)
         if prev != -1:
             lo = prev + 1
+    elif lo > 0 and text[lo - 1].isalnum():
+        # the window must not start inside a word: "pub|lic" is not the word "lic"
+        while lo < start and text[lo].isalnum():
+            lo += 1
     hi = min(len(text), end + window)
     nl_after = text.find("\n", end, hi)
     if nl_after != -1:
         hi = nl_after
+    elif hi < len(text) and text[hi].isalnum():
+        while hi > end and text[hi - 1].isalnum():
+            hi -= 1
     return text[lo:start] + "\n" + text[end:hi]
 
 

@@ -411,3 +411,14 @@ def test_rule_needing_context_finds_values_only_near_context_across_chunks() -> 
     found = d.detect(text)
     assert [f.value for f in found] == expected
     assert all(text[f.start : f.end] == f.value for f in found)
+
+
+def test_context_window_never_starts_or_ends_inside_a_word() -> None:
+    from classifiers.detectors.pattern import _context_region
+
+    text = "x" * 50 + "republic server 8.8.4.4 apiversion"
+    start = text.index("8.8.4.4")
+    region = _context_region(text, start, start + 7, 24)
+    words = region.replace("\n", " ").split()
+    assert "lic" not in words and "ver" not in words
+    assert "server" in words
