@@ -76,9 +76,13 @@ class _WordFinder:
     plain: re.Pattern[str]
     camel: re.Pattern[str] | None
     anywhere: object  # RE2 pattern
+    outside_names: bool = False
 
     @classmethod
-    def build(cls, words: Sequence[str]) -> _WordFinder | None:
+    def build(cls, words: Sequence[str], outside_names: bool = False) -> _WordFinder | None:
+        """``outside_names``: a word that is part of a host name, address or file name
+        (``example.net``, ``x@test.org``, ``sample.csv``) does not count; a word ending a
+        sentence (``… an example.``) does."""
         if not words:
             return None
         alternation = _word_alternation(words)
@@ -95,19 +99,43 @@ class _WordFinder:
         # a superset of both: the words anywhere, case-insensitive, boundaries ignored
         anywhere = re2.compile(alternation, re2_options(case_insensitive=True))
         lowered = tuple(w.lower() for w in words)
-        return cls(lowered, ahocorasick_rs.AhoCorasick(list(set(lowered))), plain, camel, anywhere)
+        return cls(lowered, ahocorasick_rs.AhoCorasick(list(set(lowered))), plain, camel, anywhere,
+                   outside_names)
 
     def search(self, region: str) -> str | None:
         # cheap pre-check, one Aho-Corasick pass: no word at all, not even inside another
         if not self.rough.find_matches_as_indexes(region.lower()):
             return None
-        m = self.plain.search(region)
+        if self.outside_names:
+            for m in self.plain.finditer(region):
+                if not _inside_address(region, m.start(), m.end()):
+                    return m.group(1).lower()
+            m = None
+        else:
+            m = self.plain.search(region)
         if m is None and self.camel is not None:
             m = self.camel.search(region)
         return None if m is None else m.group(1).lower()
 
     def occurs_in(self, data: bytes) -> bool:
         return self.anywhere.search(data) is not None  # type: ignore[attr-defined]
+
+
+_TOKEN_EDGE = frozenset(" \t\n\r\"'<>()[]{},;|")
+
+
+def _inside_address(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of an e-mail address's domain or a URL
+    (``ana@example.net``, ``https://test.acme.io``): a word there says nothing."""
+    a = start
+    while a > 0 and text[a - 1] not in _TOKEN_EDGE:
+        a -= 1
+    b = end
+    while b < len(text) and text[b] not in _TOKEN_EDGE:
+        b += 1
+    token = text[a:b]
+    at = token.find("@")
+    return "://" in token or (0 < at < start - a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +215,7 @@ class PatternDetector:
                         full_id=full_id,
                         value_group=group,
                         context=_WordFinder.build(rule.context),
-                        negative=_WordFinder.build(rule.negative_context),
+                        negative=_WordFinder.build(rule.negative_context, outside_names=True),
                         allowlist=_alternation(rule.allowlist),
                         filters=tuple(FILTERS[name] for name in rule.filters),
                         validator=VALIDATORS[rule.validator] if rule.validator else None,

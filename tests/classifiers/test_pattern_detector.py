@@ -422,3 +422,15 @@ def test_context_window_never_starts_or_ends_inside_a_word() -> None:
     words = region.replace("\n", " ").split()
     assert "lic" not in words and "ver" not in words
     assert "server" in words
+
+
+def test_negative_context_in_a_host_name_does_not_lower_a_score() -> None:
+    from classifiers.detectors.pattern import _WordFinder
+
+    finder = _WordFinder.build(["example", "test"], outside_names=True)
+    assert finder is not None
+    assert finder.search("ana.souza@example.net, DE44 ...") is None
+    assert finder.search("see https://test.acme.io/x") is None
+    assert finder.search("this is only an example.") == "example"
+    assert finder.search("for example: DE44") == "example"
+    assert finder.search("Test IBAN") == "test"
