@@ -129,12 +129,48 @@ def test_directory_raises_not_a_regular_file(tmp_path: Path) -> None:
         extract_path(tmp_path)
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads anything")
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_unreadable_file_raises_permission_denied(tmp_path: Path) -> None:
-    path = _write(tmp_path, "locked.txt", b"secret")
-    path.chmod(0)
-    with pytest.raises(PermissionDenied, match="locked.txt"):
-        extract_path(path)
+    if os.geteuid() != 0:
+        path = _write(tmp_path, "locked.txt", b"secret")
+        path.chmod(0)
+        with pytest.raises(PermissionDenied, match="locked.txt"):
+            extract_path(path)
+        return
+    # root reads anything: try it as the unprivileged user "nobody" (setpriv, util-linux)
+    import shutil
+    import subprocess
+    import tempfile
+
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test permissions as root"
+    folder = Path(tempfile.mkdtemp(prefix="presend-perm-"))
+    try:
+        folder.chmod(0o755)
+        path = folder / "locked.txt"
+        path.write_bytes(b"secret")
+        path.chmod(0)
+        root = Path(__file__).resolve().parents[3]
+        code = (
+            "import sys\n"
+            f"sys.path.insert(0, {str(root)!r})\n"
+            "from classifiers.extract import extract_path\n"
+            "from classifiers.extract.errors import PermissionDenied\n"
+            "try:\n"
+            f"    extract_path({str(path)!r})\n"
+            "except PermissionDenied as exc:\n"
+            "    print('denied:', exc)\n"
+        )
+        r = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                            sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=60, env={"PATH": os.environ.get("PATH", ""), "HOME": "/"})
+        if not r.stdout and ("Permission denied" in r.stderr or "ModuleNotFound" in r.stderr
+                             or r.returncode in (126, 127)):
+            pytest.skip("the checkout is not readable by 'nobody' here, so root cannot drop "
+                        "privileges to test this")
+        assert r.stdout.startswith("denied: locked.txt"), r.stdout + r.stderr[-800:]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this OS")
