@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import importlib.resources
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -362,13 +363,16 @@ class NameDetector:
             return spans
         model = nlp.load_ner()
         joined, offsets = _join_windows(text, windows)
-        doc = model(joined)
+        # One call at a time (a pipeline is not thread-safe), inside a memory zone: spaCy
+        # otherwise keeps every new word it sees, and a long-running tray app would grow
+        # by megabytes per thousand clips.
+        with _NER_LOCK, model.memory_zone():
+            people = [(e.start_char, e.end_char) for e in model(joined).ents
+                      if e.label_ == "PERSON"]
         out = list(spans)
-        for ent in doc.ents:
-            if ent.label_ != "PERSON":
-                continue
-            start = _map_offset(offsets, ent.start_char)
-            end = _map_offset(offsets, ent.end_char)
+        for ent_start, ent_end in people:
+            start = _map_offset(offsets, ent_start)
+            end = _map_offset(offsets, ent_end)
             if start is None or end is None or end <= start:
                 continue
             start, end = _trim_name(text, start, end)
@@ -383,6 +387,9 @@ class NameDetector:
             else:
                 out.append(_Span(start, end, 0.65, "NER PERSON"))
         return out
+
+
+_NER_LOCK = threading.Lock()
 
 
 def _trim_candidate(text: str, start: int, end: int) -> tuple[int, int] | None:
