@@ -607,7 +607,13 @@ DOCUMENT = _Table(
                 required=("name",),
             )
         ),
-        "user": _Table({"may_loosen": _Bool()}),
+        "user": _Table(
+            {
+                "may_loosen": _Bool(),
+                "may_pause": _Bool(description="the tray's Pause menu is offered"),
+                "may_quit": _Bool(description="the tray's Quit item is offered"),
+            }
+        ),
     },
     required=("schema", "serial"),
 )
@@ -739,6 +745,8 @@ class Policy:
     audit: AuditSettings
     destinations: tuple[Destination, ...]
     user_may_loosen: bool
+    user_may_pause: bool
+    user_may_quit: bool
     stricter: tuple[Policy, ...] = ()
     # the whole document after merging with its base (what a user layer is laid over)
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -1334,5 +1342,7 @@ def _build(doc: Mapping[str, Any], text: str, source: str) -> Policy:
             for d in doc.get("destinations", ())
         ),
         user_may_loosen=doc.get("user", {}).get("may_loosen", True),
+        user_may_pause=doc.get("user", {}).get("may_pause", True),
+        user_may_quit=doc.get("user", {}).get("may_quit", True),
         document=MappingProxyType(dict(doc)),
     )

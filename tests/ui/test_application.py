@@ -174,3 +174,11 @@ def test_admin_policy_that_forbids_loosening_keeps_the_finding(qtbot, make_app) 
     app = make_app('schema = 1\nserial = 5\n')
     assert add_allowlisted_value(app.runtime.paths, admin, "4539 1488 0343 6467") is None
     assert not (app.runtime.paths.config / "preferences.toml").exists()
+
+
+def test_admin_policy_can_forbid_pause_and_quit_in_the_tray(qtbot, make_app) -> None:
+    app = make_app('schema = 1\nserial = 6\n[user]\nmay_pause = false\nmay_quit = false\n')
+    texts = app.tray.action_texts()
+    assert "Quit" not in texts
+    assert "Pause (not allowed by your organisation)" in texts
+    assert app.tray.pause(900) is False and not app.guard.paused
