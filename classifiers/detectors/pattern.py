@@ -42,9 +42,10 @@ CHUNK_BYTES = 16 * 1024
 # RE2 memory budget per set (program + DFA cache). On 40 MB of mixed text the sets grew
 # the process by ~8 MB; 8 MB per set ran as fast as 64 MB, 4 MB ran out (the detector
 # then falls back to each rule's own regex). A long-running guard keeps every set's DFA
-# cache: measured over 2,000 corpus documents, 32 MB per set grew the process by 51 MB,
-# 16 MB by 32 MB (12% slower), 8 MB by 16 MB (60% slower). 16 MB bounds 7 sets at 112 MB.
-_SET_MAX_MEM = 16 << 20
+# cache: over 2,000 corpus documents 32 MB per set grew the process by 51 MB and 16 MB by
+# 32 MB, but on the speed benchmark's text 16 MB ran at 2.0 MB/s against 5.7 (the cache
+# thrashes): 32 MB stays, bounding 7 sets at 224 MB.
+_SET_MAX_MEM = 32 << 20
 # Longest value a rule reports without an extender. Longer runs (a rule's open-ended
 # repetition over a 1 MB line) are no credential or identifier, and would only feed
 # megabytes to the filters.
