@@ -31,6 +31,11 @@ class Outcome:
         return str(self.decision.verdict.value)  # type: ignore[attr-defined]
 
 
+def strictest(outcomes: Iterable[Outcome]) -> Outcome:
+    """The outcome whose verdict is the most restrictive (block > redact > warn > ...)."""
+    return max(outcomes, key=lambda o: o.decision.verdict.rank)  # type: ignore[attr-defined]
+
+
 class Pipeline:
     """Extract, classify and decide. Thread-safe; holds no per-scan state."""
 

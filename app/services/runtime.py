@@ -136,6 +136,18 @@ class Runtime:
         key = getattr(self._audit, "fingerprint_key", b"") if self._audit else b""
         return key or self._run_key
 
+    def redacted_text(self, outcome: Outcome) -> str | None:
+        """The outcome's text with its reported findings replaced as the policy says, or
+        None when the text was not kept (too large, or a document not held in memory)."""
+        if outcome.text is None:
+            return None
+        from classifiers.redact import redact_text
+
+        policy = self.policy
+        return redact_text(outcome.text, tuple(outcome.decision.reported),  # type: ignore[attr-defined]
+                           lambda f: policy.redaction_style(f.entity_type),
+                           self.fingerprint_key())
+
     # -- audit ----------------------------------------------------------------------
     def _open_audit(self) -> Any:
         try:

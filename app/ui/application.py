@@ -26,7 +26,7 @@ from app.services.file_actions import (
     can_redact_copy,
     write_redacted_copy,
 )
-from app.services.pipeline import Outcome, walk_files
+from app.services.pipeline import Outcome, strictest, walk_files
 from app.services.runtime import Runtime
 from app.services.secret_store import KeyringSecretStore, SecretStore
 from app.services.watcher import FolderWatcher
@@ -39,7 +39,6 @@ from app.ui.jobs import Jobs
 from app.ui.notifications import TrayNotifier
 from app.ui.single_instance import SingleInstanceServer
 from app.ui.tray import TrayController
-from classifiers.redact import redact_text
 
 WATCH_POLL_MS = 500
 FOREGROUND_POLL_MS = 600
@@ -392,8 +391,7 @@ class PresendApp(QObject):
                                               text=None, notes=("no files to check",)))
             self._show(win)
             return win
-        order = ["allow", "log", "warn", "redact", "block"]
-        worst = max(outcomes, key=lambda o: order.index(o.verdict) if o.verdict in order else 2)
+        worst = strictest(outcomes)
         if len(outcomes) == 1:
             return self.show_file_findings(worst, "checked")
         findings = []
@@ -459,16 +457,8 @@ class PresendApp(QObject):
             window.close()
         return restored
 
-    def _redacted(self, outcome: Outcome) -> str | None:
-        if outcome.text is None:
-            return None
-        policy = self.runtime.policy
-        return redact_text(outcome.text, tuple(outcome.decision.reported),  # type: ignore[attr-defined]
-                           lambda f: policy.redaction_style(f.entity_type),
-                           self.runtime.fingerprint_key())
-
     def _save_redacted_copy(self, outcome: Outcome) -> Path | None:
-        text = self._redacted(outcome)
+        text = self.runtime.redacted_text(outcome)
         if text is None:
             return None
         try:
@@ -480,7 +470,7 @@ class PresendApp(QObject):
         return out
 
     def _copy_redacted_text(self, outcome: Outcome) -> None:
-        text = self._redacted(outcome)
+        text = self.runtime.redacted_text(outcome)
         if text is not None:
             self.guard._write(text, None)  # our own write: not re-checked
 
@@ -582,11 +572,7 @@ def folder_action(runtime: Runtime, outcome: Outcome, path: Path, quarantine: Qu
             quarantine.put(path)
             action = "quarantined"
         elif verdict == "redact" and outcome.text is not None and can_redact_copy(path):
-            policy = runtime.policy
-            text = redact_text(outcome.text, tuple(outcome.decision.reported),  # type: ignore[attr-defined]
-                               lambda f: policy.redaction_style(f.entity_type),
-                               runtime.fingerprint_key())
-            write_redacted_copy(path, text)
+            write_redacted_copy(path, runtime.redacted_text(outcome) or "")
             action = "redacted-copy"
         elif verdict == "redact":
             action = "warned"  # no redacted copy for this format: warn instead, never allow

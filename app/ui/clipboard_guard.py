@@ -22,7 +22,7 @@ from PySide6.QtCore import QMimeData, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QClipboard
 
 from app.services.clipboard_plan import ClipPlan, plan_clip
-from app.services.pipeline import Outcome
+from app.services.pipeline import Outcome, strictest
 from app.services.runtime import Runtime
 from app.ui.jobs import Jobs
 
@@ -145,7 +145,7 @@ class ClipboardGuard(QObject):
             if files and not text.strip():
                 outcomes = [pipeline.classify_path(Path(f), Channel.CLIPBOARD,
                                                    destination=destination) for f in files]
-                return _worst(outcomes)
+                return strictest(outcomes)
             return pipeline.classify_text(text, "clipboard", Channel.CLIPBOARD,
                                           destination=destination)
 
@@ -224,7 +224,7 @@ class ClipboardGuard(QObject):
 
         result = event.outcome.result
         decision = decide(self._runtime.policy, result, _clipboard_channel(), destination)
-        if _RANK.get(decision.verdict.value, 2) <= _RANK.get(event.outcome.verdict, 2):
+        if decision.verdict <= event.outcome.decision.verdict:  # type: ignore[attr-defined]
             return None
         outcome = Outcome(result=result, decision=decision, text=event.outcome.text)
         return self._act(event.ticket, outcome, event.original_text, event.original_html,
@@ -333,15 +333,7 @@ def _read(mime: QMimeData) -> tuple[str, str | None, tuple[str, ...]]:
     return text, html, files
 
 
-_RANK = {"allow": 0, "log": 1, "warn": 2, "redact": 3, "block": 4}
-
-
 def _clipboard_channel():  # type: ignore[no-untyped-def]
     from app.services.decide import Channel
 
     return Channel.CLIPBOARD
-
-
-def _worst(outcomes: list[Outcome]) -> Outcome:
-    order = ["allow", "log", "warn", "redact", "block"]
-    return max(outcomes, key=lambda o: order.index(o.verdict) if o.verdict in order else 2)
