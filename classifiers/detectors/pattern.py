@@ -7,8 +7,12 @@ How a text is scanned (all matching is RE2, so linear in the text):
    keywords occur anywhere in the text; a rule whose keywords are all absent cannot fire
    (rules with ``prefilter = "none"`` always can).
 3. The text is cut into chunks of about 16 KB at line ends (rule regexes never match a
-   newline). RE2 sets of the rules' regexes (32 rules per set) tell which rules match in
-   a chunk; only those rules' own regexes run, and only over that chunk. A rule that
+   newline). RE2 sets (32 rules per set) tell which rules can match in a chunk; only
+   those rules' own regexes run, and only over that chunk. A set holds each rule's
+   *signature* (``classifiers.regex_signature``): a necessary condition of the regex
+   without its leading ``[A-Za-z0-9_.-]*`` and its long counted repetitions, which made
+   a set of the password rules build a huge DFA (5 MB/s on Python source; 160-250 MB/s
+   with signatures). A rule that
    requires context runs only on the lines of the chunk where one of its context words
    occurs and the lines after them (a value's context region is its own line and part
    of the one before).
@@ -31,6 +35,7 @@ from classifiers.errors import RulePackError
 from classifiers.extenders import EXTENDERS
 from classifiers.filters import FILTERS
 from classifiers.model import Category, Finding, Severity
+from classifiers.regex_signature import signature
 from classifiers.rules import Rule, RulePack, re2_options, rule_pattern_text
 from classifiers.taxonomy import category_of, default_severity
 from classifiers.validators import VALIDATORS
@@ -274,7 +279,7 @@ class PatternDetector:
         rule_set = re2.Set.SearchSet(options)
         rule_set.Add("")  # sentinel, see _rules_in
         for c in compiled:
-            regex = rule_pattern_text(c.rule.regex)
+            regex = rule_pattern_text(signature(c.rule.regex) or c.rule.regex)
             rule_set.Add(f"(?i:{regex})" if c.rule.case_insensitive else regex)
         rule_set.Compile()
         return rule_set
@@ -318,7 +323,7 @@ class PatternDetector:
                     continue
                 self._run_rule(index, chunk, pos, text, offsets, findings, seen)
             pos = end
-        findings.sort(key=lambda f: (f.start, f.end))
+        findings.sort(key=lambda f: (f.start, f.end, f.recognizer))
         return findings
 
     def _enabled_rules(self, data: bytes) -> frozenset[int]:
