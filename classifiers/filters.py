@@ -287,6 +287,55 @@ def network_address(value: str) -> bool:
     return len(parts) == 4 and parts[-1] in ("0", "255")
 
 
+# Domains that can never hold a real mailbox: RFC 2606 and RFC 6761 reserve example.com,
+# example.net and example.org (with every subdomain) and the top-level names .example,
+# .test, .invalid and .localhost for documentation and testing. Nothing else: example.de,
+# example.co.uk and company.local are ordinary (or internal) domains that do receive mail.
+_RESERVED_SECOND_LEVEL = ("example.com", "example.net", "example.org")
+_RESERVED_TOP_LEVEL = frozenset({"example", "test", "invalid", "localhost"})
+
+
+def reserved_domain(value: str) -> bool:
+    """An e-mail address at a reserved documentation or test domain (jane@example.com,
+    ci@build.test, x@host.invalid): it names no mailbox anyone can read."""
+    _, at, domain = value.strip().rpartition("@")
+    if not at:
+        return False
+    domain = domain.rstrip(".").lower()
+    if domain.rpartition(".")[2] in _RESERVED_TOP_LEVEL:
+        return True
+    return any(domain == d or domain.endswith("." + d) for d in _RESERVED_SECOND_LEVEL)
+
+
+# Card numbers that card networks and payment processors publish for testing (Visa,
+# Mastercard, Amex, Discover, JCB, Diners, UnionPay test numbers as listed by Stripe,
+# Braintree/PayPal and Adyen in their public test-card pages). No issuer gives them to a
+# cardholder, so they are never a leak, whatever the text around them says.
+_PUBLISHED_TEST_CARDS = frozenset(
+    """
+    4111111111111111 4242424242424242 4012888888881881 4222222222222 4000056655665556
+    4000000000000002 4000000000000010 4000000000000069 4000000000000077 4000000000000101
+    4000000000000119 4000000000000127 4000000000000341 4000000000003220 4000000000009979
+    4000000000009987 4000000000009995 4000002500003155 4000002760003184 4005519200000004
+    4009348888881881 4012000033330026 4012000077777777 4217651111111119 4500600000000061
+    4111111145551142
+    5555555555554444 5105105105105100 5200828282828210 2223003122003222 2223000048400011
+    5555341244441115 2222400070000005
+    378282246310005 371449635398431 378734493671000 370000000000002
+    6011111111111117 6011000990139424 6011981111111113 6011601160116611
+    3566002020360505 3530111333300000 6200000000000005
+    30569309025904 38520000023237 3056930009020004 36227206271667 36006666333344
+    """.split()
+)  # fmt: skip
+_CARD_SEPARATORS = re.compile(r"[\s\-.]")
+
+
+def published_test_card(value: str) -> bool:
+    """A payment card number from the networks' and processors' published test lists
+    (4242 4242 4242 4242, 5555 5555 5555 4444, 4000 0000 0000 0002, ...)."""
+    return _CARD_SEPARATORS.sub("", value) in _PUBLISHED_TEST_CARDS
+
+
 FILTERS: dict[str, Callable[[str], bool]] = {
     "placeholder": placeholder,
     "vendor_example": vendor_example,
@@ -297,4 +346,6 @@ FILTERS: dict[str, Callable[[str], bool]] = {
     "env_reference": env_reference,
     "file_path": file_path,
     "network_address": network_address,
+    "reserved_domain": reserved_domain,
+    "published_test_card": published_test_card,
 }

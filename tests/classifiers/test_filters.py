@@ -165,6 +165,51 @@ def test_file_path_keeps_credentials_and_base64_with_slashes(value: str) -> None
     assert not FILTERS["file_path"](value)
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["jane@example.com", "Jane.Doe@EXAMPLE.ORG", "ops@mail.example.net", "ci@build.test",
+     "x@host.invalid", "dev@app.localhost", "max@firma.example", "a@b.example."],
+)  # fmt: skip
+def test_reserved_domain_drops_addresses_at_documentation_and_test_domains(value: str) -> None:
+    assert FILTERS["reserved_domain"](value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ana@example.de", "j.smith@mail.example.co.uk", "r.mensah@corp.local",
+     "lena@test-firma.de", "bob@examples.com", "eve@myexample.com", "amy@testing.io",
+     "kai@example.com.evil.io", "no-at-sign.example.com", "tom@invalid.org"],
+)  # fmt: skip
+def test_reserved_domain_keeps_ordinary_and_internal_domains(value: str) -> None:
+    assert not FILTERS["reserved_domain"](value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["4242424242424242", "4242 4242 4242 4242", "5555-5555-5555-4444", "4000 0000 0000 0002",
+     "3782 822463 10005", "6011111111111117", "4111.1111.1111.1111"],
+)  # fmt: skip
+def test_published_test_card_drops_the_networks_test_numbers(value: str) -> None:
+    assert FILTERS["published_test_card"](value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["4539 1488 0343 6467", "5425233430109903", "4242424242424241", "4000 0000 0000 0028",
+     "4111 1111 1111 1112"],
+)  # fmt: skip
+def test_published_test_card_keeps_other_numbers(value: str) -> None:
+    assert not FILTERS["published_test_card"](value)
+
+
+def test_every_published_test_card_is_a_valid_card_number() -> None:
+    # an entry that failed Luhn or the network ranges would never reach the filter
+    from classifiers import filters
+    from classifiers.validators import luhn
+
+    assert all(luhn(number) for number in filters._PUBLISHED_TEST_CARDS)
+
+
 def test_shannon_entropy_of_known_values() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("aaaa") == 0.0

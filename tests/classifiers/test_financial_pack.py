@@ -20,9 +20,14 @@ def _found(detector: PatternDetector, text: str, entity_type: str) -> list[str]:
 POSITIVES = [
     ("CREDIT_CARD", "Card on file: 4539 1488 0343 6467, exp 09/27", "4539 1488 0343 6467"),
     ("CREDIT_CARD", "cust paid w/ 5425233430109903 yesterday", "5425233430109903"),
-    ("CREDIT_CARD", "2-series Mastercard 2223 0031 2200 3222", "2223 0031 2200 3222"),
-    ("CREDIT_CARD", "Amex 3782-822463-10005 was declined", "3782-822463-10005"),
-    ("CREDIT_CARD", "refund to card 4111-1111-1111-1111 please", "4111-1111-1111-1111"),
+    ("CREDIT_CARD", "2-series Mastercard 2223 0031 2200 3230", "2223 0031 2200 3230"),
+    ("CREDIT_CARD", "Amex 3782-822463-10013 was declined", "3782-822463-10013"),
+    ("CREDIT_CARD", "refund to card 4539-1488-0343-6467 please", "4539-1488-0343-6467"),
+    # words that say "test" never drop a number that is not a published test card
+    ("CREDIT_CARD", "ran a test payment with my own card 4539 1488 0343 6467",
+     "4539 1488 0343 6467"),
+    ("CREDIT_CARD", "@pytest.fixture\ndef card():\n    return {\"number\": \"5425233430109903\"}",
+     "5425233430109903"),
     ("IBAN_CODE", "IBAN: DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
     ("IBAN_CODE", "Please pay GB29NWBK60161331926819 by Friday", "GB29NWBK60161331926819"),
     ("IBAN_CODE", "NL91 ABNA 0417 1643 00 (ABN AMRO)", "NL91 ABNA 0417 1643 00"),
@@ -42,6 +47,15 @@ def test_financial_value_is_reported(detector: PatternDetector, entity_type: str
 HARD_NEGATIVES = [
     ("CREDIT_CARD", "Use the test card 4111 1111 1111 1111 in the Stripe sandbox"),
     ("CREDIT_CARD", "Example: 4242 4242 4242 4242, any CVC"),
+    # published test numbers name no account, whatever the words around them
+    ("CREDIT_CARD", "refund to card 4111-1111-1111-1111 please"),
+    ("CREDIT_CARD", "customer card 4242424242424242 was declined"),
+    ("CREDIT_CARD", "Stripe test cards for QA (sandbox only):\n- Visa: 4242 4242 4242 4242\n"
+                    "- Mastercard: 5555 5555 5555 4444\n- Declined: 4000 0000 0000 0002\n"
+                    "Use any future expiry and any CVC."),
+    ("CREDIT_CARD", "# tests/test_payments.py\nimport pytest\n\n@pytest.fixture\ndef card():\n"
+                    "    return {\"number\": \"4242424242424242\", \"exp\": \"12/34\"}"),
+    ("CREDIT_CARD", "| Amex | 3782 822463 10005 |\n| Discover | 6011 1111 1111 1117 |"),
     ("CREDIT_CARD", "tracking 4539148803436468 (not Luhn valid)"),
     ("CREDIT_CARD", "order id 1234567812345678"),
     ("CREDIT_CARD", "0000 0000 0000 0000"),

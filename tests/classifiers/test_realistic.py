@@ -146,10 +146,10 @@ def test_machine_senders_are_not_email_findings(patterns: PatternDetector, text:
 
 @pytest.mark.parametrize("address", ["support@shipfast.app", "bereavement@northbank.co.uk",
                                      "billing@acme.io"])
-def test_function_mailboxes_are_reported_with_low_confidence(
+def test_function_mailboxes_stay_below_the_reporting_threshold(
         patterns: PatternDetector, address: str) -> None:
     found = _found(list(patterns.detect(f"please write to {address} today")), "EMAIL_ADDRESS")
-    assert 0.5 <= found[address] < 0.8
+    assert found[address] < 0.5
 
 
 def test_a_person_mailbox_keeps_high_confidence(patterns: PatternDetector) -> None:
@@ -210,10 +210,10 @@ def test_tracking_codes_receipt_numbers_and_dial_strings_are_not_phones(text: st
 # --- payment cards ------------------------------------------------------------------------
 
 
-def test_published_test_card_numbers_score_below_0_8(patterns: PatternDetector) -> None:
-    found = _found(list(patterns.detect("customer card 4242424242424242 was declined")),
-                   "CREDIT_CARD")
-    assert 0.5 <= found["4242424242424242"] < 0.8
+def test_published_test_card_numbers_are_never_cards(patterns: PatternDetector) -> None:
+    # no issuer gives them to a cardholder: the number itself says "test"
+    text = "customer card 4242424242424242 was declined"
+    assert not _found(list(patterns.detect(text)), "CREDIT_CARD")
 
 
 def test_a_card_pasted_by_a_customer_scores_0_9(patterns: PatternDetector) -> None:
@@ -224,6 +224,9 @@ def test_a_card_pasted_by_a_customer_scores_0_9(patterns: PatternDetector) -> No
 @pytest.mark.parametrize("text", [
     "Cards for QA (sandbox only):\n- Visa: 4242 4242 4242 4242",
     "@pytest.fixture\ndef card(): return {\"number\": \"4242424242424242\"}",
+    "Stripe test cards for QA (sandbox only):\n- Visa: 4242 4242 4242 4242\n"
+    "- Mastercard: 5555 5555 5555 4444\n- Declined: 4000 0000 0000 0002",
+    "@pytest.fixture\ndef card():\n    return {\"number\": \"4242424242424242\", \"exp\": \"12/34\"}",
 ])
 def test_test_card_numbers_in_qa_notes_and_fixtures_are_dropped(
         patterns: PatternDetector, text: str) -> None:
