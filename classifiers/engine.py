@@ -8,8 +8,11 @@ of its time or size budget returns ``complete=False`` with a note; it never rais
 from __future__ import annotations
 
 import bisect
+import itertools
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from classifiers.detectors.base import Detector
@@ -24,6 +27,7 @@ class Budget:
     max_seconds: float = 60.0
     window: int = 262_144
     overlap: int = 16_384
+    threads: int = 2  # windows scanned at once when a text has more than one
 
 
 def _priority(f: Finding) -> tuple[int, float, int]:
@@ -124,57 +128,27 @@ class Engine:
 
         Each window of ``budget.window`` characters is scanned together with the next
         ``budget.overlap`` characters; findings that start in the overlap belong to the
-        next window, and a finding that overlaps one already kept is dropped.
+        next window, and a finding that overlaps one already kept is dropped. A text of
+        more than one window is scanned ``budget.threads`` windows at a time (RE2 and
+        spaCy release the GIL while they run); results are still taken in order.
         """
         budget = self.budget
         deadline = self._clock() + budget.max_seconds
+        reader = _WindowReader(pieces, budget)
         notes: list[str] = list(self.notices)
         complete = True
         kept: list[Finding] = []
         last_end: dict[int, int] = {}  # per layer: end of the last finding kept
-        buf = ""  # text read but not yet scanned past: buf[cur:]
-        cur = 0
-        offset = 0  # offset of buf[cur] in the whole text
-        line_base = 1
-        line_start = 0  # offset of the start of the line holding buf[cur]
-        total = 0
-        exhausted = False
-        span = budget.window + budget.overlap
-        it: Iterator[str] = iter(pieces)
-        while True:
-            while not exhausted and len(buf) - cur < span:
-                piece = next(it, None)
-                if piece is None:
-                    exhausted = True
-                    break
-                if total + len(piece) > budget.max_chars:
-                    piece = piece[: max(0, budget.max_chars - total)]
-                    notes.append(
-                        f"size budget: only the first {budget.max_chars:,} characters were scanned"
-                    )
-                    complete = False
-                    exhausted = True
-                total += len(piece)
-                # drop what was scanned before appending; one huge piece is never copied
-                # again, only sliced a window at a time
-                if cur:
-                    buf = buf[cur:]
-                    cur = 0
-                buf += piece
-            avail = len(buf) - cur
-            if avail <= 0:
-                break
-            last = exhausted and avail <= span
-            window_end = avail if last else budget.window
-            chunk = buf[cur:] if last else buf[cur : cur + span]
-            found, ok = self._run_detectors(chunk, deadline, notes)
+        results = self._detect_windows(reader, deadline)
+        for window, (found, ok, run_notes) in results:
+            notes.extend(run_notes)
             if not ok:
                 complete = False
-            lines = _LineIndex(chunk, line_base, offset, line_start)
+            lines = _LineIndex(window.chunk, window.line_base, window.offset, window.line_start)
             for f in merge_overlaps(found):
-                if f.start >= window_end:
+                if f.start >= window.end:
                     continue
-                start, end = f.start + offset, f.end + offset
+                start, end = f.start + window.offset, f.end + window.offset
                 layer = layer_of(f)
                 if last_end.get(layer, 0) > start:
                     continue
@@ -184,33 +158,62 @@ class Engine:
                     f.with_changes(start=start, end=end, line=line, column=col,
                                    location=f.location or f"line {line}")
                 )
-            if last:
-                break
-            line_base += buf.count("\n", cur, cur + window_end)
-            last_newline = buf.rfind("\n", cur, cur + window_end)
-            if last_newline != -1:
-                line_start = offset + (last_newline - cur) + 1
-            cur += window_end
-            offset += window_end
-            if self._clock() > deadline:
+            if not window.last and self._clock() > deadline:
                 complete = False
                 notes.append(
-                    f"time budget: stopped after {offset:,} characters "
+                    f"time budget: stopped after {window.offset + window.end:,} characters "
                     f"({budget.max_seconds:g} s limit)"
                 )
                 break
+        results.close()  # cancel windows still queued
+        if reader.truncated:
+            complete = False
+            notes.append(
+                f"size budget: only the first {budget.max_chars:,} characters were scanned"
+            )
         return ScanResult(
             source=source,
             findings=tuple(kept),
             complete=complete,
             notes=tuple(dict.fromkeys(notes)),
-            text_length=total,
+            text_length=reader.total,
         )
 
+    def _detect_windows(
+        self, reader: _WindowReader, deadline: float
+    ) -> Iterator[tuple[_Window, tuple[list[Finding], bool, list[str]]]]:
+        """Each window with its detectors' results, in order. The first window runs in the
+        calling thread; from the second on, up to ``budget.threads`` run at once."""
+        windows = iter(reader)
+        first = next(windows, None)
+        if first is None:
+            return
+        if first.last or self.budget.threads <= 1:
+            yield first, self._run_detectors(first.chunk, deadline)
+            for window in windows:
+                yield window, self._run_detectors(window.chunk, deadline)
+            return
+        pool = ThreadPoolExecutor(self.budget.threads, thread_name_prefix="presend-scan")
+        pending: deque[tuple[_Window, Future[tuple[list[Finding], bool, list[str]]]]] = deque()
+        try:
+            for window in itertools.chain((first,), windows):
+                pending.append((window, pool.submit(self._run_detectors, window.chunk, deadline)))
+                if len(pending) > self.budget.threads:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def _run_detectors(
-        self, chunk: str, deadline: float, notes: list[str]
-    ) -> tuple[list[Finding], bool]:
+        self, chunk: str, deadline: float
+    ) -> tuple[list[Finding], bool, list[str]]:
         found: list[Finding] = []
+        notes: list[str] = []
         ok = True
         for detector in self.detectors:
             if self._clock() > deadline:
@@ -224,7 +227,73 @@ class Engine:
             except Exception as exc:  # a detector bug must not silently allow the text
                 notes.append(f"detector {detector.name} failed ({type(exc).__name__})")
                 ok = False
-        return found, ok
+        return found, ok, notes
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """One window to scan: ``chunk`` is the window plus its overlap; findings that start
+    at or after ``end`` belong to the next window."""
+
+    chunk: str
+    offset: int  # of chunk[0] in the whole text
+    end: int
+    last: bool
+    line_base: int  # line number of chunk[0]
+    line_start: int  # offset of the start of the line holding chunk[0]
+
+
+class _WindowReader:
+    """Cuts consecutive pieces of a text into overlapping windows, holding at most one
+    window plus its overlap (and the current piece) in memory."""
+
+    def __init__(self, pieces: Iterable[str], budget: Budget) -> None:
+        self._pieces = iter(pieces)
+        self._budget = budget
+        self.total = 0
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[_Window]:
+        budget = self._budget
+        buf = ""  # text read but not yet scanned past: buf[cur:]
+        cur = 0
+        offset = 0  # offset of buf[cur] in the whole text
+        line_base = 1
+        line_start = 0
+        exhausted = False
+        span = budget.window + budget.overlap
+        while True:
+            while not exhausted and len(buf) - cur < span:
+                piece = next(self._pieces, None)
+                if piece is None:
+                    exhausted = True
+                    break
+                if self.total + len(piece) > budget.max_chars:
+                    piece = piece[: max(0, budget.max_chars - self.total)]
+                    self.truncated = True
+                    exhausted = True
+                self.total += len(piece)
+                # drop what was scanned before appending; one huge piece is never copied
+                # again, only sliced a window at a time
+                if cur:
+                    buf = buf[cur:]
+                    cur = 0
+                buf += piece
+            avail = len(buf) - cur
+            if avail <= 0:
+                return
+            last = exhausted and avail <= span
+            window_end = avail if last else budget.window
+            chunk = buf[cur:] if last else buf[cur : cur + span]
+            yield _Window(chunk, offset, window_end, last, line_base, line_start)
+            if last:
+                return
+            line_base += buf.count("\n", cur, cur + window_end)
+            last_newline = buf.rfind("\n", cur, cur + window_end)
+            if last_newline != -1:
+                line_start = offset + (last_newline - cur) + 1
+            cur += window_end
+            offset += window_end
 
 
 def _slices(text: str, size: int) -> Iterator[str]:

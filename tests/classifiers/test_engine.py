@@ -237,3 +237,53 @@ def test_a_secret_inside_an_injected_instruction_keeps_both_findings() -> None:
     pw = make_finding("PASSWORD", text, pw_at, pw_at + 10, 0.9, "secrets/password")
     merged = merge_overlaps([inj, pw])
     assert [f.entity_type for f in merged] == ["PROMPT_INJECTION", "PASSWORD"]
+
+
+class _ThreadRecorder:
+    """Wraps a detector and records which threads ran it."""
+
+    name = "recorder"
+
+    def __init__(self, inner: PatternDetector) -> None:
+        self.inner = inner
+        self.threads: set[str] = set()
+
+    def detect(self, text: str) -> list[Finding]:
+        import threading
+
+        self.threads.add(threading.current_thread().name)
+        return self.inner.detect(text)
+
+
+def test_windows_scanned_on_threads_give_the_same_findings_as_one_thread() -> None:
+    text = ("plain words, a date 2024-01-02 and more\n" * 120 + TOKEN + "\n") * 40
+    serial = Engine([PatternDetector([PACK])], budget=Budget(window=4096, overlap=64, threads=1))
+    recorder = _ThreadRecorder(PatternDetector([PACK]))
+    threaded = Engine([recorder], budget=Budget(window=4096, overlap=64, threads=2))
+    one, two = serial.scan(text), threaded.scan(text)
+    assert [(f.start, f.end, f.line, f.column) for f in one.findings] == [
+        (f.start, f.end, f.line, f.column) for f in two.findings
+    ]
+    assert len(two.findings) == 40 and two.complete
+    assert any(name.startswith("presend-scan") for name in recorder.threads)
+
+
+def test_a_text_of_one_window_is_scanned_in_the_calling_thread() -> None:
+    recorder = _ThreadRecorder(PatternDetector([PACK]))
+    Engine([recorder], budget=Budget(window=4096, overlap=64, threads=2)).scan("short " + TOKEN)
+    assert recorder.threads == {"MainThread"}
+
+
+def test_a_failing_detector_on_a_worker_thread_marks_the_scan_incomplete() -> None:
+    class Broken:
+        name = "broken"
+
+        def detect(self, text: str) -> list[Finding]:
+            raise RuntimeError("bug")
+
+    text = "x" * 20_000
+    result = Engine([Broken(), PatternDetector([PACK])],
+                    budget=Budget(window=4096, overlap=64, threads=2)).scan(text + TOKEN)
+    assert not result.complete
+    assert "detector broken failed (RuntimeError)" in result.notes
+    assert [f.entity_type for f in result.findings] == ["GITHUB_TOKEN"]
