@@ -40,3 +40,37 @@ def sparse_text(target_chars: int, seed: int = 7, sensitive_every: int = 25) -> 
         total += len(text) + 2
         i += 1
     return "\n\n".join(pieces)[:target_chars]
+
+
+def real_texts(target_chars: int) -> dict[str, str]:
+    """Large texts that nobody here wrote, found on any machine that runs the benchmark:
+    the Python standard library's source (``python-source``: code, docstrings, test data)
+    and, where the system keeps them, Debian's package copyright files
+    (``debian-copyright``: licence prose full of names, e-mail addresses and years). Each is
+    about ``target_chars`` long (files in sorted order, cycled if there are too few)."""
+    import sysconfig
+    from pathlib import Path
+
+    sources = {
+        "python-source": sorted(Path(sysconfig.get_paths()["stdlib"]).rglob("*.py")),
+        "debian-copyright": sorted(Path("/usr/share/doc").glob("*/copyright")),
+    }
+    out: dict[str, str] = {}
+    for name, files in sources.items():
+        parts: list[str] = []
+        total = 0
+        for _ in range(50):  # cycle over the files when they are fewer than the target
+            for path in files:
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                parts.append(text)
+                total += len(text) + 1
+                if total >= target_chars:
+                    break
+            if total >= target_chars or not parts:
+                break
+        if parts:
+            out[name] = "\n".join(parts)[:target_chars]
+    return out
