@@ -410,6 +410,11 @@ class PatternDetector:
             word = c.context.search(region)
             if word is None:
                 return None
+        # every check must pass, so their order only decides cost: the validator (a
+        # checksum or a parse) rejects most candidates of the rules that have one and is
+        # cheaper than the filters (placeholder words, hashes, entropy)
+        if c.validator is not None and not _safe(c.validator, value):
+            return None
         if c.allowlist is not None and c.allowlist.search(value) is not None:
             return None
         for check in c.filters:
@@ -419,8 +424,6 @@ class PatternDetector:
             return None
         explanation = [f"pattern {c.full_id}"]
         if c.validator is not None:
-            if not _safe(c.validator, value):
-                return None
             explanation.append(f"validator {rule.validator} ok")
         score = rule.score
         if c.context is not None or c.negative is not None:
