@@ -162,6 +162,11 @@ def test_public_sensitivity_label_name_is_not_a_marking() -> None:
         ("CONFIDENTIAL: Q3 revenue by region", "CONFIDENTIAL"),
         ("Slide 12 · Company Confidential · Acme", "Company Confidential"),
         ("TLP:RED", "TLP:RED"),
+        ("Private & Confidential\n\nMr Daniel Osei\n22 Larch Avenue", "Private & Confidential"),
+        ("Strictly Private and Confidential\nTo be opened by the addressee only",
+         "Strictly Private and Confidential"),
+        ("PRIVATE AND CONFIDENTIAL\nOffer of employment", "PRIVATE AND CONFIDENTIAL"),
+        ("Letter marked Personal & Confidential, addressee only.", "Personal & Confidential"),
     ],
 )
 def test_each_marking_form_is_found_with_its_exact_value(text: str, expected: str) -> None:
@@ -185,6 +190,7 @@ def test_each_marking_form_is_found_with_its_exact_value(text: str, expected: st
         "(C) 2026 Acme Corp. All rights reserved.",
         "TLP:GREEN",
         "Top Secret clearance required (job advert)",
+        "Your answers are private and confidential and only seen by HR.",
     ],
 )
 def test_marking_words_in_ordinary_text_produce_no_finding(text: str) -> None:
