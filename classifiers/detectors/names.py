@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import re2
 
-from classifiers import nlp
+from classifiers import name_mentions, nlp
 from classifiers.detectors.base import Detector, make_finding
 from classifiers.detectors.presidio import split_cells, table_cells
 from classifiers.model import Finding
@@ -840,25 +840,18 @@ def _propagate(text: str, spans: list[_Span]) -> list[_Span]:
         if len(_tokens(value)) >= 2:
             full.add(value)
         for w in words:
-            if w.lower() not in not_names() and not w.isupper():
+            # Particles (van, der, bin) are words of a name but no name alone.
+            if w[:1].isupper() and w.lower() not in not_names() and not w.isupper():
                 parts.add(w)
-    targets = sorted(full | parts, key=len, reverse=True)[:200]
+    targets = name_mentions.ordered(list(full | parts))[:200]
     if not targets:
         return spans
-    # RE2: one DFA over the text however many names; the edges are consumed (no
-    # look-arounds in RE2), the name itself is group 1.
-    pattern = re2.compile(
-        r"(?:^|[^\pL\pN_@.\-])(" + "|".join(re2.escape(t) for t in targets)
-        + r")(?:$|[^\pL\pN_@\-])",
-        _re2_options(),
-    )
     taken = _union((s.start, s.end) for s in spans)
     out = list(spans)
-    for m in pattern.finditer(text):
-        start, end = m.span(1)
+    for start, end in name_mentions.find_mentions(text, targets):
         if _overlaps(taken, start, end):
             continue
-        score = 0.75 if m.group(1) in full else 0.7
+        score = 0.75 if text[start:end] in full else 0.7
         out.append(_Span(start, end, score, "another mention of a name found here"))
     return out
 
