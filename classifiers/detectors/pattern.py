@@ -88,6 +88,9 @@ class _WordFinder:
     plain: re.Pattern[str]
     camel: re.Pattern[str] | None
     anywhere: object  # RE2 pattern
+    # the words as bytes, for lower-cased UTF-8 (None when a word is not ASCII: bytes
+    # lower-casing leaves "É" as it is, so RE2's case folding is needed)
+    anywhere_lowered: ahocorasick_rs.BytesAhoCorasick | None = None
     outside_names: bool = False
 
     @classmethod
@@ -111,8 +114,11 @@ class _WordFinder:
         # a superset of both: the words anywhere, case-insensitive, boundaries ignored
         anywhere = re2.compile(alternation, re2_options(case_insensitive=True))
         lowered = tuple(w.lower() for w in words)
+        ascii_words = sorted({w.encode("ascii") for w in lowered if w.isascii()})
+        in_bytes = (ahocorasick_rs.BytesAhoCorasick(ascii_words)
+                    if len(ascii_words) == len(set(lowered)) else None)
         return cls(lowered, ahocorasick_rs.AhoCorasick(list(set(lowered))), plain, camel, anywhere,
-                   outside_names)
+                   in_bytes, outside_names)
 
     def search(self, region: str) -> str | None:
         # cheap pre-check, one Aho-Corasick pass: no word at all, not even inside another
@@ -131,6 +137,15 @@ class _WordFinder:
 
     def occurs_in(self, data: bytes) -> bool:
         return self.anywhere.search(data) is not None  # type: ignore[attr-defined]
+
+    def places(self, data: bytes, lowered: bytes, start: int, end: int) -> Iterable[int]:
+        """Offsets in ``data[start:end]`` where a word occurs (case-insensitive, anywhere in
+        a word), at least one on every line that holds one. ``lowered`` is
+        ``data.lower()``: one Aho-Corasick pass costs ~1 us a hit, an RE2 iteration ~10."""
+        if self.anywhere_lowered is not None:
+            hits = self.anywhere_lowered.find_matches_as_indexes(lowered[start:end])
+            return [start + at for _, at, _ in hits]
+        return [m.start() for m in self.anywhere.finditer(data, start, end)]  # type: ignore[attr-defined]
 
 
 _TOKEN_EDGE = frozenset(" \t\n\r\"'<>()[]{},;|")
@@ -305,6 +320,7 @@ class PatternDetector:
         ]
         findings: list[Finding] = []
         seen: set[tuple[int, int, int]] = set()
+        lowered: bytes | None = None  # data.lower(), made when a context rule first runs
         n = len(data)
         pos = 0
         while pos < n:
@@ -322,7 +338,9 @@ class PatternDetector:
                     # word: every value's context region lies inside this span (a UTF-8
                     # character is at most 4 bytes: look back 4 bytes per char).
                     lookback = max(0, pos - 4 * c.rule.context_window)
-                    for lo, hi in _context_lines(data, c.context, lookback, pos, end):
+                    if lowered is None:
+                        lowered = data.lower()
+                    for lo, hi in _context_lines(data, lowered, c.context, lookback, pos, end):
                         self._run_rule(index, data[lo:hi], lo, text, offsets, findings, seen)
                     continue
                 self._run_rule(index, chunk, pos, text, offsets, findings, seen)
@@ -458,7 +476,7 @@ class PatternDetector:
 
 
 def _context_lines(
-    data: bytes, context: _WordFinder, lookback: int, start: int, end: int
+    data: bytes, lowered: bytes, context: _WordFinder, lookback: int, start: int, end: int
 ) -> list[tuple[int, int]]:
     """The whole lines of ``data[start:end]`` (a chunk cut at line ends) on which a value
     could have one of ``context``'s words in its context region: a region is the value's
@@ -468,8 +486,7 @@ def _context_lines(
     lines alone finds the same values with context as matching the whole chunk."""
     ranges: list[tuple[int, int]] = []
     line_end = -1  # end of the line holding the previous occurrence
-    for hit in context.anywhere.finditer(data, lookback, end):  # type: ignore[attr-defined]
-        at = hit.start()
+    for at in context.places(data, lowered, lookback, end):
         if at < line_end:
             continue  # same line as the previous occurrence
         nl = data.find(b"\n", at, end)
