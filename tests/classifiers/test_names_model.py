@@ -1,0 +1,41 @@
+"""How the offline name model is loaded (classifiers/nlp.py): only what NER needs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifiers import nlp
+
+pytestmark = pytest.mark.skipif(not nlp.model_installed(),
+                                reason="the offline name model (presend[names]) is not installed")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_loaded_model_still_labels_people_without_the_vocabulary_string_table() -> None:
+    model = nlp.load_ner()
+    with model.memory_zone():
+        doc = model("Yesterday Oluwaseun Adebayo met Maria Lopez in Paris.")
+        people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert people == ["Oluwaseun Adebayo", "Maria Lopez"]
+    assert len(model.vocab.strings) < 10_000  # the model's table holds ~85,000
+
+
+def test_other_packages_spacy_plugins_are_not_imported_and_the_setting_is_restored() -> None:
+    code = (
+        "import sys\n"
+        "from classifiers import nlp\n"
+        "nlp.load_ner()\n"
+        "import spacy.util\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'presidio_analyzer')[:3])\n"
+        "print(spacy.util.registry._entry_point_factories.entry_points)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=120, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True"]
