@@ -28,6 +28,7 @@ from classifiers.taxonomy import CUSTOM_PREFIX, ENTITY_TYPES
 from classifiers.validators import VALIDATORS
 
 DEFAULT_CONTEXT_WINDOW = 80
+MAX_CONTEXT_LINES = 20
 DEFAULT_CONTEXT_SCORE = 0.15
 DEFAULT_NEGATIVE_CONTEXT_SCORE = 0.4
 DEFAULT_MIN_SCORE = 0.5
@@ -80,6 +81,10 @@ class Rule:
     filters: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     context_window: int = DEFAULT_CONTEXT_WINDOW
+    # lines before the value's own that its context region may reach (still at most
+    # ``context_window`` characters): 1 = the previous line; a list under a heading
+    # ("Test cards for QA:") needs more
+    context_lines: int = 1
     context_score: float = DEFAULT_CONTEXT_SCORE
     requires_context: bool = False
     negative_context: tuple[str, ...] = ()
@@ -126,6 +131,7 @@ _RULE_KEYS: dict[str, str] = {
     "filters": _STRLIST,
     "context": _STRLIST,
     "context_window": _INT,
+    "context_lines": _INT,
     "context_score": _NUM,
     "requires_context": _BOOL,
     "negative_context": _STRLIST,
@@ -340,6 +346,9 @@ def _check_rule(
         value = get(key)
         if value is not None and value < 0:
             bad(f"`{key}` must not be negative")
+    context_lines = get("context_lines", 1)
+    if context_lines is not None and not 0 <= context_lines <= MAX_CONTEXT_LINES:
+        bad(f"`context_lines` must be between 0 and {MAX_CONTEXT_LINES}")
     case_insensitive = bool(get("case_insensitive", False))
     pattern = None
     regex = get("regex", "")
@@ -409,6 +418,7 @@ def _check_rule(
         filters=tuple(get("filters", [])),
         context=tuple(w.strip().lower() for w in get("context", [])),
         context_window=int(get("context_window", DEFAULT_CONTEXT_WINDOW)),
+        context_lines=int(get("context_lines", 1)),
         context_score=float(get("context_score", DEFAULT_CONTEXT_SCORE)),
         requires_context=bool(get("requires_context", False)),
         negative_context=tuple(w.strip().lower() for w in get("negative_context", [])),

@@ -340,7 +340,8 @@ class PatternDetector:
                     lookback = max(0, pos - 4 * c.rule.context_window)
                     if lowered is None:
                         lowered = data.lower()
-                    for lo, hi in _context_lines(data, lowered, c.context, lookback, pos, end):
+                    for lo, hi in _context_lines(data, lowered, c.context, lookback, pos, end,
+                                                 c.rule.context_lines):
                         self._run_rule(index, data[lo:hi], lo, text, offsets, findings, seen)
                     continue
                 self._run_rule(index, chunk, pos, text, offsets, findings, seen)
@@ -424,7 +425,7 @@ class PatternDetector:
         if rule.requires_context and c.context is not None:
             # most candidates of such rules have no context word: drop them before the
             # (costlier) allowlist, filters and validator, which cannot change that
-            region = _context_region(text, start, end, rule.context_window)
+            region = _context_region(text, start, end, rule.context_window, rule.context_lines)
             word = c.context.search(region)
             if word is None:
                 return None
@@ -446,7 +447,7 @@ class PatternDetector:
         score = rule.score
         if c.context is not None or c.negative is not None:
             if region is None:
-                region = _context_region(text, start, end, rule.context_window)
+                region = _context_region(text, start, end, rule.context_window, rule.context_lines)
                 word = c.context.search(region) if c.context is not None else None
             if word is not None:
                 score += rule.context_score
@@ -476,14 +477,16 @@ class PatternDetector:
 
 
 def _context_lines(
-    data: bytes, lowered: bytes, context: _WordFinder, lookback: int, start: int, end: int
+    data: bytes, lowered: bytes, context: _WordFinder, lookback: int, start: int, end: int,
+    after: int = 1,
 ) -> list[tuple[int, int]]:
     """The whole lines of ``data[start:end]`` (a chunk cut at line ends) on which a value
     could have one of ``context``'s words in its context region: a region is the value's
-    own line and part of the line before, so these are the line of each place a word
-    occurs (``data[lookback:end]``, case-insensitive, anywhere in a word: a superset)
-    and the line after it. A rule never matches across a newline, so matching these
-    lines alone finds the same values with context as matching the whole chunk."""
+    own line and part of the ``after`` lines before, so these are the line of each place
+    a word occurs (``data[lookback:end]``, case-insensitive, anywhere in a word: a
+    superset) and the ``after`` lines after it. A rule never matches across a newline, so
+    matching these lines alone finds the same values with context as matching the whole
+    chunk."""
     ranges: list[tuple[int, int]] = []
     line_end = -1  # end of the line holding the previous occurrence
     for at in context.places(data, lowered, lookback, end):
@@ -491,8 +494,10 @@ def _context_lines(
             continue  # same line as the previous occurrence
         nl = data.find(b"\n", at, end)
         line_end = end if nl == -1 else nl + 1
-        nl = data.find(b"\n", line_end, end) if line_end < end else -1
-        hi = end if nl == -1 else nl + 1
+        hi = line_end
+        for _ in range(after):
+            nl = data.find(b"\n", hi, end) if hi < end else -1
+            hi = end if nl == -1 else nl + 1
         lo = max(start, data.rfind(b"\n", start, at) + 1)
         if hi <= start:
             continue
@@ -511,15 +516,20 @@ def _safe(check: object, value: str) -> bool:
         return False
 
 
-def _context_region(text: str, start: int, end: int, window: int) -> str:
+def _context_region(text: str, start: int, end: int, window: int, lines: int = 1) -> str:
     """Up to ``window`` characters before the value, not going back further than the start
-    of the previous line, plus the rest of the value's own line (at most ``window``)."""
+    of the ``lines``-th line before the value's own, plus the rest of the value's own line
+    (at most ``window``)."""
     lo = max(0, start - window)
     nl = text.rfind("\n", lo, start)
     if nl != -1:
-        prev = text.rfind("\n", lo, nl)
-        if prev != -1:
-            lo = prev + 1
+        for _ in range(lines):
+            prev = text.rfind("\n", lo, nl)
+            if prev == -1:
+                break
+            nl = prev
+        else:
+            lo = nl + 1
     elif lo > 0 and text[lo - 1].isalnum():
         # the window must not start inside a word: "pub|lic" is not the word "lic"
         while lo < start and text[lo].isalnum():

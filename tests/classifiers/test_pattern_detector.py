@@ -116,6 +116,34 @@ def test_context_reaches_the_previous_line_but_not_further() -> None:
     assert not d.detect(far)  # beyond context_window on the same line
 
 
+def test_context_lines_lets_a_heading_several_lines_up_count() -> None:
+    listed = "Test cards for QA:\n- Visa: D1234567\n- MC: E7654321\n- Amex: F1111111"
+    for requires in (False, True):
+        d = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                          prefilter="none", score=0.4, context=["qa"], context_score=0.3,
+                          context_lines=3, context_window=200, requires_context=requires))
+        assert [f.value for f in d.detect(listed)] == ["D1234567", "E7654321", "F1111111"]
+        one_line = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE",
+                                 regex="[A-Z][0-9]{7}", prefilter="none", score=0.4,
+                                 context=["qa"], context_score=0.3, context_window=200,
+                                 requires_context=requires))
+        assert [f.value for f in one_line.detect(listed)] == ["D1234567"]
+
+
+def test_context_lines_zero_keeps_context_to_the_value_s_own_line() -> None:
+    d = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                      prefilter="none", score=0.4, context=["license"], context_score=0.3,
+                      context_lines=0))
+    assert not d.detect("Driver license\nD1234567")
+    assert d.detect("license D1234567")
+
+
+def test_context_lines_out_of_range_is_refused() -> None:
+    with pytest.raises(RulePackError, match="context_lines"):
+        detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
+                      prefilter="none", context=["x"], context_lines=99))
+
+
 def test_context_after_the_value_on_the_same_line_counts() -> None:
     d = detector(rule(id="dl", entity_type="US_DRIVER_LICENSE", regex="[A-Z][0-9]{7}",
                       prefilter="none", score=0.4, context=["license"], context_score=0.3))
