@@ -39,13 +39,15 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import codecs
 import importlib.resources
 import re
 import re._constants as _sre_c
 import re._parser as _sre_parse
+import threading
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -523,6 +525,129 @@ def _build_gate(phrases: Sequence[Phrase]) -> tuple[Any, frozenset[int]]:
     return gate, frozenset(always)
 
 
+# ------------------------------------------------------------------------ raw prescan
+# ``detect`` first reads the raw text once (``_Prescan``): one RE2 set over its UTF-8 bytes
+# with the non-ASCII characters folded as ``fold_for_matching`` folds them (ASCII case and
+# whitespace left as written) holds, for every stage, a superset of what that stage can
+# match. Only where one of them matches is the text folded and the stages run; ordinary
+# text is never folded as a whole.
+
+# ASCII whitespace as ``str.isspace`` sees it: where the folded text has one " " or "\n",
+# the prescan bytes have a run of these (spaces are collapsed only when folding)
+_RAW_WS = "[\\x{9}-\\x{d}\\x{1c}-\\x{20}]+"
+_RAW_WS_LINE = "[\\x{9}\\x{b}-\\x{d}\\x{1c}-\\x{20}]+"
+# digits and symbols read as letters by the leet stage (``_LEET``): letter -> sources
+_LEET_SOURCES = {"o": "0", "i": "1", "e": "3", "a": "4@", "s": "5$", "t": "7", "b": "8"}
+_CATEGORY_TESTS: dict[Any, re.Pattern[str]] = {}
+for _name, _py in (("WORD", r"\w"), ("NOT_WORD", r"\W"), ("SPACE", r"\s"),
+                   ("NOT_SPACE", r"\S"), ("DIGIT", r"\d"), ("NOT_DIGIT", r"\D")):
+    for _prefix in ("CATEGORY_", "CATEGORY_UNI_"):
+        _code = getattr(_sre_c, _prefix + _name, None)
+        if _code is not None:
+            _CATEGORY_TESTS[_code] = re.compile(_py)
+
+
+def _class_takes(items: Sequence[tuple[Any, Any]], negate: bool, ch: str) -> bool:
+    """Whether the parsed class ``items`` (negated when ``negate``) takes ``ch``."""
+    hit = False
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            hit = hit or chr(av) == ch
+        elif op is _sre_c.RANGE:
+            hit = hit or av[0] <= ord(ch) <= av[1]
+        elif op is _sre_c.CATEGORY:
+            test = _CATEGORY_TESTS.get(av)
+            if test is None:
+                raise ValueError(str(av))
+            hit = hit or test.match(ch) is not None
+        elif op is not _sre_c.NEGATE:
+            raise ValueError(str(op))
+    return hit != negate
+
+
+def _raw_atom(items: Sequence[tuple[Any, Any]], negate: bool, leet: bool) -> str:
+    """One character of the folded text as the prescan bytes may hold it: the class as
+    ``_re2_class`` writes it, plus upper case for its lower-case letters, leet sources for
+    its letters (``leet``) and a whitespace run when it takes a space or a newline."""
+    body = [(op, av) for op, av in items if op is not _sre_c.NEGATE]
+    if negate:  # an upper-case letter stands for its lower case: leave out what that is
+        body += [
+            (_sre_c.LITERAL, ord(c.upper()))
+            for c in "abcdefghijklmnopqrstuvwxyz"
+            if not _class_takes(body, True, c) and _class_takes(body, True, c.upper())
+        ]
+    cls = _re2_class(([(_sre_c.NEGATE, None)] if negate else []) + body)
+    extra = ""
+    for code in range(ord("a"), ord("z") + 1):
+        letter = chr(code)
+        if not _class_takes(body, negate, letter):
+            continue
+        if not negate and not _class_takes(body, negate, letter.upper()):
+            extra += letter.upper()
+        if leet:
+            extra += "".join(
+                s for s in _LEET_SOURCES.get(letter, "") if not _class_takes(body, negate, s)
+            )
+    added = "".join(_re2_char(ord(c)) for c in sorted(set(extra)))
+    if added and cls.startswith("[") and not cls.startswith("[^"):
+        cls, added = cls[:-1] + added + "]", ""
+    alts = [cls]
+    if added:
+        alts.append("[" + added + "]")
+    space, newline = _class_takes(body, negate, " "), _class_takes(body, negate, "\n")
+    if space and newline:
+        alts.append(_RAW_WS)
+    elif space:  # a run that folds to " " holds no newline
+        alts.append(_RAW_WS_LINE)
+    elif newline:
+        alts.append(f"{_RAW_WS}*\\n{_RAW_WS}*".replace("+*", "*"))
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = False) -> str:
+    out: list[str] = []
+    for op, av in items:
+        if anchors and op is _sre_c.AT and av in (_sre_c.AT_BEGINNING, _sre_c.AT_BEGINNING_LINE):
+            out.append("(?m:^)")  # a line start of the folded text is one of the bytes too
+            continue
+        if op is _sre_c.LITERAL:
+            out.append(_raw_atom([(_sre_c.LITERAL, av)], False, leet))
+        elif op is _sre_c.NOT_LITERAL:
+            out.append(_raw_atom([(_sre_c.LITERAL, av)], True, leet))
+        elif op is _sre_c.ANY:
+            out.append(_raw_atom([(_sre_c.LITERAL, 10)], True, leet))
+        elif op is _sre_c.IN:
+            negate = any(o is _sre_c.NEGATE for o, _a in av)
+            out.append(_raw_atom(av, negate, leet))
+        elif op is _sre_c.BRANCH:
+            out.append("(?:" + "|".join(_raw_items(b, leet, anchors) for b in av[1]) + ")")
+        elif op is _sre_c.SUBPATTERN:
+            out.append("(?:" + _raw_items(av[3], leet, anchors) + ")")
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
+            lo, hi, body = av
+            lo = min(lo, _RE2_MAX_REPEAT)
+            upper = "" if hi is _sre_c.MAXREPEAT or hi > _RE2_MAX_REPEAT else str(hi)
+            out.append(f"(?:{_raw_items(body, leet, anchors)}){{{lo},{upper}}}")
+        elif op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            continue  # restrictions only: the superset ignores them
+        else:
+            raise ValueError(str(op))
+    return "".join(out)
+
+
+def _raw_superset(pattern: str, *, leet: bool = False, anchors: bool = False) -> str | None:
+    """An RE2 pattern over the prescan bytes that matches wherever the Python ``pattern``
+    can match the folded text (with ``leet``: the folded text with digits read as letters,
+    ``_LEET``): ``_re2_superset`` with upper case taken for lower case and a whitespace run
+    wherever a space or a newline is taken. ``anchors`` keeps line starts (only for a
+    pattern that takes nothing before them). None when a construct is not translated."""
+    try:
+        tree = _sre_parse.parse(pattern)
+        return _raw_items(tree, leet, anchors)
+    except (re.error, ValueError):
+        return None
+
+
 def _read_resource(name: str) -> str:
     return (importlib.resources.files("resources") / "injection" / name).read_text("utf-8")
 
@@ -568,16 +693,17 @@ class _MetaCount:
     """Whether words about attacks occur ``_DISCUSSES`` times in the whole text (counted on
     first use, and only as far as that)."""
 
-    def __init__(self, meta: re.Pattern[str] | None, text: str) -> None:
+    def __init__(self, meta: re.Pattern[str] | None, text: str | Callable[[], str]) -> None:
         self._meta = meta
-        self._text = text
+        self._text = text  # or a function giving it (the whole text is folded on first use)
         self._answer: bool | None = None if meta is not None else False
 
     def discusses(self) -> bool:
         if self._answer is None:
             assert self._meta is not None
+            text = self._text if isinstance(self._text, str) else self._text()
             count = 0
-            for _m in _matches_from_starts(self._meta, _meta_starts(self._meta), self._text):
+            for _m in _matches_from_starts(self._meta, _meta_starts(self._meta), text):
                 count += 1
                 if count >= _DISCUSSES:
                     break
@@ -742,6 +868,134 @@ class InjectionDetector:
         return self._finish(text, self._hidden_spans(text, hidden))
 
     def _candidates(self, text: str) -> list[_Candidate]:
+        """Every candidate of every stage: the stages run only where the prescan's triggers
+        match (``_Triggers``), and the folded stages only on regions around those matches;
+        the same candidates as ``_all_candidates``."""
+        scan = _prescan(text)
+        triggers = _triggers(self.book)
+        fired = triggers.fired(scan.data) if scan is not None and triggers.ok else None
+        if scan is None or fired is None:
+            return self._all_candidates(text)
+        names = triggers.names
+        stages = {names[i] for i in fired}
+        if scan.syntax:  # the raw-text stages' triggers read the raw bytes instead
+            raw = triggers.fired(text.encode("utf-8"))
+            if raw is None:
+                return self._all_candidates(text)
+            stages = {n for n in stages if n in _FOLDED_STAGES or n == "rot13"} | {
+                names[i] for i in raw if names[i] not in _FOLDED_STAGES and names[i] != "rot13"
+            }
+        located = [i for i in fired if names[i] in _FOLDED_STAGES]
+        spans = [
+            (start, end)
+            for start, end, entry in (triggers.locate(scan.data, located) if located else ())
+            if names[entry] != "spaced" or self._may_spell(scan.data, start, end)
+        ]
+        regions = self._regions(text, scan, spans) if spans else []
+        whole: list[_Folded] = []
+
+        def fold_whole() -> _Folded:
+            if not whole:
+                whole.append(fold_for_matching(text))
+            return whole[0]
+
+        doc_meta = _MetaCount(self.book.meta, lambda: fold_whole().text)
+        parts: tuple[list[_Candidate], ...] = ([], [], [], [], [])
+        for start, end in regions:
+            piece = text[start:end]
+            folded = fold_whole() if len(piece) == len(text) else fold_for_matching(piece)
+            for bucket, cands in zip(
+                parts, self._folded_stages(piece, folded, doc_meta), strict=True
+            ):
+                for c in cands:
+                    c.start += start
+                    c.end += start
+                bucket += cands
+        phrases, spaced, leet, turns, templates = parts
+        found = phrases + spaced
+        if "rot13" in stages:
+            found += self._rot13(text, fold_whole())
+        found += leet
+        found += self._base64(text)
+        found += turns + templates
+        if "url" in stages:
+            found += self._markdown_exfil(text, doc_meta)
+        cands = self._boost(found)
+        if scan.hidden:
+            cands += self._tag_characters(text)
+            cands += self._invisible_characters(text)
+            cands += self._variation_selectors(text)
+        if ("comment" in stages or "hidden-tag" in stages) and _looks_like_html(text):
+            if "comment" in stages:
+                cands += self._html_comments(text)
+            if "hidden-tag" in stages:
+                cands += self._html_hidden_tags(text)
+        if "md-comment" in stages and "]: " in text:
+            cands += self._markdown_comments(text)
+        return cands
+
+    def _may_spell(self, data: bytes, start: int, end: int) -> bool:
+        """Whether the letter-spaced run at ``data[start:end]`` (prescan bytes) may spell a
+        phrase: a squeezed phrase matches the letters and digits around it (a superset of
+        what ``_spaced`` tries: its 40 folded characters each side lie within these)."""
+        around = data[max(0, start - _SPACED_AROUND) : end + _SPACED_AROUND]
+        squeezed = _NOT_ALNUM.sub("", around.decode("utf-8", "ignore").lower())
+        book = self.book
+        for index in book.squeezed_candidates(squeezed):
+            squeezed_re = book.phrases[index].squeezed
+            if squeezed_re is not None and squeezed_re.search(squeezed):
+                return True
+        return False
+
+    @staticmethod
+    def _regions(text: str, scan: _Scan, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Parts of ``text`` around the prescan byte ``spans``, cut where folding them apart
+        folds them as in the whole text (``_is_cut``), merged."""
+        out: list[tuple[int, int]] = []
+        size = len(text)
+        for s, e in spans:
+            start = _cut_before(text, max(0, scan.text_offset(s) - _REGION_MARGIN))
+            if out and start <= out[-1][1]:
+                start = out[-1][0]
+                out.pop()
+            end = _cut_after(text, min(size, scan.text_offset(e) + _REGION_MARGIN))
+            out.append((start, end))
+        if sum(end - start for start, end in out) * 2 >= size:
+            return [(0, size)]  # most of the text: fold it once
+        return out
+
+    def _folded_stages(
+        self, text: str, folded: _Folded, doc_meta: _MetaCount
+    ) -> tuple[list[_Candidate], ...]:
+        """The stages that read folded text: phrases, letter-spaced, leet, fake turns and
+        chat-template tokens (in that order)."""
+        phrases = [
+            self._score(text, folded, phrase, m.start(), m.end(), doc_meta)
+            for phrase, m in self.book.search(folded.text)
+        ]
+        return (
+            phrases,
+            self._spaced(text, folded, doc_meta),
+            self._leet(text, folded),
+            self._turns(text, folded, doc_meta),
+            self._template_tokens(text, folded, doc_meta),
+        )
+
+    @staticmethod
+    def _boost(found: list[_Candidate]) -> list[_Candidate]:
+        for c in found:
+            c.score = round(c.score, 3)
+        kinds = {c.kind for c in found if c.score >= MIN_SCORE}
+        for c in found:
+            others = kinds - {c.kind}
+            if others and c.score >= MIN_SCORE - 0.2:
+                c.score += 0.1
+                c.raised.append("other injection cues in the same text")
+        return found
+
+    def _all_candidates(self, text: str) -> list[_Candidate]:
+        """Every stage on the whole text (no prescan): for texts the prescan cannot read,
+        and the reference the prescan's shortcuts are tested against."""
         cands = list(self._visible(text))
         data = _utf8(text)
         if data is None or _HIDDEN_CHAR.search(data) is not None:  # each needs one of them
@@ -776,16 +1030,8 @@ class InjectionDetector:
         found += self._base64(text)
         found += self._turns(text, folded, doc_meta)
         found += self._template_tokens(text, folded, doc_meta)
-        found += self._markdown_exfil(text, folded, doc_meta)
-        for c in found:
-            c.score = round(c.score, 3)
-        kinds = {c.kind for c in found if c.score >= MIN_SCORE}
-        for c in found:
-            others = kinds - {c.kind}
-            if others and c.score >= MIN_SCORE - 0.2:
-                c.score += 0.1
-                c.raised.append("other injection cues in the same text")
-        yield from found
+        found += self._markdown_exfil(text, doc_meta)
+        yield from self._boost(found)
 
     def _score(
         self,
@@ -1020,7 +1266,7 @@ class InjectionDetector:
             out.append(c)
         return out
 
-    def _markdown_exfil(self, text: str, folded: _Folded, doc_meta: _MetaCount) -> list[_Candidate]:
+    def _markdown_exfil(self, text: str, doc_meta: _MetaCount) -> list[_Candidate]:
         out: list[_Candidate] = []
         if "://" not in text:  # every link, image and URL below holds one
             return out
@@ -1174,10 +1420,17 @@ class InjectionDetector:
         return out
 
     def _html_hidden(self, text: str) -> list[_Candidate]:
+        return self._html_comments(text) + self._html_hidden_tags(text)
+
+    def _html_comments(self, text: str) -> list[_Candidate]:
         out: list[_Candidate] = []
         for m in _HTML_COMMENT.finditer(text):
             out += self._hidden_region(text, m.start(1), m.end(1), m.start(), m.end(),
                                        "html comment")
+        return out
+
+    def _html_hidden_tags(self, text: str) -> list[_Candidate]:
+        out: list[_Candidate] = []
         for m in _HIDDEN_TAG.finditer(text):
             close = _matching_close(text, m.group("tag").lower(), m.end())
             out += self._hidden_region(text, m.end(), close, m.start(), close,
@@ -1624,3 +1877,214 @@ def make_detector(options: Any) -> tuple[InjectionDetector | None, str | None]:
             f"prompt injection not checked: its phrase data could not be loaded "
             f"({type(exc).__name__}); reinstall presend"
         )
+
+
+# ----------------------------------------------------------------- prescan, at run time
+_PRESCAN_ERRORS = "presend-injection-prescan"
+_prescan_state = threading.local()
+_HIDDEN_CPS = frozenset(INVISIBLE | BIDI_CONTROLS | BIDI_MARKS)
+# ASCII that the raw-text stages (HTML, markdown, URLs) read as syntax: when a non-ASCII
+# character folds to one of these, those stages' triggers read the raw bytes instead
+_SYNTAX = frozenset("<>\"'`()[]{}:=#/!$%&;|*-_\\?@")
+
+
+class _NoPrescan(Exception):
+    """The text holds lone surrogates, which UTF-8 cannot carry: every stage runs."""
+
+
+@lru_cache(maxsize=8192)
+def _prescan_run(run: str) -> tuple[bytes, bool, bool]:
+    """A run of non-ASCII characters as the prescan bytes hold it: (UTF-8 of its folded
+    form, as ``fold_for_matching`` folds it; whether it holds a character the hidden-text
+    stages look for; whether a character folds to ASCII syntax, ``_SYNTAX``)."""
+    out: list[str] = []
+    hidden = syntax = False
+    for ch in run:
+        cp = ord(ch)
+        if 0xD800 <= cp <= 0xDFFF:
+            raise _NoPrescan
+        if cp in _HIDDEN_CPS or 0xFE00 <= cp <= 0xFE0F or 0xE0000 <= cp <= 0xE01EF:
+            hidden = True
+        folded = " " if ch.isspace() else _fold_char(ch)[0]
+        if any(c.isspace() for c in folded):
+            folded = "".join(" " if c.isspace() else c for c in folded)
+        syntax = syntax or any(c in _SYNTAX for c in folded)
+        out.append(folded)
+    return "".join(out).encode("utf-8"), hidden, syntax
+
+
+def _prescan_errors(exc: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out, hidden, syntax = _prescan_run(exc.object[exc.start : exc.end])
+    state = _prescan_state
+    state.runs.append((exc.start, exc.end, len(out)))
+    state.hidden = state.hidden or hidden
+    state.syntax = state.syntax or syntax
+    return out, exc.end
+
+
+codecs.register_error(_PRESCAN_ERRORS, _prescan_errors)
+
+
+@dataclass(slots=True)
+class _Scan:
+    """A text's prescan bytes and what the prescan saw."""
+
+    data: bytes  # the text in UTF-8 with non-ASCII characters folded
+    runs: list[tuple[int, int, int]]  # (text start, text end, bytes) of each folded run
+    hidden: bool  # holds a character the hidden-text stages look for
+    syntax: bool  # a non-ASCII character folded to ASCII syntax
+    starts: list[int] = field(default_factory=list)  # where each run starts in ``data``
+
+    def text_offset(self, pos: int) -> int:
+        """The text offset of prescan byte ``pos`` (a folded run's start inside one)."""
+        if not self.runs:
+            return pos
+        if not self.starts:
+            shift = 0
+            for start, end, size in self.runs:
+                self.starts.append(start + shift)
+                shift += size - (end - start)
+        k = bisect.bisect_right(self.starts, pos) - 1
+        if k < 0:
+            return pos
+        at = self.starts[k]
+        start, end, size = self.runs[k]
+        return start if pos < at + size else end + (pos - at - size)
+
+
+def _prescan(text: str) -> _Scan | None:
+    """The prescan bytes of ``text``, or None when it holds lone surrogates."""
+    if text.isascii():
+        return _Scan(text.encode("ascii"), [], False, False)
+    state = _prescan_state
+    state.runs, state.hidden, state.syntax = [], False, False
+    try:
+        data = text.encode("ascii", _PRESCAN_ERRORS)
+    except _NoPrescan:
+        return None
+    finally:
+        runs, hidden, syntax = state.runs, state.hidden, state.syntax
+        state.runs = []
+    return _Scan(data, runs, hidden, syntax)
+
+
+# stages that read the folded text: where their triggers match, a region of the text is
+# folded and they run on it
+_FOLDED_STAGES = ("phrase", "leet", "spaced", "turn", "template")
+# http(s) URLs holding something ``_PLACEHOLDER`` can match (markdown-exfil's superset)
+_URL_TRIGGER = (
+    "[hH][tT][tT][pP][sS]?://[^\\x{9}-\\x{d}\\x{20}]*?"
+    "(?:[{\\[<$]|%s|[=/][A-Z][A-Z_]{3})"
+)
+
+
+class _Triggers:
+    """One RE2 set over the prescan bytes: for every stage, a superset of what it can
+    match (``ok`` is False when one could not be built: then every stage always runs)."""
+
+    def __init__(self, book: PhraseBook) -> None:
+        entries: list[tuple[str, str | None]] = []
+        for phrase in book.phrases:
+            entries.append(("phrase", _raw_superset(phrase.regex.pattern)))
+        for phrase in book.phrases:
+            if phrase.kind != "tool":  # the leet stage skips tool coercion
+                entries.append(("leet", _raw_superset(phrase.regex.pattern, leet=True)))
+        rot13 = "|".join(re.escape(w).replace("\\ ", " ") for w in _ROT13_ANCHORS)
+        entries += [
+            ("spaced", _raw_superset(_SPACED.pattern)),
+            ("rot13", _raw_superset(rot13)),
+            ("turn", _raw_superset(_FAKE_TURN.pattern, anchors=True)),
+            ("template", _raw_superset(_TEMPLATE_TOKEN.pattern)),
+            ("comment", "<!--"),
+            ("hidden-tag", _raw_superset(_HIDDEN_TAG.pattern)),
+            ("md-comment", _raw_superset(_MD_COMMENT.pattern, anchors=True)),
+            ("url", _URL_TRIGGER),
+        ]
+        self.names = [name for name, _p in entries]
+        self.patterns = [p or "" for _n, p in entries]
+        self.ok = all(p is not None for _n, p in entries)
+        options = re2.Options()
+        options.log_errors = False
+        options.max_mem = 64 << 20
+        self._options = options
+        self._set = re2.Set.SearchSet(options)
+        self._set.Add("")  # a sentinel: an empty answer means the set could not run
+        try:
+            for pattern in self.patterns:
+                self._set.Add(pattern)
+            self._set.Compile()
+        except (ValueError, re2.error):
+            self.ok = False
+        self._locators: dict[tuple[int, ...], Any] = {}
+
+    def fired(self, data: bytes) -> list[int] | None:
+        """Indexes of the entries that match ``data`` (None: the set could not run)."""
+        hits = self._set.Match(data)
+        if not hits:
+            return None
+        return [i - 1 for i in hits if i > 0]
+
+    def locate(self, data: bytes, indexes: Sequence[int]) -> list[tuple[int, int, int]]:
+        """``(start, end, entry)`` for each place in ``data`` where one of the entries
+        ``indexes`` matches (one pass; non-overlapping, leftmost first)."""
+        key = tuple(sorted(indexes))
+        locator = self._locators.get(key)
+        if locator is None:
+            if len(self._locators) > 256:
+                self._locators.clear()
+            pattern = "|".join(f"({self.patterns[i]})" for i in key)
+            locator = re2.compile(pattern, self._options)
+            self._locators[key] = locator
+        return [(*m.span(), key[m.lastindex - 1]) for m in locator.finditer(data)]
+
+
+def _triggers(book: PhraseBook) -> _Triggers:
+    found: _Triggers | None = getattr(book, "_prescan_triggers", None)
+    if found is None:
+        found = _Triggers(book)
+        object.__setattr__(book, "_prescan_triggers", found)
+    return found
+
+
+def _is_cut(text: str, pos: int) -> bool:
+    """Whether folding ``text[:pos]`` and ``text[pos:]`` apart gives the same text as
+    folding it whole, with a line start at ``pos``: a lone newline between two ASCII
+    characters that are not whitespace."""
+    if pos < 2 or pos >= len(text) or text[pos - 1] != "\n":
+        return False
+    before, after = text[pos - 2], text[pos]
+    return before.isascii() and after.isascii() and not before.isspace() and not after.isspace()
+
+
+def _cut_before(text: str, pos: int) -> int:
+    while pos > 0:
+        nl = text.rfind("\n", 0, pos)
+        if nl < 1:
+            return 0
+        if _is_cut(text, nl + 1):
+            return nl + 1
+        pos = nl
+    return 0
+
+
+def _cut_after(text: str, pos: int) -> int:
+    size = len(text)
+    while pos < size:
+        nl = text.find("\n", pos)
+        if nl == -1:
+            return size
+        if _is_cut(text, nl + 1):
+            return nl + 1
+        pos = nl + 1
+    return size
+
+
+# prescan bytes around a letter-spaced run read by ``_may_spell`` (``_spaced`` reads 40
+# folded characters each side; whitespace runs and non-ASCII take more bytes than that)
+_SPACED_AROUND = 160
+_NOT_ALNUM = re.compile(r"[\W_]+")
+# characters of folded text around each trigger match that a region keeps: more than the
+# phrase windows (400), the scoring context (160) and the longest match need
+_REGION_MARGIN = 800
