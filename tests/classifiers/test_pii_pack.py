@@ -182,3 +182,23 @@ def test_a_personal_address_that_contains_a_role_word_keeps_full_confidence(
     scores = [f.score for f in detector.detect(f"mail {address} today")
               if f.entity_type == "EMAIL_ADDRESS"]
     assert scores == [0.9]
+
+
+@pytest.mark.parametrize("address", [
+    "kontakt@hollmann-bau.de", "kundenservice@bueromoebel-schreiner.de", "facturation@paris-meubles.fr",
+    "ventas@grupo-iberia.es", "segreteria@studio-rossi.it", "atendimento@lojas-faria.pt",
+    "klantenservice@fietsenwinkel.nl", "bezpieczenstwo@bank-przyklad.pl", "it-helpdesk@northbank.co.uk",
+    "customer.service@shipfast.app",
+])
+def test_function_mailboxes_in_other_languages_and_joined_forms_stay_below_the_threshold(
+        detector: PatternDetector, address: str) -> None:
+    scores = [f.score for f in detector.detect(f"Fragen? {address}") if f.entity_type == "EMAIL_ADDRESS"]
+    assert len(scores) == 1 and scores[0] < 0.5
+
+
+def test_a_personal_address_after_a_role_word_is_not_a_function_mailbox(
+        detector: PatternDetector) -> None:
+    assert _found(detector, "mail customer.jane@shipfast.app", "EMAIL_ADDRESS") == [
+        "customer.jane@shipfast.app"]
+    scores = [f.score for f in detector.detect("mail customer.jane@shipfast.app")]
+    assert scores == [0.9]
