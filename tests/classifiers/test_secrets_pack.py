@@ -335,6 +335,17 @@ def test_token_in_clone_url_keeps_its_vendor_type() -> None:
     assert found(text) == {("GITHUB_TOKEN", token)}
 
 
+def test_vendor_tokens_used_as_netrc_passwords_keep_their_vendor_type() -> None:
+    gitlab = "glpat-" + tok(ALNUM, 20)
+    hugging = "hf_" + tok(ALNUM.rstrip(DIGITS), 34)
+    password = "Zk8-" + tok(ALNUM, 10)
+    text = (f"machine gitlab.acme.io\n  login ci-deploy\n  password {gitlab}\n"
+            f"machine huggingface.co login acme-ml password {hugging}\n"
+            f"machine git.acme.io login deploy password {password}\n")
+    assert found(text) == {("GENERIC_SECRET", gitlab), ("GENERIC_SECRET", hugging),
+                           ("PASSWORD", password)}
+
+
 def test_anthropic_key_is_not_mistaken_for_openai() -> None:
     key = "sk-ant-api03-" + tok(B64URL, 93) + "AA"
     assert found(f"ANTHROPIC_API_KEY={key}") == {("ANTHROPIC_API_KEY", key)}
