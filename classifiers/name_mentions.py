@@ -8,8 +8,9 @@ through the ``re2`` wrapper's cache, keep up to 128 compiled patterns and their 
 
 - short work (text length x number of strings up to ``FIND_WORK``, e.g. 10 names in a
   100 KB text): ``str.find`` for each string, a fast C scan, nothing compiled;
-- long work: one ``re`` alternation (longest strings first) that Python's own bounded
-  regex cache may keep, and a check of the character before each match.
+- long work: one ``re`` pattern (the strings as a trie, so the longest is tried first)
+  that Python's own bounded regex cache may keep, and a check of the character before
+  each match.
 
 Both give the same spans: whole-word occurrences (the character before is not a letter,
 digit, ``_``, ``@``, ``.`` or ``-``; the character after is not a letter, digit, ``_``,
@@ -76,11 +77,32 @@ def _by_find(text: str, targets: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+def _trie(strings: list[str]) -> str:
+    """One pattern for ``strings`` with shared beginnings written once ("Ma(?:ria(?:
+    Lopez)?|rk)"): at each place re follows one path and tries the longest string first,
+    as an alternation ordered longest-first would, in about half the time."""
+    root: dict[str, dict] = {}
+    for string in strings:
+        node = root
+        for ch in string:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
 def _by_regex(text: str, targets: list[str]) -> list[tuple[int, int]]:
     # The end check is in the pattern (so a shorter string is tried when a longer one is
     # followed by a letter); the start check is done here (a look-behind first would stop
     # re from skipping ahead to the strings' first letters).
-    pattern = re.compile("(?:" + "|".join(map(re.escape, targets)) + r")(?![\w@\-])")
+    pattern = re.compile(_trie(targets) + r"(?![\w@\-])")
     out: list[tuple[int, int]] = []
     pos = 0
     while True:
