@@ -119,7 +119,7 @@ _ANCHORS = re2.compile(
     rf"|(?:{_SLOT_WORDS})[ \t]*[:=]"
     rf"|(?:{_VERB_WORDS})(?:[ \t]+(?:me|us|him|her|them))?(?:[ \t]+(?:on|at))?[ \t]*:?)"
     r"[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?)" + _digits(7),
-    re2_options(),
+    re2_options(longest_match=True),
 )
 
 
@@ -132,8 +132,24 @@ class _Candidate:
 @lru_cache(maxsize=1)
 def _phonenumbers() -> Any:
     import phonenumbers  # lazy: only on the first scan that has a candidate
+    from phonenumbers import re_util
 
+    # Keep every compiled metadata pattern: otherwise phonenumbers relies on re's cache
+    # (512 patterns, shared with the rest of the process) and recompiles what fell out.
+    getattr(re_util, "enable_pattern_cache", lambda: None)()
     return phonenumbers
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load and compile the metadata of the regions every national-format check uses
+    (~20 ms once), so that the first large scan does not pay for it; other regions load
+    on first sight of their country code."""
+    pn = _phonenumbers()
+    for region in ("US", *_REGIONS_NATIONAL):
+        number = pn.example_number(region)
+        if number is not None:
+            pn.number_type(number)
 
 
 class PhoneDetector:
@@ -146,6 +162,11 @@ class PhoneDetector:
             encoded = EncodedText(text)
         except UnicodeEncodeError:  # lone surrogates: no UTF-8 for RE2, scan it all
             return self._scan(text, 0, len(text))
+        return self.detect_encoded(encoded)
+
+    def detect_encoded(self, encoded: EncodedText) -> list[Finding]:
+        """``detect`` for a text already encoded (strictly) by the caller."""
+        text = encoded.text
         found: list[Finding] = []
         done = 0
         for _start, end in encoded.spans(_ANCHORS):
@@ -153,8 +174,10 @@ class PhoneDetector:
             if last < done:
                 continue
             run_start, run_end = _run(text, last)
-            found.extend(self._scan(text, run_start, run_end))
             done = run_end
+            if _DATE.fullmatch(text[run_start:run_end].strip(" .-/")):
+                continue  # a date alone: no candidate in it has 7 digits but the date
+            found.extend(self._scan(text, run_start, run_end))
         return found
 
     def _scan(self, text: str, start: int, end: int) -> list[Finding]:
@@ -226,6 +249,20 @@ def _run(text: str, pos: int) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=4096)
+def _parse(number: str, region: str | None) -> Any:
+    """``phonenumbers.parse`` (the costly step, ~20-30 us), remembered; None when it
+    cannot be parsed. The number objects are only read."""
+    pn = _phonenumbers()
+    try:
+        return pn.parse(number, region)
+    except pn.NumberParseException:
+        return None
+
+
+_SERVICE_PREFIXES = ("800", "888", "877", "866", "855", "844", "833")
+
+
+@lru_cache(maxsize=4096)
 def _service_number(value: str) -> bool:
     """A freephone, shared-cost or premium number (0800 …, 1-800 …): a business's line,
     reported with low confidence."""
@@ -233,18 +270,59 @@ def _service_number(value: str) -> bool:
     number = value.strip()
     if number.startswith("00"):
         number = "+" + number[2:].lstrip(" .-")
+    digits = "".join(ch for ch in number if ch.isdigit())
+    by_prefix = digits.lstrip("1")[:3] in _SERVICE_PREFIXES
+    if number.startswith("+") and not by_prefix:
+        parsed = _parse(number, None)
+        if parsed is None or not _may_be_service(parsed):
+            return False  # what follows could only answer False, after costlier checks
     regions = (None,) if number.startswith("+") else ("US", *_REGIONS_NATIONAL)
     service = (pn.PhoneNumberType.TOLL_FREE, pn.PhoneNumberType.PREMIUM_RATE,
                pn.PhoneNumberType.SHARED_COST, pn.PhoneNumberType.UAN)
     for region in regions:
-        try:
-            parsed = pn.parse(number, region)
-        except pn.NumberParseException:
+        parsed = _parse(number, region)
+        if parsed is None:
             return False
-        if pn.is_valid_number(parsed):
-            return pn.number_type(parsed) in service
-    digits = "".join(ch for ch in number if ch.isdigit())
-    return digits.lstrip("1")[:3] in ("800", "888", "877", "866", "855", "844", "833")
+        kind = pn.number_type(parsed)  # UNKNOWN exactly when the number is not valid
+        if kind != pn.PhoneNumberType.UNKNOWN:
+            return kind in service
+    return by_prefix
+
+
+def _may_be_service(parsed: Any) -> bool:
+    """False when no region of the number's country code has a toll-free, premium,
+    shared-cost or UAN range that the number fits: then it cannot be of those types.
+
+    Checking those few small patterns first spares compiling a country's large fixed-line
+    and mobile patterns (~1 ms a country, on first sight) just to learn that an ordinary
+    number is not a service number."""
+    pn = _phonenumbers()
+    nsn = pn.national_significant_number(parsed)
+    for region in pn.region_codes_for_country_code(parsed.country_code):
+        metadata = pn.PhoneMetadata.metadata_for_region_or_calling_code(
+            parsed.country_code, region)
+        if metadata is None:
+            continue
+        for desc in (metadata.premium_rate, metadata.toll_free, metadata.shared_cost,
+                     metadata.uan):
+            if _fits(nsn, desc):
+                return True
+    return False
+
+
+def _fits(nsn: str, desc: Any) -> bool:
+    """Whether a national number fits a number range of the metadata, as phonenumbers
+    tests it (possible lengths, then the whole pattern)."""
+    if desc is None or not desc.national_number_pattern:
+        return False
+    if desc.possible_length and len(nsn) not in desc.possible_length:
+        return False
+    return _metadata_pattern(desc.national_number_pattern).fullmatch(nsn) is not None
+
+
+@lru_cache(maxsize=2048)
+def _metadata_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 @lru_cache(maxsize=4096)
@@ -253,21 +331,22 @@ def _plausible(value: str, shape: str, near: bool) -> bool:
     number = value.strip()
     if number.startswith("00"):
         number = "+" + number[2:].lstrip(" .-")
-    try:
-        if number.startswith("+"):
-            parsed = pn.parse(number, None)
-            # A grouped "+CC ..." is a phone by its shape even where the range is not
-            # allocated (test data, new ranges): possible length is enough.
-            return bool(pn.is_possible_number(parsed))
-        digits = "".join(ch for ch in number if ch.isdigit())
-        if shape == "nanp" or (near and len(digits) == 10 and digits[0] in "23456789"):
-            return bool(pn.is_possible_number(pn.parse(number, "US")))
-        regions = ("US",) + _REGIONS_NATIONAL if near else _REGIONS_NATIONAL
-        for region in regions:
-            if pn.is_valid_number(pn.parse(number, region)):
-                return True
-    except pn.NumberParseException:
-        return False
+    if number.startswith("+"):
+        parsed = _parse(number, None)
+        # A grouped "+CC ..." is a phone by its shape even where the range is not
+        # allocated (test data, new ranges): possible length is enough.
+        return parsed is not None and bool(pn.is_possible_number(parsed))
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if shape == "nanp" or (near and len(digits) == 10 and digits[0] in "23456789"):
+        parsed = _parse(number, "US")
+        return parsed is not None and bool(pn.is_possible_number(parsed))
+    regions = ("US",) + _REGIONS_NATIONAL if near else _REGIONS_NATIONAL
+    for region in regions:
+        parsed = _parse(number, region)
+        if parsed is None:
+            return False
+        if pn.is_valid_number(parsed):
+            return True
     return False
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from classifiers.detectors.base import Detector
-from classifiers.detectors.phones import PhoneDetector
+from classifiers.detectors.phones import PhoneDetector, warm_up
 from classifiers.detectors.table_columns import (
     COLUMN_TYPES,
     TABLE_DELIMITERS,
@@ -23,6 +23,7 @@ from classifiers.detectors.table_columns import (
     split_cells,
     table_cells,
 )
+from classifiers.detectors.utf8_scan import EncodedText
 from classifiers.model import Finding
 
 if TYPE_CHECKING:
@@ -48,11 +49,16 @@ class PiiDetector:
     name = "pii"
 
     def __init__(self) -> None:
+        warm_up()
         self._phone = PhoneDetector()
         self._columns = ColumnDetector(self._phone)
 
     def detect(self, text: str) -> Iterable[Finding]:
-        return [*self._phone.detect(text), *self._columns.detect(text)]
+        try:
+            encoded = EncodedText(text)  # once for both scans
+        except UnicodeEncodeError:  # lone surrogates: each scan copes on its own
+            return [*self._phone.detect(text), *self._columns.detect(text)]
+        return [*self._phone.detect_encoded(encoded), *self._columns.detect(text, encoded)]
 
 
 def make_detector(options: EngineOptions) -> tuple[Detector | None, str | None]:

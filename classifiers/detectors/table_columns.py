@@ -1,9 +1,9 @@
 """Tables: a CSV/TSV/Markdown column header is the context of every cell below it.
 
-Headers are rare, so one RE2 search over the whole text finds the lines that name a wanted
-column; only those lines are parsed as headers, and only the rows of a found table are
-read line by line. (Testing every line with its own RE2 call cost about 24,000 calls per
-MB of ordinary text.)
+Headers are rare, so one RE2 search over the whole text finds the lines where a wanted
+column name is a whole delimited cell; only those lines are tested as headers, and only
+the rows of a found table are read line by line. (Testing every line with its own RE2
+call cost about 24,000 calls per MB of ordinary text.)
 """
 
 from __future__ import annotations
@@ -71,22 +71,26 @@ def parse_header(line: str, wanted: frozenset[str]) -> TableHeader | None:
     return None
 
 
-def table_cells(text: str, wanted: frozenset[str]) -> Iterator[tuple[str, int, int]]:
+def table_cells(text: str, wanted: frozenset[str],
+                encoded: EncodedText | None = None) -> Iterator[tuple[str, int, int]]:
     """``(column key, start, end)`` of every cell under a wanted column of every table.
 
     A table runs from its header to the first blank line or a row with fewer cells (a row
     with a few more, from an unquoted "1,250.00", still lines up before the extra ones).
-    Markdown separator rows (|---|---|) are skipped.
+    Markdown separator rows (|---|---|) are skipped. ``encoded``: the text's UTF-8 form,
+    when the caller has it already.
     """
     if not text:
         return
-    gate = _header_gate(wanted)
-    encoded = EncodedText(text, strict=False)
+    if encoded is None:
+        encoded = EncodedText(text, strict=False)
+    cell_gate = _cell_gate(wanted)
+    word_gate = _header_gate(wanted)
     resume = 0  # lines starting before this offset were read as rows of a table
     last_line = -1
-    for _start, end in encoded.spans(gate):
-        # The match is [separator] word [separator]; its last character is on the word's
-        # line (a trailing separator may be that line's newline).
+    for end in encoded.ends(cell_gate):
+        # The match is [delimiter] cell [delimiter]; its last character is on the cell's
+        # line (the match never takes a newline).
         line_start = text.rfind("\n", 0, end - 1) + 1
         if line_start < resume or line_start == last_line:
             continue
@@ -94,7 +98,10 @@ def table_cells(text: str, wanted: frozenset[str]) -> Iterator[tuple[str, int, i
         line_end = text.find("\n", line_start)
         if line_end < 0:
             line_end = len(text)
-        header = parse_header(text[line_start:line_end], wanted)
+        line = text[line_start:line_end]
+        if word_gate.search(line.encode("utf-8", "surrogatepass")) is None:
+            continue
+        header = parse_header(line, wanted)
         if header is not None:
             resume = yield from _rows(text, header, line_end + 1, wanted)
 
@@ -132,12 +139,32 @@ def _rows(text: str, header: TableHeader, pos: int,
 
 @lru_cache(maxsize=8)
 def _header_gate(wanted: frozenset[str]) -> Any:
-    """RE2 pattern for a wanted column name as a whole word on a line (multi-line: one
-    search covers the whole text)."""
+    """RE2 pattern for a line that mentions a wanted column name as a word (matched on one
+    line's bytes)."""
     words = sorted({re.sub(r"_", "[ _.\\-]?", re2.escape(k).replace("\\_", "_"))
                     for k in wanted}, key=len, reverse=True)
-    return re2.compile(r"(?m)(?:^|[^a-z0-9])(?:" + "|".join(words) + r")(?:[^a-z0-9]|$)",
+    return re2.compile(r"(?:^|[^a-z0-9])(?:" + "|".join(words) + r")(?:[^a-z0-9]|$)",
                        re2_options(case_insensitive=True))
+
+
+# What ``_column_key`` strips around a column name: white space (str.isspace, but not the
+# newline), quotes and markup, and the separators it turns into "_" before stripping "_".
+_CELL_PAD = (r"[\t\x{0b}\x{0c}\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+             r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\"'*`#.\-/_]*")
+
+
+@lru_cache(maxsize=8)
+def _cell_gate(wanted: frozenset[str]) -> Any:
+    """RE2 pattern for a wanted column name as a whole delimited cell, over the whole text.
+
+    Every header ``parse_header`` accepts has such a cell, and ordinary lines almost never
+    do (``Date of birth: ...`` and prose about phones are not cells), so only a few lines
+    per MB reach the exact checks."""
+    forms = sorted({r"(?:_|[ .\-/]+)".join(re2.escape(w) for w in k.split("_"))
+                    for k in wanted}, key=len, reverse=True)
+    return re2.compile(rf"(?m)(?:^|[,;\t|]){_CELL_PAD}(?:{'|'.join(forms)}){_CELL_PAD}"
+                       r"(?:[,;\t|]|$)", re2_options(case_insensitive=True,
+                                                     longest_match=True))
 
 
 # Column names -> entity type. Cells are still checked (validator or shape) before they count.
@@ -185,13 +212,14 @@ class ColumnDetector:
     def __init__(self, phone: PhoneDetector) -> None:
         self._phone = phone
 
-    def detect(self, text: str) -> Iterable[Finding]:
+    def detect(self, text: str, encoded: EncodedText | None = None) -> Iterable[Finding]:
+        """Findings in ``text``; ``encoded``: its UTF-8 form, when the caller has it."""
         if "\n" not in text:
             return []
         from classifiers import validators as v
 
         found: list[Finding] = []
-        for key, start, end in table_cells(text, _COLUMN_KEYS):
+        for key, start, end in table_cells(text, _COLUMN_KEYS, encoded):
             value = text[start:end]
             kind = COLUMN_TYPES[key]
             ok = False
