@@ -287,6 +287,19 @@ def network_address(value: str) -> bool:
     return len(parts) == 4 and parts[-1] in ("0", "255")
 
 
+def section_number(value: str) -> bool:
+    """A dotted quad of small numbers (7.1.1.1, 22.1.4.1, 1.10.2.3): in text it is a
+    section, clause or table-of-contents number or a four-part version far more often than
+    a host. The first part is below 32 and the other three below 16; the few real hosts of
+    that shape are public resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9), which are not personal
+    data either."""
+    parts = value.strip().split(".")
+    if len(parts) != 4 or not all(p.isdigit() and p.isascii() and len(p) <= 2 for p in parts):
+        return False
+    first, *rest = (int(p) for p in parts)
+    return first < 32 and all(n < 16 for n in rest)
+
+
 # Domains that can never hold a real mailbox: RFC 2606 and RFC 6761 reserve example.com,
 # example.net and example.org (with every subdomain) and the top-level names .example,
 # .test, .invalid and .localhost for documentation and testing. Nothing else: example.de,
@@ -352,6 +365,7 @@ FILTERS: dict[str, Callable[[str], bool]] = {
     "env_reference": env_reference,
     "file_path": file_path,
     "network_address": network_address,
+    "section_number": section_number,
     "reserved_domain": reserved_domain,
     "published_test_card": published_test_card,
 }

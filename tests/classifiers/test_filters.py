@@ -210,6 +210,18 @@ def test_every_published_test_card_is_a_valid_card_number() -> None:
     assert all(luhn(number) for number in filters._PUBLISHED_TEST_CARDS)
 
 
+@pytest.mark.parametrize("value", ["7.1.1.1", "22.1.4.1", "24.1.1.3", "1.10.2.3", "1.5.4.1",
+                                   "8.8.8.8", "1.1.1.1"])
+def test_section_number_drops_small_dotted_quads(value: str) -> None:
+    assert FILTERS["section_number"](value)
+
+
+@pytest.mark.parametrize("value", ["81.2.69.160", "11.2.27.20", "5.0.71.47", "31.16.2.1",
+                                   "7.1.1", "7.1.1.1.5", "185.220.101.47", "007.1.1.1"])
+def test_section_number_keeps_host_shaped_addresses(value: str) -> None:
+    assert not FILTERS["section_number"](value)
+
+
 def test_shannon_entropy_of_known_values() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("aaaa") == 0.0

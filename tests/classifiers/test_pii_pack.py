@@ -26,7 +26,8 @@ POSITIVES = [
     ("EMAIL_ADDRESS", "<a href=\"mailto:help@contoso.org\">mail us</a>", "help@contoso.org"),
     ("IP_ADDRESS", "2024-06-11T10:02:33Z sshd: Failed password from 81.2.69.142 port 22",
      "81.2.69.142"),
-    ("IP_ADDRESS", "X-Forwarded-For: 8.8.8.8, 10.0.0.4", "8.8.8.8"),
+    ("IP_ADDRESS", "X-Forwarded-For: 81.2.69.160, 10.0.0.4", "81.2.69.160"),
+    ("IP_ADDRESS", "blocked 11.2.27.20 after 5 failed logins", "11.2.27.20"),
     ("IP_ADDRESS", "remote addr 2a00:1450:4001:82a::200e accepted", "2a00:1450:4001:82a::200e"),
     ("US_SSN", "Employee: Jane Roe\nSSN: 536-90-4399\nStart date: 2021-03-01", "536-90-4399"),
     ("US_SSN", "applicant social security number 536904399 on file", "536904399"),
@@ -72,6 +73,10 @@ HARD_NEGATIVES = [
     ("IP_ADDRESS", "Upgraded agent to version 4.2.1.3 on all hosts"),
     ("IP_ADDRESS", "User-Agent: Mozilla/5.0 Chrome/120.0.6099.109 Safari/537.36"),
     ("IP_ADDRESS", "snmpwalk OID 1.3.6.1.4.1.2021.10"),
+    ("IP_ADDRESS", "7.1.1.1 SHA256\n7.1.1.2 SHA224\n7.1.2.1 STREEBOG512"),
+    ("IP_ADDRESS", "as described in [Section 22.1.4.1][] of the ECMAScript spec"),
+    ("IP_ADDRESS", "This was fixed in 1.5.4.1."),
+    ("IP_ADDRESS", "Under clause 12.4.33.2 the supplier bears the cost."),
     ("IP_ADDRESS", "time 10:02:33 and std::vector<int>"),
     # 9 digit numbers without their label are not SSNs, passports or licences
     ("US_SSN", "kubectl logs web-536904399-x7k2p"),
@@ -202,3 +207,21 @@ def test_a_personal_address_after_a_role_word_is_not_a_function_mailbox(
         "customer.jane@shipfast.app"]
     scores = [f.score for f in detector.detect("mail customer.jane@shipfast.app")]
     assert scores == [0.9]
+
+
+@pytest.mark.parametrize("text", [
+    "# along with this program; if not, write to the Free Software Foundation, Inc.,\n"
+    "# 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA.",
+    " * License along with this library; if not, write to the Free Software\n"
+    " * Foundation, Inc., 59 Temple Place - Suite 330, Boston, MA 02111-1307, USA.",
+    "Foundation, Inc., 675 Mass Ave, Cambridge, MA 02139, USA.",
+])
+def test_the_address_in_a_gnu_licence_header_is_not_reported(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "STREET_ADDRESS") == []
+
+
+def test_a_home_on_a_street_of_the_same_name_is_still_an_address(
+        detector: PatternDetector) -> None:
+    text = "New tenant: 51 Franklin Street, Annapolis, MD 21401"
+    assert _found(detector, text, "STREET_ADDRESS") == ["51 Franklin Street, Annapolis, MD 21401"]
