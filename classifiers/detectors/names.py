@@ -329,9 +329,10 @@ class NameDetector:
         self._budget_ratio = ner_budget_ratio
 
     def detect(self, text: str) -> Iterable[Finding]:
-        spans = list(_cue_spans(text))
+        pairs = _pairs(text)
+        spans = list(_cue_spans(text, pairs))
         if self._use_model:
-            spans = self._with_ner(text, spans)
+            spans = self._with_ner(text, spans, pairs)
         spans = _propagate(text, spans)
         return [
             make_finding("PERSON", text, s.start, s.end, s.score, RECOGNIZER,
@@ -339,18 +340,18 @@ class NameDetector:
             for s in _best_per_span(spans)
         ]
 
-    def _with_ner(self, text: str, spans: list[_Span]) -> list[_Span]:
+    def _with_ner(self, text: str, spans: list[_Span], pairs: list[_Pair]) -> list[_Span]:
         budget = self._budget_base + int(len(text) * self._budget_ratio)
         covered = _union((s.start, s.end) for s in spans)
         windows: list[tuple[int, int]] = []
         used = 0
-        for m in _PAIR_RE.finditer(text):
-            trimmed = _trim_candidate(text, m.start(), m.end())
-            if trimmed is None or _overlaps(covered, *trimmed):
+        for start, end, given in pairs:
+            # A pair that starts with a given name was decided by the given-name cue.
+            if given or _overlaps(covered, start, end):
                 continue
-            if not _worth_asking(text[trimmed[0]:trimmed[1]]):
+            if not looks_like_name(text[start:end]):
                 continue
-            ws, we = _window(text, *trimmed)
+            ws, we = _window(text, start, end)
             if windows and ws <= windows[-1][1]:
                 ws = windows[-1][0]
                 used -= windows[-1][1] - windows[-1][0]
@@ -392,26 +393,39 @@ class NameDetector:
 _NER_LOCK = threading.Lock()
 
 
-def _trim_candidate(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Drop leading and trailing words that are never names ("Yesterday Maria Lopez",
-    "Maria Lopez Team"); None when fewer than two words remain."""
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^ ]+",
-                                                                       text[start:end])]
+# A run of capitalised words (trimmed) and whether its first word is a common given name.
+_Pair = tuple[int, int, bool]
+
+
+def _pairs(text: str) -> list[_Pair]:
+    """Every run of two or three capitalised words, trimmed of words that are never names:
+    found once, read by both the given-name cue and the NER step."""
+    out: list[_Pair] = []
     blocked = not_names()
-    while words and text[words[0][0]:words[0][1]].lower() in blocked:
-        words.pop(0)
-    while words and text[words[-1][0]:words[-1][1]].lower() in blocked:
-        words.pop()
-    if len(words) < 2:
+    for m in _PAIR_RE.finditer(text):
+        trimmed = _trim_candidate(m.group(), blocked)
+        if trimmed is None:
+            continue
+        first, start, end = trimmed
+        out.append((m.start() + start, m.start() + end, is_given_name(first)))
+    return out
+
+
+def _trim_candidate(run: str, blocked: frozenset[str]) -> tuple[str, int, int] | None:
+    """Drop leading and trailing words that are never names ("Yesterday Maria Lopez",
+    "Maria Lopez Team"): (first word, start, end) in ``run``, or None when fewer than two
+    words remain. The words of a run are separated by single spaces."""
+    words = run.split(" ")
+    lo, hi = 0, len(words)
+    while lo < hi and words[lo].lower() in blocked:
+        lo += 1
+    while hi > lo and words[hi - 1].lower() in blocked:
+        hi -= 1
+    if hi - lo < 2:
         return None
-    return words[0][0], words[-1][1]
-
-
-def _worth_asking(candidate: str) -> bool:
-    words = _tokens(candidate)
-    if is_given_name(words[0]):
-        return False  # the given-name cue already decided this one
-    return looks_like_name(candidate)
+    start = sum(len(w) + 1 for w in words[:lo])
+    end = start + sum(len(w) + 1 for w in words[lo:hi]) - 1
+    return words[lo], start, end
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
@@ -483,7 +497,7 @@ def _overlaps(covered: list[tuple[int, int]], start: int, end: int) -> bool:
 # --- cues ---------------------------------------------------------------------------------
 
 
-def _cue_spans(text: str) -> Iterator[_Span]:
+def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _anchored_cue(text, _LABEL_FINDER, _NAME_AFTER_LABEL, 0.85, "labelled field",
                              single=0.75, single_given_only=True)
     yield from _addr_cue(text)
@@ -512,7 +526,7 @@ def _cue_spans(text: str) -> Iterator[_Span]:
     yield from _anchored_cue(text, _HONORIFIC_FINDER, _NAME_HERE, 0.85, "honorific",
                              single=0.8)
     yield from _csv_cue(text)
-    yield from _given_name_cue(text)
+    yield from _given_name_cue(text, pairs)
 
 
 def _regex_cue(text: str, pattern: re.Pattern[str], score: float, cue: str, *,
@@ -782,17 +796,13 @@ def _vocative_cue(text: str) -> Iterator[_Span]:
             yield _Span(m.start("name"), m.end("name"), 0.75, "salutation")
 
 
-def _given_name_cue(text: str) -> Iterator[_Span]:
-    for m in _PAIR_RE.finditer(text):
-        trimmed = _trim_candidate(text, m.start(), m.end())
-        if trimmed is None:
+def _given_name_cue(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
+    for start, end, given in pairs:
+        if not given or not looks_like_name(text[start:end]):
             continue
-        value = text[trimmed[0]:trimmed[1]]
-        if not is_given_name(_tokens(value)[0]) or not looks_like_name(value):
+        if _street_word_before(text, start) or _company_suffix_follows(text, end):
             continue
-        if _street_word_before(text, trimmed[0]) or _company_suffix_follows(text, trimmed[1]):
-            continue
-        yield _Span(trimmed[0], trimmed[1], 0.75, "given name + capitalised surname")
+        yield _Span(start, end, 0.75, "given name + capitalised surname")
 
 
 def _csv_cue(text: str) -> Iterator[_Span]:
