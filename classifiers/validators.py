@@ -133,13 +133,16 @@ _INVALID_SSNS = frozenset({"078051120", "219099999", "457555462", "123456789"})
 
 
 def ssn_ranges(value: str) -> bool:
-    """A US SSN: area not 000/666/900-999, group not 00, serial not 0000, not a known fake."""
+    """A US SSN: area not 000/666/900-999, group not 00, serial not 0000, not a known fake,
+    and not a form-filler dummy whose every group repeats one digit (111-22-3333)."""
     if _has_foreign_chars(value):
         return False
     d = _digits(value)
     if len(d) != 9 or _all_same(d) or d in _INVALID_SSNS:
         return False
     area, group, serial = d[:3], d[3:5], d[5:]
+    if _all_same(area) and _all_same(group) and _all_same(serial):
+        return False
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
 
 

@@ -28,6 +28,8 @@ POSITIVES = [
      "4539 1488 0343 6467"),
     ("CREDIT_CARD", "@pytest.fixture\ndef card():\n    return {\"number\": \"5425233430109903\"}",
      "5425233430109903"),
+    ("CREDIT_CARD", "Card No.4539148803436467 exp 09/27", "4539148803436467"),
+    ("CREDIT_CARD", "cards: 4539148803436467,5425233430109903", "5425233430109903"),
     ("IBAN_CODE", "IBAN: DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
     ("IBAN_CODE", "Please pay GB29NWBK60161331926819 by Friday", "GB29NWBK60161331926819"),
     ("IBAN_CODE", "NL91 ABNA 0417 1643 00 (ABN AMRO)", "NL91 ABNA 0417 1643 00"),
@@ -56,6 +58,10 @@ HARD_NEGATIVES = [
     ("CREDIT_CARD", "# tests/test_payments.py\nimport pytest\n\n@pytest.fixture\ndef card():\n"
                     "    return {\"number\": \"4242424242424242\", \"exp\": \"12/34\"}"),
     ("CREDIT_CARD", "| Amex | 3782 822463 10005 |\n| Discover | 6011 1111 1111 1117 |"),
+    # the digits of a long decimal fraction are not a card
+    ("CREDIT_CARD", "array([[0.5588917345860708, 0.4411082654139292],\n"
+                    "       [0.3534857623790153, 0.6465142376209847]])"),
+    ("CREDIT_CARD", '{"tint": "0.39997558519241921", "alpha": 1.0}'),
     ("CREDIT_CARD", "tracking 4539148803436468 (not Luhn valid)"),
     ("CREDIT_CARD", "order id 1234567812345678"),
     ("CREDIT_CARD", "0000 0000 0000 0000"),

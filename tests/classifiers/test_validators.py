@@ -102,7 +102,8 @@ def test_iban_rejects_wrong_check_digits_length_and_country() -> None:
     assert not VALIDATORS["iban_mod97"]("not an iban at all")
 
 
-@pytest.mark.parametrize("value", ["123-45-6780", "536-22-1234", "772 10 4521", "001010001"])
+@pytest.mark.parametrize("value", ["123-45-6780", "536-22-1234", "772 10 4521", "001010001",
+                                   "111-22-3334", "333-22-1112"])
 def test_ssn_accepts_assignable_numbers(value: str) -> None:
     assert VALIDATORS["ssn_ranges"](value)
 
@@ -110,7 +111,8 @@ def test_ssn_accepts_assignable_numbers(value: str) -> None:
 @pytest.mark.parametrize(
     "value",
     ["000-12-3456", "666-12-3456", "900-12-3456", "999-99-9999", "123-00-4567", "123-45-0000",
-     "078-05-1120", "219-09-9999", "111-11-1111", "123-45-678", "12a-45-6789"],
+     "078-05-1120", "219-09-9999", "111-11-1111", "123-45-678", "12a-45-6789",
+     "111-22-3333", "222-33-4444", "555-44-3333"],
 )  # fmt: skip
 def test_ssn_rejects_impossible_and_advertising_numbers(value: str) -> None:
     assert not VALIDATORS["ssn_ranges"](value)
