@@ -225,3 +225,14 @@ def test_a_home_on_a_street_of_the_same_name_is_still_an_address(
         detector: PatternDetector) -> None:
     text = "New tenant: 51 Franklin Street, Annapolis, MD 21401"
     assert _found(detector, text, "STREET_ADDRESS") == ["51 Franklin Street, Annapolis, MD 21401"]
+
+
+@pytest.mark.parametrize("text", [
+    "the field accepts xxxx.xxxx@xxxx.xxx shapes",
+    "git config --global user.email alice@foo.com",
+    "DEFAULT_FROM_EMAIL = 'webmaster@mydomain.com'",
+    "sent a reset link to j***@gmail.com",
+])
+def test_shape_only_masked_and_placeholder_domain_addresses_are_not_reported(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "EMAIL_ADDRESS") == []
