@@ -147,9 +147,12 @@ def warm_up() -> None:
     on first sight of their country code."""
     pn = _phonenumbers()
     for region in ("US", *_REGIONS_NATIONAL):
-        number = pn.example_number(region)
-        if number is not None:
-            pn.number_type(number)
+        for kind in (pn.PhoneNumberType.FIXED_LINE, pn.PhoneNumberType.MOBILE):
+            number = pn.example_number_for_type(region, kind)
+            if number is not None:
+                national = pn.format_number(number, pn.PhoneNumberFormat.NATIONAL)
+                pn.number_type(pn.parse(national, region))  # the parse path's patterns too
+                _may_be_service(number)
 
 
 class PhoneDetector:
@@ -169,7 +172,7 @@ class PhoneDetector:
         text = encoded.text
         found: list[Finding] = []
         done = 0
-        for _start, end in encoded.spans(_ANCHORS):
+        for end in encoded.ends(_ANCHORS):
             last = end - 1  # a digit of the run that may hold a phone
             if last < done:
                 continue

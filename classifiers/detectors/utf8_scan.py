@@ -48,23 +48,6 @@ class EncodedText:
         self.data = text.encode("utf-8", "strict" if strict else "surrogatepass")
         self.ascii = len(self.data) == len(text)
 
-    def spans(self, pattern: Any, pos: int = 0) -> Iterator[tuple[int, int]]:
-        """``(start, end)`` character offsets of ``pattern``'s matches, in order, starting
-        at character ``pos``."""
-        data = self.data
-        if self.ascii:
-            for m in pattern.finditer(data, pos):
-                yield m.span()
-            return
-        byte_pos = self.byte_offset(pos)
-        last_byte, last_char = byte_pos, pos
-        for m in pattern.finditer(data, byte_pos):
-            bs, be = m.span()
-            start = last_char + len(data[last_byte:bs].translate(None, _CONTINUATION))
-            end = start + len(data[bs:be].translate(None, _CONTINUATION))
-            last_byte, last_char = be, end
-            yield start, end
-
     def ends(self, pattern: Any) -> Iterator[int]:
         """The character offset where each of ``pattern``'s matches ends, in order."""
         data = self.data
@@ -74,13 +57,15 @@ class EncodedText:
             return
         last_byte = last_char = 0
         for m in pattern.finditer(data):
-            be = m.end()
-            last_char += len(data[last_byte:be].translate(None, _CONTINUATION))
-            last_byte = be
+            end = m.end()
+            last_char += _char_count(data, last_byte, end)
+            last_byte = end
             yield last_char
 
-    def byte_offset(self, pos: int) -> int:
-        """The byte offset of character ``pos``."""
-        if self.ascii or pos <= 0:
-            return max(pos, 0)
-        return len(self.text[:pos].encode("utf-8", "surrogatepass"))
+
+def _char_count(data: bytes, start: int, end: int) -> int:
+    """Characters in ``data[start:end]`` (UTF-8, cut at character boundaries)."""
+    try:
+        return len(data[start:end].decode("utf-8", "surrogatepass"))  # fast for ASCII runs
+    except UnicodeDecodeError:  # a cut inside a lone surrogate's bytes: count lead bytes
+        return len(data[start:end].translate(None, _CONTINUATION))
