@@ -532,10 +532,9 @@ def _build_gate(phrases: Sequence[Phrase]) -> tuple[Any, frozenset[int]]:
 # match. Only where one of them matches is the text folded and the stages run; ordinary
 # text is never folded as a whole.
 
-# ASCII whitespace as ``str.isspace`` sees it: where the folded text has one " " or "\n",
-# the prescan bytes have a run of these (spaces are collapsed only when folding)
-_RAW_WS = "[\\x{9}-\\x{d}\\x{1c}-\\x{20}]+"
-_RAW_WS_LINE = "[\\x{9}\\x{b}-\\x{d}\\x{1c}-\\x{20}]+"
+# the prescan bytes are in lower case, with ASCII whitespace other than newlines as spaces
+_RAW_MAX_COUNT = 8
+_WORD_START = "(?:^|[^0-9a-z_])"
 # digits and symbols read as letters by the leet stage (``_LEET``): letter -> sources
 _LEET_SOURCES = {"o": "0", "i": "1", "e": "3", "a": "4@", "s": "5$", "t": "7", "b": "8"}
 _CATEGORY_TESTS: dict[Any, re.Pattern[str]] = {}
@@ -566,41 +565,61 @@ def _class_takes(items: Sequence[tuple[Any, Any]], negate: bool, ch: str) -> boo
 
 
 def _raw_atom(items: Sequence[tuple[Any, Any]], negate: bool, leet: bool) -> str:
-    """One character of the folded text as the prescan bytes may hold it: the class as
-    ``_re2_class`` writes it, plus upper case for its lower-case letters, leet sources for
-    its letters (``leet``) and a whitespace run when it takes a space or a newline."""
+    return _raw_atom_cached(tuple((op, av) for op, av in items), negate, leet)
+
+
+def _byte_class(codes: Iterable[int]) -> str:
+    """An RE2 (Latin-1) class of the bytes ``codes``, ranges joined."""
+    ordered = sorted(set(codes))
+    parts: list[str] = []
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        lo, hi = ordered[i], ordered[j]
+        parts.append(f"\\x{lo:02x}" if lo == hi else f"\\x{lo:02x}-\\x{hi:02x}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _raw_atom_cached(items: tuple[tuple[Any, Any], ...], negate: bool, leet: bool) -> str:
+    """One character of the folded text as the prescan bytes may hold it (Latin-1: one
+    byte each): the ASCII characters the class takes (leet sources too for its letters,
+    with ``leet``), a run of non-ASCII bytes when it takes a non-ASCII character (one
+    character is several UTF-8 bytes), a whitespace run when it takes a space or a newline
+    (the folded text collapses runs)."""
     body = [(op, av) for op, av in items if op is not _sre_c.NEGATE]
-    if negate:  # an upper-case letter stands for its lower case: leave out what that is
-        body += [
-            (_sre_c.LITERAL, ord(c.upper()))
-            for c in "abcdefghijklmnopqrstuvwxyz"
-            if not _class_takes(body, True, c) and _class_takes(body, True, c.upper())
-        ]
-    cls = _re2_class(([(_sre_c.NEGATE, None)] if negate else []) + body)
-    extra = ""
-    for code in range(ord("a"), ord("z") + 1):
-        letter = chr(code)
-        if not _class_takes(body, negate, letter):
-            continue
-        if not negate and not _class_takes(body, negate, letter.upper()):
-            extra += letter.upper()
-        if leet:
-            extra += "".join(
-                s for s in _LEET_SOURCES.get(letter, "") if not _class_takes(body, negate, s)
-            )
-    added = "".join(_re2_char(ord(c)) for c in sorted(set(extra)))
-    if added and cls.startswith("[") and not cls.startswith("[^"):
-        cls, added = cls[:-1] + added + "]", ""
-    alts = [cls]
-    if added:
-        alts.append("[" + added + "]")
-    space, newline = _class_takes(body, negate, " "), _class_takes(body, negate, "\n")
+    if len(body) == 1 and body[0][0] is _sre_c.LITERAL and body[0][1] >= 0x80 and not negate:
+        return "".join(f"\\x{b:02x}" for b in chr(body[0][1]).encode("utf-8"))
+    takes = {c for c in range(0x80) if _class_takes(body, negate, chr(c))}
+    if leet:
+        takes |= {
+            ord(src)
+            for letter, sources in _LEET_SOURCES.items()
+            if _class_takes(body, negate, letter)
+            for src in sources
+        }
+    space, newline = 0x20 in takes, 0x0A in takes
+    takes -= set(range(0x09, 0x0E)) | set(range(0x1C, 0x21))  # whitespace: runs below
+    non_ascii = negate or any(
+        op is _sre_c.CATEGORY
+        or (op is _sre_c.LITERAL and av >= 0x80)
+        or (op is _sre_c.RANGE and av[1] >= 0x80)
+        for op, av in body
+    )
+    alts = [_byte_class(takes)] if takes else []
+    if non_ascii:
+        alts.append("[\\x80-\\xff]+")
     if space and newline:
-        alts.append(_RAW_WS)
+        alts.append("[\\x0a\\x20]+")
     elif space:  # a run that folds to " " holds no newline
-        alts.append(_RAW_WS_LINE)
+        alts.append("\\x20+")
     elif newline:
-        alts.append(f"{_RAW_WS}*\\n{_RAW_WS}*".replace("+*", "*"))
+        alts.append("\\x20*\\x0a[\\x0a\\x20]*")
+    if not alts:
+        return "[^\\x00-\\xff]"  # takes nothing the prescan bytes can hold
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
@@ -625,8 +644,10 @@ def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = Fal
             out.append("(?:" + _raw_items(av[3], leet, anchors) + ")")
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
             lo, hi, body = av
-            lo = min(lo, _RE2_MAX_REPEAT)
-            upper = "" if hi is _sre_c.MAXREPEAT or hi > _RE2_MAX_REPEAT else str(hi)
+            # a counted gap ("[^\\n]{0,80}") makes a DFA count in every state it is part
+            # of: the superset leaves large counts open (fewer states, built faster)
+            lo = min(lo, _RAW_MAX_COUNT)  # RE2 spells counts out: a DFA state each
+            upper = "" if hi is _sre_c.MAXREPEAT or hi > _RAW_MAX_COUNT else str(hi)
             out.append(f"(?:{_raw_items(body, leet, anchors)}){{{lo},{upper}}}")
         elif op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
             continue  # restrictions only: the superset ignores them
@@ -635,17 +656,21 @@ def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = Fal
     return "".join(out)
 
 
-def _raw_superset(pattern: str, *, leet: bool = False, anchors: bool = False) -> str | None:
-    """An RE2 pattern over the prescan bytes that matches wherever the Python ``pattern``
-    can match the folded text (with ``leet``: the folded text with digits read as letters,
-    ``_LEET``): ``_re2_superset`` with upper case taken for lower case and a whitespace run
-    wherever a space or a newline is taken. ``anchors`` keeps line starts (only for a
-    pattern that takes nothing before them). None when a construct is not translated."""
+def _raw_superset(
+    pattern: str, *, leet: bool = False, anchors: bool = False, bounded: bool = False
+) -> str | None:
+    """An RE2 pattern (Latin-1, over the prescan bytes: lower case, non-ASCII characters
+    folded and in UTF-8, spaces not collapsed) that matches wherever the Python
+    ``pattern`` can match the folded text (with ``leet``: the folded text with digits read
+    as letters, ``_LEET``), a superset as ``_re2_superset`` is. ``anchors`` keeps line
+    starts (only for a pattern that takes nothing before them); ``bounded`` (a phrase: it
+    starts where a word starts) has it start after a byte that is no ASCII word character.
+    None when a construct is not translated."""
     try:
-        tree = _sre_parse.parse(pattern)
-        return _raw_items(tree, leet, anchors)
+        superset = _raw_items(_sre_parse.parse(pattern), leet, anchors)
     except (re.error, ValueError):
         return None
+    return _WORD_START + superset if bounded else superset
 
 
 def _read_resource(name: str) -> str:
@@ -879,19 +904,32 @@ class InjectionDetector:
         names = triggers.names
         stages = {names[i] for i in fired}
         if scan.syntax:  # the raw-text stages' triggers read the raw bytes instead
-            raw = triggers.fired(text.encode("utf-8"))
+            raw = triggers.fired(text.encode("utf-8").translate(_FOLD_BYTES))
             if raw is None:
                 return self._all_candidates(text)
             stages = {n for n in stages if n in _FOLDED_STAGES or n == "rot13"} | {
                 names[i] for i in raw if names[i] not in _FOLDED_STAGES and names[i] != "rot13"
             }
+        spans: list[tuple[int, int]] = []
         located = [i for i in fired if names[i] in _FOLDED_STAGES]
-        spans = [
-            (start, end)
-            for start, end, entry in (triggers.locate(scan.data, located) if located else ())
-            if names[entry] != "spaced" or self._may_spell(scan.data, start, end)
-        ]
-        regions = self._regions(text, scan, spans) if spans else []
+        leet_data = scan.data.translate(_LEET_BYTES)
+        leet_fired: list[int] = []
+        if leet_data != scan.data:
+            read_as_letters = triggers.fired(leet_data)
+            if read_as_letters is None:
+                return self._all_candidates(text)
+            leet_fired = [i for i in read_as_letters if i in triggers.leet_entries]
+        if len(located) + len(leet_fired) > _MAX_LOCATED:
+            spans = [(0, len(scan.data))]  # text full of candidates: every stage, whole
+        else:
+            for entry in located:
+                found = triggers.locate(scan.data, entry)
+                if names[entry] == "spaced":
+                    found = [sp for sp in found if self._may_spell(scan.data, *sp)]
+                spans += found
+            for entry in leet_fired:
+                spans += triggers.locate(leet_data, entry)
+        regions = self._regions(text, scan, sorted(spans)) if spans else []
         whole: list[_Folded] = []
 
         def fold_whole() -> _Folded:
@@ -1931,7 +1969,7 @@ codecs.register_error(_PRESCAN_ERRORS, _prescan_errors)
 class _Scan:
     """A text's prescan bytes and what the prescan saw."""
 
-    data: bytes  # the text in UTF-8 with non-ASCII characters folded
+    data: bytes  # the text in UTF-8, lower case, non-ASCII characters folded
     runs: list[tuple[int, int, int]]  # (text start, text end, bytes) of each folded run
     hidden: bool  # holds a character the hidden-text stages look for
     syntax: bool  # a non-ASCII character folded to ASCII syntax
@@ -1957,7 +1995,7 @@ class _Scan:
 def _prescan(text: str) -> _Scan | None:
     """The prescan bytes of ``text``, or None when it holds lone surrogates."""
     if text.isascii():
-        return _Scan(text.encode("ascii"), [], False, False)
+        return _Scan(text.encode("ascii").translate(_FOLD_BYTES), [], False, False)
     state = _prescan_state
     state.runs, state.hidden, state.syntax = [], False, False
     try:
@@ -1967,30 +2005,32 @@ def _prescan(text: str) -> _Scan | None:
     finally:
         runs, hidden, syntax = state.runs, state.hidden, state.syntax
         state.runs = []
-    return _Scan(data, runs, hidden, syntax)
+    return _Scan(data.translate(_FOLD_BYTES), runs, hidden, syntax)
 
 
 # stages that read the folded text: where their triggers match, a region of the text is
 # folded and they run on it
-_FOLDED_STAGES = ("phrase", "leet", "spaced", "turn", "template")
+_FOLDED_STAGES = ("phrase", "spaced", "turn", "template")
 # http(s) URLs holding something ``_PLACEHOLDER`` can match (markdown-exfil's superset)
-_URL_TRIGGER = (
-    "[hH][tT][tT][pP][sS]?://[^\\x{9}-\\x{d}\\x{20}]*?"
-    "(?:[{\\[<$]|%s|[=/][A-Z][A-Z_]{3})"
-)
+_URL_TRIGGER = "https?://[^\\x09-\\x0d\\x20]*?(?:[{\\[<$]|%s|[=/][a-z][a-z_]{3})"
 
 
 class _Triggers:
     """One RE2 set over the prescan bytes: for every stage, a superset of what it can
-    match (``ok`` is False when one could not be built: then every stage always runs)."""
+    match (``ok`` is False when one could not be built: then every stage always runs).
+
+    The leet stage's trigger is the same set run over the prescan bytes with digits read
+    as letters (``leet``): the DFA states that ordinary text needs are mostly shared, where
+    a set of its own would build as many again on first use."""
 
     def __init__(self, book: PhraseBook) -> None:
-        entries: list[tuple[str, str | None]] = []
-        for phrase in book.phrases:
-            entries.append(("phrase", _raw_superset(phrase.regex.pattern)))
-        for phrase in book.phrases:
-            if phrase.kind != "tool":  # the leet stage skips tool coercion
-                entries.append(("leet", _raw_superset(phrase.regex.pattern, leet=True)))
+        entries: list[tuple[str, str | None]] = [
+            ("phrase", _raw_superset(phrase.regex.pattern, bounded=True))
+            for phrase in book.phrases
+        ]
+        self.leet_entries = frozenset(
+            i for i, phrase in enumerate(book.phrases) if phrase.kind != "tool"
+        )  # the leet stage skips tool coercion
         rot13 = "|".join(re.escape(w).replace("\\ ", " ") for w in _ROT13_ANCHORS)
         entries += [
             ("spaced", _raw_superset(_SPACED.pattern)),
@@ -2008,16 +2048,28 @@ class _Triggers:
         options = re2.Options()
         options.log_errors = False
         options.max_mem = 64 << 20
+        # one byte, one character: a UTF-8 automaton spells every non-ASCII range out in
+        # byte sequences, and its DFA takes many times longer to build on first use
+        options.encoding = re2.Options.Encoding.LATIN1
         self._options = options
         self._set = re2.Set.SearchSet(options)
-        self._set.Add("")  # a sentinel: an empty answer means the set could not run
+        self._set.Add(b"")  # a sentinel: an empty answer means the set could not run
         try:
             for pattern in self.patterns:
-                self._set.Add(pattern)
+                self._set.Add(pattern.encode("ascii"))
             self._set.Compile()
         except (ValueError, re2.error):
             self.ok = False
-        self._locators: dict[tuple[int, ...], Any] = {}
+        # each entry on its own, to find where it matches once the set says it does (a
+        # small automaton each: quick to build, where a union would be as slow as the set)
+        self._locators = [self._compile(p) for p in self.patterns]
+
+    def _compile(self, pattern: str) -> Any:
+        try:
+            return re2.compile(pattern.encode("ascii"), self._options)
+        except re2.error:
+            self.ok = False
+            return None
 
     def fired(self, data: bytes) -> list[int] | None:
         """Indexes of the entries that match ``data`` (None: the set could not run)."""
@@ -2026,18 +2078,9 @@ class _Triggers:
             return None
         return [i - 1 for i in hits if i > 0]
 
-    def locate(self, data: bytes, indexes: Sequence[int]) -> list[tuple[int, int, int]]:
-        """``(start, end, entry)`` for each place in ``data`` where one of the entries
-        ``indexes`` matches (one pass; non-overlapping, leftmost first)."""
-        key = tuple(sorted(indexes))
-        locator = self._locators.get(key)
-        if locator is None:
-            if len(self._locators) > 256:
-                self._locators.clear()
-            pattern = "|".join(f"({self.patterns[i]})" for i in key)
-            locator = re2.compile(pattern, self._options)
-            self._locators[key] = locator
-        return [(*m.span(), key[m.lastindex - 1]) for m in locator.finditer(data)]
+    def locate(self, data: bytes, entry: int) -> list[tuple[int, int]]:
+        """Byte spans of ``data`` where the entry matches (leftmost first)."""
+        return [m.span() for m in self._locators[entry].finditer(data)]
 
 
 def _triggers(book: PhraseBook) -> _Triggers:
@@ -2085,6 +2128,8 @@ def _cut_after(text: str, pos: int) -> int:
 # folded characters each side; whitespace runs and non-ASCII take more bytes than that)
 _SPACED_AROUND = 160
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# more trigger entries than this matching a text: the folded stages run on all of it
+_MAX_LOCATED = 8
 # characters of folded text around each trigger match that a region keeps: more than the
 # phrase windows (400), the scoring context (160) and the longest match need
 _REGION_MARGIN = 800
