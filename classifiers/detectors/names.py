@@ -78,7 +78,7 @@ _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Fr)
 # The upper-case class comes first (the look-behind after it) so that re can skip ahead
 # to candidate letters instead of trying every position: 8x faster on long text.
 _PAIR_RE = re.compile(
-    rf"[{_UP}](?<![\w.@/\-].)[{_LOW}{_UP}'’\-]*[{_LOW}](?:[ ]{_WORD}){{1,2}}(?![\w@/\-])"
+    rf"[{_UP}](?<![\w.@/\-].)[{_LOW}{_UP}'’\-]*[{_LOW}](?:[ ]{_WORD}){{1,3}}(?![\w@/\-])"
 )
 
 _LABELS = (
@@ -380,8 +380,12 @@ class NameDetector:
             value = text[start:end]
             if any(ch in "\t\n|;/@" or ch.isdigit() for ch in value):
                 continue  # spans table cells or holds an address: not one name
+            if _cuts_a_word(text, start, end):
+                continue  # part of a longer word: no name
             if not looks_like_name(value) or _street_word_before(text, start):
                 continue
+            if _street_suffix_follows(text, end):
+                continue  # "Ben White Blvd": a street
             first = _tokens(value)[0].lower()
             if is_given_name(first):
                 out.append(_Span(start, end, 0.9, "NER PERSON + given name"))
@@ -414,12 +418,15 @@ def _pairs(text: str) -> list[_Pair]:
 def _trim_candidate(run: str, blocked: frozenset[str]) -> tuple[str, int, int] | None:
     """Drop leading and trailing words that are never names ("Yesterday Maria Lopez",
     "Maria Lopez Team"): (first word, start, end) in ``run``, or None when fewer than two
-    words remain. The words of a run are separated by single spaces."""
+    words remain or the run ends in a street word ("Ben White Blvd" is a street). The words
+    of a run are separated by single spaces."""
     words = run.split(" ")
     lo, hi = 0, len(words)
     while lo < hi and words[lo].lower() in blocked:
         lo += 1
     while hi > lo and words[hi - 1].lower() in blocked:
+        if words[hi - 1].lower() in _STREET_SUFFIXES:
+            return None
         hi -= 1
     if hi - lo < 2:
         return None
@@ -429,11 +436,23 @@ def _trim_candidate(run: str, blocked: frozenset[str]) -> tuple[str, int, int] |
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The context NER reads around a candidate: up to 40 characters before and 30 after,
+    within its line, and never a part of a word (the model reads "Incompatible Wit" as
+    two words, and as a person)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     if line_end == -1:
         line_end = len(text)
-    return max(line_start, start - 40), min(line_end, end + 30)
+    ws, we = max(line_start, start - 40), min(line_end, end + 30)
+    while line_start < ws < start and not text[ws - 1].isspace():
+        ws += 1
+    while end < we < line_end and not text[we].isspace():
+        we -= 1
+    return ws, we
+
+
+def _cuts_a_word(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())
 
 
 def _join_windows(text: str, windows: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
@@ -605,6 +624,19 @@ def _street_word_before(text: str, start: int) -> bool:
 
 
 _NEXT_WORD_RE = re.compile(r"[ \t]*,?[ \t]*([A-Za-z][A-Za-z.&]{1,7})")
+
+
+# Words that end a street's name ("Franklin St", "Sunset Boulevard", "Elm Close").
+_STREET_SUFFIXES = frozenset(
+    """street st road rd avenue ave av boulevard blvd lane ln court ct place pl parkway pkwy
+    square sq terrace highway hwy crescent close way""".split()
+)
+_NEXT_NAME_WORD_RE = re.compile(r"[ ]{1,2}([A-Z][A-Za-z]{1,9})\b")
+
+
+def _street_suffix_follows(text: str, end: int) -> bool:
+    m = _NEXT_NAME_WORD_RE.match(text, end, min(len(text), end + 14))
+    return m is not None and m.group(1).lower() in _STREET_SUFFIXES
 
 
 def _company_suffix_follows(text: str, end: int) -> bool:

@@ -211,3 +211,55 @@ def test_names_off_in_policy_means_no_detector_and_no_notice() -> None:
 def test_word_lists_are_shipped_as_data() -> None:
     assert "maria" in names.given_names() and len(names.given_names()) > 300
     assert "nurse" in names.not_names() and "smith" not in names.not_names()
+
+
+# --- code, licence and address words; the model's windows -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2. Ask Maria Helena Araújo for the staging credentials.", "Maria Helena Araújo"),
+        ("Caller Kenji Yamamoto (SSN on file) was escalated.", "Kenji Yamamoto"),
+    ],
+)
+def test_a_request_or_role_word_before_a_name_is_not_part_of_it(
+        cues: NameDetector, text: str, value: str) -> None:
+    assert _people(cues, text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our office moved to 1200 Ben White Blvd, Austin, TX.",
+        "Write to 51 Franklin St, Fifth Floor, Boston, MA.",
+        "Meet me at Maria Lopez Close, the cul-de-sac by the school.",
+    ],
+)
+def test_a_street_named_after_a_person_is_not_a_person(cues: NameDetector, text: str) -> None:
+    assert _people(cues, text) == []
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "text",
+    [
+        '    def isatty(self):\n        """Return False if it cannot be determined."""',
+        '    """Return the popped value.  Raise KeyError if empty."""',
+        "Copyright License. Subject to the terms of this Public License, the Licensed Material",
+        "Write to the Free Software Foundation, Inc., 51 Franklin St, Fifth Floor, Boston",
+        "Internal Use Only. Highly Confidential. Data Protection Officer: see the wiki.",
+    ],
+)
+def test_code_licence_and_address_words_are_not_people(with_model: NameDetector,
+                                                        text: str) -> None:
+    assert _people(with_model, text) == []
+
+
+def test_the_model_never_reads_part_of_a_word() -> None:
+    text = ("Each Contributor distributing a Source Code Form that is Incompatible With "
+            "Secondary Licenses under the terms of this version of the License must")
+    start = text.index("Incompatible")
+    ws, we = names._window(text, start, start + len("Incompatible With"))
+    assert 0 < ws < start and text[ws - 1] == " "
+    assert start < we < len(text) and text[we] == " "
