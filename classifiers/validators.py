@@ -76,11 +76,30 @@ def card_network_ok(digits: str) -> bool:
     return False
 
 
+def gs1_check_ok(digits: str) -> bool:
+    """True when the last digit is the GS1 check digit (weights 3 and 1 from the right) of
+    a barcode number: UPC-A (12), EAN-13, GTIN-14, SSCC (18)."""
+    if not digits.isdigit() or len(digits) < 2:
+        return False
+    total = sum((ord(ch) - 48) * (3 if i % 2 == 0 else 1)
+                for i, ch in enumerate(reversed(digits[:-1])))
+    return (10 - total % 10) % 10 == ord(digits[-1]) - 48
+
+
+# Lengths of GS1 barcode numbers that card lengths share (UPC-A, EAN-13, GTIN-14, SSCC).
+_GS1_LENGTHS = frozenset({12, 13, 14, 18})
+
+
 def luhn(value: str) -> bool:
-    """A payment card number: Luhn-valid, a known IIN range and length, not one digit."""
+    """A payment card number: Luhn-valid, a known IIN range and length, not one digit, and
+    not a product or shipping barcode: a 12-, 13-, 14- or 18-digit run written without
+    separators whose GS1 check digit holds (German EANs start 40-44 and would read as a
+    13-digit Visa one time in ten; cards of those lengths are rare and usually grouped)."""
     if _has_foreign_chars(value):
         return False
     digits = _digits(value)
+    if len(digits) in _GS1_LENGTHS and digits == value.strip() and gs1_check_ok(digits):
+        return False
     return (
         12 <= len(digits) <= 19
         and not _all_same(digits)

@@ -49,8 +49,23 @@ CARD_SHAPES = [
 
 @pytest.mark.parametrize(("prefix", "length"), CARD_SHAPES)
 def test_luhn_accepts_valid_cards_of_every_known_network(prefix: str, length: int) -> None:
+    from classifiers.validators import gs1_check_ok
+
     number = luhn_complete(prefix, length, RNG)
+    while length in (12, 13, 14, 18) and gs1_check_ok(number):
+        # one compact number in ten of these lengths is also a valid barcode: see below
+        number = luhn_complete(prefix, length, RNG)
     assert VALIDATORS["luhn"](number)
+
+
+def test_a_card_that_is_also_a_valid_barcode_counts_only_when_grouped() -> None:
+    from classifiers.validators import gs1_check_ok
+
+    number = luhn_complete("36", 14, RNG)
+    while not gs1_check_ok(number):
+        number = luhn_complete("36", 14, RNG)
+    assert not VALIDATORS["luhn"](number)
+    assert VALIDATORS["luhn"](f"{number[:4]} {number[4:10]} {number[10:]}")
 
 
 def test_luhn_accepts_grouped_card_numbers() -> None:
@@ -100,6 +115,18 @@ def test_iban_rejects_wrong_check_digits_length_and_country() -> None:
     assert not VALIDATORS["iban_mod97"](iban_complete("DE", "3704004405320130001"))  # length
     assert not VALIDATORS["iban_mod97"](iban_complete("QQ", "370400440532013000"))  # country
     assert not VALIDATORS["iban_mod97"]("not an iban at all")
+
+
+@pytest.mark.parametrize("value", ["4001092815905", "4273537990755", "5080729022274",
+                                   "303816431019743797"])
+def test_product_and_shipping_barcodes_are_not_cards(value: str) -> None:
+    # each passes Luhn with a card prefix, and is a valid EAN-13 / SSCC
+    assert VALIDATORS["luhn"](value) is False
+
+
+@pytest.mark.parametrize("value", ["4001 0928 1590 5", "3056 930902 5904", "4539148803436467"])
+def test_grouped_numbers_and_16_digit_cards_are_not_taken_for_barcodes(value: str) -> None:
+    assert VALIDATORS["luhn"](value)
 
 
 @pytest.mark.parametrize("value", ["123-45-6780", "536-22-1234", "772 10 4521", "001010001",
