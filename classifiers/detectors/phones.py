@@ -110,15 +110,22 @@ def _digits(n: int) -> str:
 # a value has 7-15 digits. Matches end on a digit inside the value's run.
 _NOT_GLUED = r"(?:^|[^0-9A-Za-z_\-./#@&?%*])"
 _TRUNK_GROUPS = "|".join(rf"[0-9]{{{k}}}[ .\-/()]{_digits(6 - k)}" for k in range(5))
+
+
+def _fold_i(words: str) -> str:
+    """Python's case-insensitive ``i`` also matches dotted İ and dotless ı; RE2's does not."""
+    return words.replace("i", "[i\\x{130}\\x{131}]")
+
+
 _ANCHORS = re2.compile(
     r"\+" + _digits(7)  # international, +CC
     + rf"|{_NOT_GLUED}(?:\(*00{_digits(5)}"  # international, 00CC
     r"|(?:1[ .\-]?)?(?:\([2-9][0-9]{2}\)[ .\-]?|[2-9][0-9]{2}[ .\-])[0-9]{3}[ .\-][0-9]{4}"
     rf"|\(*0(?:{_TRUNK_GROUPS}))"  # national: trunk 0, first group of at most 4 more digits
-    rf"|(?i:(?:(?:{_LABEL_WORDS})\.?[ \t]*(?:no\.?|number|#|nr\.?)?[ \t]*[:.=#]?"
-    rf"|(?:{_SLOT_WORDS})[ \t]*[:=]"
-    rf"|(?:{_VERB_WORDS})(?:[ \t]+(?:me|us|him|her|them))?(?:[ \t]+(?:on|at))?[ \t]*:?)"
-    r"[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?)" + _digits(7),
+    rf"|(?i:(?:(?:{_fold_i(_LABEL_WORDS)})\.?[ \t]*(?:no\.?|number|#|nr\.?)?[ \t]*[:.=#]?"
+    rf"|(?:{_fold_i(_SLOT_WORDS)})[ \t]*[:=]"
+    rf"|(?:{_fold_i(_VERB_WORDS)})(?:[ \t]+(?:me|us|{_fold_i('him')}|her|them))?"
+    r"(?:[ \t]+(?:on|at))?[ \t]*:?)[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?)" + _digits(7),
     re2_options(longest_match=True),
 )
 
