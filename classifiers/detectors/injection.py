@@ -534,6 +534,7 @@ def _build_gate(phrases: Sequence[Phrase]) -> tuple[Any, frozenset[int]]:
 
 # the prescan bytes are in lower case, with ASCII whitespace other than newlines as spaces
 _RAW_MAX_COUNT = 8
+_RAW_MAX_UPPER = 3
 _WORD_START = "(?:^|[^0-9a-z_])"
 # digits and symbols read as letters by the leet stage (``_LEET``): letter -> sources
 _LEET_SOURCES = {"o": "0", "i": "1", "e": "3", "a": "4@", "s": "5$", "t": "7", "b": "8"}
@@ -647,7 +648,7 @@ def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = Fal
             # a counted gap ("[^\\n]{0,80}") makes a DFA count in every state it is part
             # of: the superset leaves large counts open (fewer states, built faster)
             lo = min(lo, _RAW_MAX_COUNT)  # RE2 spells counts out: a DFA state each
-            upper = "" if hi is _sre_c.MAXREPEAT or hi > _RAW_MAX_COUNT else str(hi)
+            upper = "" if hi is _sre_c.MAXREPEAT or hi > _RAW_MAX_UPPER else str(hi)
             out.append(f"(?:{_raw_items(body, leet, anchors)}){{{lo},{upper}}}")
         elif op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
             continue  # restrictions only: the superset ignores them
@@ -904,11 +905,13 @@ class InjectionDetector:
         names = triggers.names
         stages = {names[i] for i in fired}
         if scan.syntax:  # the raw-text stages' triggers read the raw bytes instead
-            raw = triggers.fired(text.encode("utf-8").translate(_FOLD_BYTES))
-            if raw is None:
+            as_written = triggers.fired(text.encode("utf-8").translate(_FOLD_BYTES))
+            if as_written is None:
                 return self._all_candidates(text)
             stages = {n for n in stages if n in _FOLDED_STAGES or n == "rot13"} | {
-                names[i] for i in raw if names[i] not in _FOLDED_STAGES and names[i] != "rot13"
+                names[i]
+                for i in as_written
+                if names[i] not in _FOLDED_STAGES and names[i] != "rot13"
             }
         spans: list[tuple[int, int]] = []
         located = [i for i in fired if names[i] in _FOLDED_STAGES]
@@ -956,7 +959,8 @@ class InjectionDetector:
         found += leet
         found += self._base64(text)
         found += turns + templates
-        if "url" in stages:
+        raw = scan.raw if scan.raw is not None else text.encode("utf-8")
+        if _URL_TRIGGER.search(raw) is not None:
             found += self._markdown_exfil(text, doc_meta)
         cands = self._boost(found)
         if scan.hidden:
@@ -977,7 +981,10 @@ class InjectionDetector:
         phrase: a squeezed phrase matches the letters and digits around it (a superset of
         what ``_spaced`` tries: its 40 folded characters each side lie within these)."""
         around = data[max(0, start - _SPACED_AROUND) : end + _SPACED_AROUND]
-        squeezed = _NOT_ALNUM.sub("", around.decode("utf-8", "ignore").lower())
+        squeezed = _NOT_ALNUM.sub("", around.decode("utf-8", "ignore"))
+        possible = _triggers(self.book).squeezed_possible(squeezed)
+        if possible is not None:
+            return possible
         book = self.book
         for index in book.squeezed_candidates(squeezed):
             squeezed_re = book.phrases[index].squeezed
@@ -1256,10 +1263,10 @@ class InjectionDetector:
 
     def _base64(self, text: str) -> list[_Candidate]:
         out: list[_Candidate] = []
-        for n, m in enumerate(_base64_runs(text)):
+        for n, (start, end) in enumerate(_base64_runs(text)):
             if n >= 200:
                 break
-            decoded = _decode_base64(m.group())
+            decoded = _decode_base64(text[start:end])
             if decoded is None:
                 continue
             inner = fold_for_matching(decoded)
@@ -1272,7 +1279,7 @@ class InjectionDetector:
                         best = c
             if best is not None:
                 out.append(
-                    _Candidate(m.start(), m.end(), best.score, best.kind, best.recognizer,
+                    _Candidate(start, end, best.score, best.kind, best.recognizer,
                                best.raised, best.lowered)
                 )
         return out
@@ -1556,26 +1563,38 @@ def _utf8(text: str) -> bytes | None:
         return None
 
 
-# _BASE64 without its look-behind: a superset whose leftmost match starts where the first
-# run of 24 or more base64 characters starts
-_BASE64_RE2 = re2.compile(r"[A-Za-z0-9+/_-]{24,}")
+# base64 characters as "a", "=" as itself, everything else as " " (``_base64_runs``)
+_B64_MARK = bytes(
+    0x61 if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "+/_-") else c if c == 0x3D
+    else 0x20
+    for c in range(256)
+)
+_B64_MIN = b"a" * 24
+_NOT_B64 = re.compile(b"[^a]")
 
 
-def _base64_runs(text: str) -> Iterator[re.Match[str]]:
-    """``_BASE64.finditer(text)``, with RE2 skipping to where a match can start (on the
-    ASCII stand-in of ``_spaced_regions``; the class is ASCII)."""
-    data = text.encode("ascii", "replace")
+def _base64_runs(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of ``_BASE64.finditer(text)``, found with ``bytes.find`` on a marked
+    ASCII stand-in (one byte per character; the class is ASCII): a match starts where 24
+    base64 characters do, not after one, takes at most 8,000 of them and up to two "="."""
+    data = text.encode("ascii", "replace").translate(_B64_MARK)
+    size = len(data)
     pos = 0
     while True:
-        hit = _BASE64_RE2.search(data, pos)
-        if hit is None:
+        start = data.find(_B64_MIN, pos)
+        if start == -1:
             return
-        m = _BASE64.match(text, hit.start())
-        if m is None:  # inside a run longer than a match: let re walk on from here
-            yield from _BASE64.finditer(text, hit.start())
-            return
-        yield m
-        pos = m.end()
+        stop = _NOT_B64.search(data, start + 24)
+        run_end = stop.start() if stop is not None else size
+        if start > 0 and data[start - 1] == 0x61:  # the rest of a run past 8,000
+            pos = run_end
+            continue
+        end = min(run_end, start + 8000)
+        if end == run_end:
+            while end < size and end - run_end < 2 and data[end] == 0x3D:
+                end += 1
+        yield start, end
+        pos = end
 
 
 def _spaced_regions(ftext: str) -> Iterator[re.Match[str]]:
@@ -1973,6 +1992,7 @@ class _Scan:
     runs: list[tuple[int, int, int]]  # (text start, text end, bytes) of each folded run
     hidden: bool  # holds a character the hidden-text stages look for
     syntax: bool  # a non-ASCII character folded to ASCII syntax
+    raw: bytes | None = None  # the text's own bytes when it is ASCII
     starts: list[int] = field(default_factory=list)  # where each run starts in ``data``
 
     def text_offset(self, pos: int) -> int:
@@ -1995,7 +2015,8 @@ class _Scan:
 def _prescan(text: str) -> _Scan | None:
     """The prescan bytes of ``text``, or None when it holds lone surrogates."""
     if text.isascii():
-        return _Scan(text.encode("ascii").translate(_FOLD_BYTES), [], False, False)
+        raw = text.encode("ascii")
+        return _Scan(raw.translate(_FOLD_BYTES), [], False, False, raw)
     state = _prescan_state
     state.runs, state.hidden, state.syntax = [], False, False
     try:
@@ -2011,8 +2032,11 @@ def _prescan(text: str) -> _Scan | None:
 # stages that read the folded text: where their triggers match, a region of the text is
 # folded and they run on it
 _FOLDED_STAGES = ("phrase", "spaced", "turn", "template")
-# http(s) URLs holding something ``_PLACEHOLDER`` can match (markdown-exfil's superset)
-_URL_TRIGGER = "https?://[^\\x09-\\x0d\\x20]*?(?:[{\\[<$]|%s|[=/][a-z][a-z_]{3})"
+# http(s) URLs holding something ``_PLACEHOLDER`` can match (markdown-exfil's superset),
+# on the raw text's bytes: "=USER_DATA" needs its case
+_URL_TRIGGER = re2.compile(
+    rb"(?i:https?)://[^\x09-\x0d\x20]*?(?:[{\[<$]|%s|[=/][A-Z][A-Z_]{3})"
+)
 
 
 class _Triggers:
@@ -2040,7 +2064,6 @@ class _Triggers:
             ("comment", "<!--"),
             ("hidden-tag", _raw_superset(_HIDDEN_TAG.pattern)),
             ("md-comment", _raw_superset(_MD_COMMENT.pattern, anchors=True)),
-            ("url", _URL_TRIGGER),
         ]
         self.names = [name for name, _p in entries]
         self.patterns = [p or "" for _n, p in entries]
@@ -2063,6 +2086,21 @@ class _Triggers:
         # each entry on its own, to find where it matches once the set says it does (a
         # small automaton each: quick to build, where a union would be as slow as the set)
         self._locators = [self._compile(p) for p in self.patterns]
+        # the letter-spaced stage's squeezed patterns (``PhraseBook.squeezed_candidates``)
+        squeezed = re2.Options()
+        squeezed.log_errors = False
+        squeezed.max_mem = 16 << 20
+        self._squeezed: Any = re2.Set.SearchSet(squeezed)
+        self._squeezed.Add("")
+        try:
+            for phrase in book.phrases:
+                if phrase.squeezed is None:  # not tried on letter-spaced text
+                    continue
+                superset = _re2_superset(phrase.squeezed.pattern)
+                self._squeezed.Add(superset if superset is not None else "")  # "": always
+            self._squeezed.Compile()
+        except (ValueError, re2.error):
+            self._squeezed = None
 
     def _compile(self, pattern: str) -> Any:
         try:
@@ -2077,6 +2115,15 @@ class _Triggers:
         if not hits:
             return None
         return [i - 1 for i in hits if i > 0]
+
+    def squeezed_possible(self, squeezed: str) -> bool | None:
+        """Whether a squeezed phrase can match letters-only ``squeezed`` (None: unknown)."""
+        if self._squeezed is None:
+            return None
+        hits = self._squeezed.Match(squeezed.encode("utf-8", "replace"))
+        if not hits:
+            return None
+        return len(hits) > 1
 
     def locate(self, data: bytes, entry: int) -> list[tuple[int, int]]:
         """Byte spans of ``data`` where the entry matches (leftmost first)."""

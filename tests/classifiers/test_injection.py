@@ -483,17 +483,17 @@ def test_gated_stages_still_find_what_they_look_for(text: str) -> None:
     assert _flagged(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aZ9+/_-= .\né")), max_size=120))
 def test_base64_runs_are_the_same_as_the_regex_finds(text: str) -> None:
     expected = [m.span() for m in _inj._BASE64.finditer(text)]
-    assert [m.span() for m in _inj._base64_runs(text)] == expected
+    assert list(_inj._base64_runs(text)) == expected
 
 
 def test_base64_runs_longer_than_a_match_are_walked_like_the_regex() -> None:
     text = "x " + "QUJD" * 2500 + "== tail " + "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=" + " \u2014"
     expected = [m.span() for m in _inj._BASE64.finditer(text)]
-    assert [m.span() for m in _inj._base64_runs(text)] == expected
+    assert list(_inj._base64_runs(text)) == expected
 
 
 _META_WORDS = ["prompt", "injection", "attack", "attacks", "jailbreak", "red", "team",
@@ -580,21 +580,25 @@ def test_every_shipped_phrase_and_stage_has_a_prescan_trigger() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_PHRASE_WORDS + [w.upper() for w in _PHRASE_WORDS]),
-                          st.sampled_from(_SEPARATORS + ["\t\t", " \n ", "\u200b", "\u3000"])),
+                          st.sampled_from(_SEPARATORS + ["\t\t", " \n ", "\u200b", "\u3000",
+                                                         "0", "4", "@"])),
                 max_size=14))
 def test_prescan_trigger_matches_wherever_a_phrase_matches_the_folded_text(
     parts: list[tuple[str, str]],
 ) -> None:
-    import re2
-
     text = "".join(word + sep for word, sep in parts)
     folded = _inj.fold_for_matching(text).text
+    leet = folded.translate(_inj._LEET)
     scan = _inj._prescan(text)
     assert scan is not None
-    for phrase in DET.book.phrases:
+    triggers = _inj._triggers(DET.book)
+    fired = set(triggers.fired(scan.data) or ())
+    fired_leet = set(triggers.fired(scan.data.translate(_inj._LEET_BYTES)) or ())
+    for index, phrase in enumerate(DET.book.phrases):  # phrase i is entry i
         if phrase.regex.search(folded):
-            superset = _inj._raw_superset(phrase.regex.pattern)
-            assert superset is not None and re2.search(superset, scan.data), phrase.id
+            assert index in fired and triggers.locate(scan.data, index), phrase.id
+        if phrase.regex.search(leet):
+            assert index in fired_leet, phrase.id
 
 
 def test_ordinary_text_is_never_folded_whole(monkeypatch: pytest.MonkeyPatch) -> None:
