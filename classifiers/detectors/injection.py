@@ -922,8 +922,10 @@ class InjectionDetector:
             if read_as_letters is None:
                 return self._all_candidates(text)
             leet_fired = [i for i in read_as_letters if i in triggers.leet_entries]
-        if len(located) + len(leet_fired) > _MAX_LOCATED:
-            spans = [(0, len(scan.data))]  # text full of candidates: every stage, whole
+        if len(located) + len(leet_fired) > _MAX_LOCATED or (
+            (located or leet_fired) and len(text) <= 4 * _REGION_MARGIN
+        ):  # full of candidates, or short: the folded stages read all of it
+            spans = [(0, len(scan.data))]
         else:
             for entry in located:
                 found = triggers.locate(scan.data, entry)
@@ -957,7 +959,7 @@ class InjectionDetector:
         if "rot13" in stages:
             found += self._rot13(text, fold_whole())
         found += leet
-        found += self._base64(text)
+        found += self._base64(text, scan.raw)
         found += turns + templates
         raw = scan.raw if scan.raw is not None else text.encode("utf-8")
         if _URL_TRIGGER.search(raw) is not None:
@@ -1261,9 +1263,9 @@ class InjectionDetector:
                 )
         return out
 
-    def _base64(self, text: str) -> list[_Candidate]:
+    def _base64(self, text: str, ascii_bytes: bytes | None = None) -> list[_Candidate]:
         out: list[_Candidate] = []
-        for n, (start, end) in enumerate(_base64_runs(text)):
+        for n, (start, end) in enumerate(_base64_runs(text, ascii_bytes)):
             if n >= 200:
                 break
             decoded = _decode_base64(text[start:end])
@@ -1573,11 +1575,14 @@ _B64_MIN = b"a" * 24
 _NOT_B64 = re.compile(b"[^a]")
 
 
-def _base64_runs(text: str) -> Iterator[tuple[int, int]]:
+def _base64_runs(text: str, ascii_bytes: bytes | None = None) -> Iterator[tuple[int, int]]:
     """The spans of ``_BASE64.finditer(text)``, found with ``bytes.find`` on a marked
     ASCII stand-in (one byte per character; the class is ASCII): a match starts where 24
-    base64 characters do, not after one, takes at most 8,000 of them and up to two "="."""
-    data = text.encode("ascii", "replace").translate(_B64_MARK)
+    base64 characters do, not after one, takes at most 8,000 of them and up to two "=".
+    ``ascii_bytes``: the text's bytes when it is ASCII (saves encoding it again)."""
+    if ascii_bytes is None:
+        ascii_bytes = text.encode("ascii", "replace")
+    data = ascii_bytes.translate(_B64_MARK)
     size = len(data)
     pos = 0
     while True:
