@@ -236,3 +236,15 @@ def test_a_home_on_a_street_of_the_same_name_is_still_an_address(
 def test_shape_only_masked_and_placeholder_domain_addresses_are_not_reported(
         detector: PatternDetector, text: str) -> None:
     assert _found(detector, text, "EMAIL_ADDRESS") == []
+
+
+def test_a_vcard_gives_its_address_and_birthday(detector: PatternDetector) -> None:
+    card = ("BEGIN:VCARD\nFN:Helena Sørlie\nTEL;TYPE=CELL:+47 412 58 903\n"
+            "EMAIL;TYPE=INTERNET:helena.sorlie@fjordline-consulting.no\nBDAY:1986-09-14\nEND:VCARD")
+    assert _found(detector, card, "EMAIL_ADDRESS") == ["helena.sorlie@fjordline-consulting.no"]
+    assert _found(detector, card, "DATE_OF_BIRTH") == ["1986-09-14"]
+
+
+def test_a_password_after_a_colon_in_a_url_is_still_not_an_address(
+        detector: PatternDetector) -> None:
+    assert _found(detector, "smtp://email:Xk82pLq0z@smtp.internal.net:587", "EMAIL_ADDRESS") == []
