@@ -232,6 +232,50 @@ def jwt_structure(value: str) -> bool:
     return parts[2] == "" or bool(_B64URL.fullmatch(parts[2]))
 
 
+# --- base64-wrapped credentials ----------------------------------------------------------
+
+_B64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+
+def _b64_decode(value: str, limit: int) -> bytes | None:
+    """The first bytes of standard base64 ``value`` (None when it is not base64)."""
+    v = value.strip()
+    if not _B64.fullmatch(v):
+        return None
+    head = v[: (limit // 3 + 1) * 4]
+    try:
+        return base64.b64decode(head + "=" * (-len(head) % 4))[:limit]
+    except (binascii.Error, ValueError):
+        return None
+
+
+def base64_private_key(value: str) -> bool:
+    """Base64 of a PEM private key (kubeconfig ``client-key-data``, Helm values, CI
+    variables): it decodes to ``-----BEGIN ... PRIVATE KEY-----``, not a certificate or a
+    public key."""
+    head = _b64_decode(value, 64)
+    if head is None or not head.startswith(b"-----BEGIN "):
+        return False
+    first_line = head.split(b"\n", 1)[0]
+    return b"PRIVATE KEY-----" in first_line
+
+
+_BASIC_AUTH = re.compile(r"[\x21-\x7e]{1,128}:[\x20-\x7e]{4,256}")
+
+
+def basic_auth_b64(value: str) -> bool:
+    """Base64 of ``user:password`` as Docker's config.json ``auth`` and HTTP Basic keep it:
+    printable ASCII, a colon, and a password of at least 4 characters."""
+    raw = _b64_decode(value, 400)
+    if raw is None:
+        return False
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    return bool(_BASIC_AUTH.fullmatch(text))
+
+
 # --- UK NINO -----------------------------------------------------------------------------
 
 _NINO = re.compile(r"([A-Z])([A-Z])([0-9]{6})([A-D])")
@@ -436,4 +480,6 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "public_ip": public_ip,
     "plausible_date": plausible_date,
     "not_repetitive": not_repetitive,
+    "base64_private_key": base64_private_key,
+    "basic_auth_b64": basic_auth_b64,
 }

@@ -346,6 +346,35 @@ def test_vendor_tokens_used_as_netrc_passwords_keep_their_vendor_type() -> None:
                            ("PASSWORD", password)}
 
 
+def test_kubeconfig_reports_the_token_and_the_base64_client_key_not_the_certificate() -> None:
+    import base64
+
+    pem = ("-----BEGIN EC PRIVATE KEY-----\n" + tok(B64, 64) + "\n" + tok(B64, 64)
+           + "\n-----END EC PRIVATE KEY-----\n")
+    cert = "-----BEGIN CERTIFICATE-----\n" + tok(B64, 64) + "\n-----END CERTIFICATE-----\n"
+    key_data = base64.b64encode(pem.encode()).decode()
+    cert_data = base64.b64encode(cert.encode()).decode()
+    text = ("users:\n- name: admin\n  user:\n"
+            f"    client-certificate-data: {cert_data}\n    client-key-data: {key_data}\n")
+    assert found(text) == {("PRIVATE_KEY", key_data)}
+
+
+def test_docker_config_auth_is_a_secret_and_an_empty_password_is_not() -> None:
+    import base64
+
+    auth = base64.b64encode(f"ci-robot:{tok(ALNUM, 12)}".encode()).decode()
+    empty = base64.b64encode(b"ci-robot:").decode()
+    text = ('{"auths": {"registry.acme.io": {"auth": "' + auth + '"}, '
+            '"ghcr.io": {"auth": "' + empty + '"}}}')
+    assert found(text) == {("GENERIC_SECRET", auth)}
+
+
+def test_a_user_password_pair_after_creds_in_chat_is_a_password() -> None:
+    password = "Vx7#" + tok(ALNUM, 10)
+    text = f"prod db creds for the migration: ledger_admin / {password}\nthanks!"
+    assert found(text) == {("PASSWORD", password)}
+
+
 def test_anthropic_key_is_not_mistaken_for_openai() -> None:
     key = "sk-ant-api03-" + tok(B64URL, 93) + "AA"
     assert found(f"ANTHROPIC_API_KEY={key}") == {("ANTHROPIC_API_KEY", key)}

@@ -291,3 +291,30 @@ def test_public_ip_fast_ipv4_path_agrees_with_the_standard_library(number: int) 
         return
     expected = ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_private)
     assert VALIDATORS["public_ip"](str(ip)) is expected
+
+
+def test_base64_private_key_accepts_pem_private_keys_only() -> None:
+    import base64
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    body = "\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + "A" * 64 + "\n"
+    for kind in ("RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "OPENSSH PRIVATE KEY"):
+        assert VALIDATORS["base64_private_key"](b64(f"-----BEGIN {kind}-----{body}"))
+    for kind in ("CERTIFICATE", "PUBLIC KEY", "CERTIFICATE REQUEST"):
+        assert not VALIDATORS["base64_private_key"](b64(f"-----BEGIN {kind}-----{body}"))
+    assert not VALIDATORS["base64_private_key"]("LS0tLS1CRUdJTi!!not base64")
+
+
+def test_basic_auth_b64_wants_a_user_a_colon_and_a_password() -> None:
+    import base64
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    assert VALIDATORS["basic_auth_b64"](b64("ci-robot:Vq7#mZ2pLx9k"))
+    assert VALIDATORS["basic_auth_b64"](b64("_json_key:secret value"))
+    assert not VALIDATORS["basic_auth_b64"](b64("user:"))
+    assert not VALIDATORS["basic_auth_b64"](b64("hello world"))
+    assert not VALIDATORS["basic_auth_b64"](base64.b64encode(bytes(range(200, 230))).decode())
