@@ -89,6 +89,24 @@ _ID_WORDS = re.compile(
 )
 _CURRENCY = "$€£¥₹"
 
+# An organisation's published line, by how it is introduced: the same low confidence as a
+# freephone number (reported, but not as a person's number). Looked for on the number's
+# line, up to 80 characters before it ("For support call ... or +44 20 ...") or 40 after
+# it ("... from abroad", "lines open 8am-8pm"), unless a person's cue is right before it.
+_ORG_BEFORE = re.compile(
+    r"(?i)(?<![A-Za-z])(?:(?:call|contact|ring|phone|reach)[ \t]+us|for[ \t]+support|"
+    r"support[ \t]+(?:line|number|team)|customer[ \t]+(?:service|services|care|support)|"
+    r"helpline|hotline|switchboard|main[ \t]+(?:line|number)|reception|freephone|"
+    r"toll[ \t-]?free)(?![A-Za-z])"
+)
+_ORG_AFTER = re.compile(
+    r"(?i)(?<![A-Za-z])(?:from[ \t]+abroad|lines[ \t]+(?:are[ \t]+)?open|opening[ \t]+hours|"
+    r"free[ \t]+from)(?![A-Za-z])"
+)
+_PERSONAL = re.compile(
+    r"(?i)(?<![A-Za-z])(?:me|my|mobile|cell|direct|personal|private|home|whatsapp)(?![A-Za-z])"
+)
+
 _REGIONS_NATIONAL = ("GB", "DE", "FR", "IN", "AU", "IE", "NL", "ES", "IT", "BR", "ZA", "NZ")
 
 # --- the pre-scan --------------------------------------------------------------------------
@@ -233,6 +251,8 @@ class PhoneDetector:
         why = f"phone shape {shape}" + (", phone word before it" if near else "")
         if _service_number(value):
             score, why = 0.55, why + "; a toll-free, shared-cost or premium service number"
+        elif _organisation_line(text, cand.start, cand.end, line_start):
+            score, why = 0.55, why + "; introduced as an organisation's line"
         return make_finding("PHONE_NUMBER", text, cand.start, cand.end, score, RECOGNIZER,
                             explanation=why)
 
@@ -244,6 +264,18 @@ class PhoneDetector:
         return (7 <= sum(ch.isdigit() for ch in value) <= 15
                 and bool(_CANDIDATE.fullmatch(value))
                 and _plausible(value, _shape(value) or "bare", True))
+
+
+def _organisation_line(text: str, start: int, end: int, line_start: int) -> bool:
+    """Whether the number is introduced as an organisation's line (switchboard,
+    reception, support, "call us") and not as a person's ("call me", "my mobile")."""
+    if _PERSONAL.search(text, max(line_start, start - 40), start):
+        return False
+    if _ORG_BEFORE.search(text, max(line_start, start - 80), start):
+        return True
+    line_end = text.find("\n", end)
+    after_end = end + 40 if line_end < 0 else min(line_end, end + 40)
+    return _ORG_AFTER.search(text, end, after_end) is not None
 
 
 def _run(text: str, pos: int) -> tuple[int, int]:

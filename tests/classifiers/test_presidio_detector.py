@@ -136,3 +136,31 @@ def test_phone_detection_does_not_import_presidio_or_spacy() -> None:
 def test_scanning_needs_no_network(phone: PhoneDetector) -> None:
     # the autouse fixtures fail the test on any DNS lookup or socket connect
     assert _phones(phone, "Tel: +44 20 7946 0958, mail a@b.co.uk") == ["+44 20 7946 0958"]
+
+
+ORGANISATION_LINES = [
+    ("For support call 0800 123 4567 (free from UK landlines) or +44 20 3000 0000 from "
+     "abroad — lines open 8am–8pm.", "+44 20 3000 0000"),
+    ("Reception: 020 7946 0958", "020 7946 0958"),
+    ("Switchboard +44 20 7946 0000", "+44 20 7946 0000"),
+    ("Questions? Call us on (415) 555-0132.", "(415) 555-0132"),
+    ("Customer service 020 7946 0958 (opening hours 9-5)", "020 7946 0958"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), ORGANISATION_LINES)
+def test_a_number_introduced_as_an_organisations_line_is_reported_with_low_confidence(
+        phone: PhoneDetector, text: str, value: str) -> None:
+    scores = {f.value: f.score for f in phone.detect(text)}
+    assert 0.5 <= scores[value] < 0.6
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Switchboard: +44 20 7946 0000, my mobile +44 7700 900123", "+44 7700 900123"),
+    ("Reception is closed; call me on 020 7946 0958", "020 7946 0958"),
+    ("Tel: +44 20 7946 0958", "+44 20 7946 0958"),
+])
+def test_a_persons_number_keeps_its_confidence_near_an_organisations_line(
+        phone: PhoneDetector, text: str, value: str) -> None:
+    scores = {f.value: f.score for f in phone.detect(text)}
+    assert scores[value] >= 0.8
