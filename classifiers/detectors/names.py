@@ -73,6 +73,12 @@ _NAME = (
 )
 _NAME_RE = re.compile(_NAME)
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Fr)\.?"
+# Forms of address of other languages, after a greeting ("Hallo Frau Schäfer", "Dzień dobry
+# Pani Katarzyno"): the name is the word after.
+_FOREIGN_HONORIFIC = (
+    r"(?:Herr|Frau|Pani|Pan|Panie|Señora?|Sra?\.|Monsieur|Madame|Mme|M\.|Signora?|Sig\.(?:ra)?|"
+    r"Senhora?|Sr\.?a?|Mevrouw|Meneer|Mevr\.|Dhr\.)"
+)
 
 # A run of two or three capitalised words: what NER is asked about.
 # The upper-case class comes first (the look-behind after it) so that re can skip ahead
@@ -126,8 +132,9 @@ _HEADER_RE = re.compile(
 _GREETING_RE = re.compile(
     rf"^[ \t]*(?:Hi|Hello|Hey|Dear|Hiya|Morning|Good[ \t]+(?:morning|afternoon|evening)|"
     rf"Thanks|Thank[ \t]+you|Cheers|Hola|Bonjour|Hallo|Ciao|Ol[áa]|Salut|Coucou|Cher|Ch[èe]re|"
-    rf"Liebe|Lieber|Hej|Hei|Buongiorno|Querid[ao]|Estimad[ao]|Prezad[ao]|Car[ao])[ \t,]+"
-    rf"(?:{_HONORIFIC}[ \t]+)?(?P<name>{_NAME})"
+    rf"Liebe|Lieber|Hej|Hei|Buongiorno|Querid[ao]|Estimad[ao]|Prezad[ao]|Car[ao]|Hoi|Moin|"
+    rf"Servus|Dzie[ńn][ \t]+dobry|Cze[śs][ćc]|Witam|Szanown[ay])[ \t,]+"
+    rf"(?:(?:{_HONORIFIC}|{_FOREIGN_HONORIFIC})[ \t]+)?(?P<name>{_NAME})"
     rf"(?:[ \t]+(?:and|&)[ \t]+(?P<name2>{_NAME}))?[ \t]*(?:[,!:.;\-—–]|$)",
     re.MULTILINE,
 )
@@ -181,7 +188,11 @@ _RELATION_FINDER = re2.compile(
     r"fille|fils|frau|mann|tochter|sohn|esposa|marido|hija|hijo|filha|filho)[ \t]+",
     _re2_options(case_insensitive=True),
 )
-_BY_FINDER = re2.compile(r"\b(?:by|par|por|von|da|di|with|ask|cc|ping)[ \t]+", _re2_options())
+_BY_FINDER = re2.compile(
+    r"\b(?:by|par|por|von|da|di|with|ask|cc|ping|(?:talk(?:ed|ing)?|speak(?:ing)?|spoke|"
+    r"chat(?:ted)?|reach(?:ed)?[ \t]+out|sync(?:ed)?|check(?:ed)?[ \t]+in)[ \t]+to)[ \t]+",
+    _re2_options(),
+)
 # Given names that are as often places or words ("by Victoria", "with Grace"): not enough
 # alone after by/with.
 _AMBIGUOUS_GIVEN = frozenset(
@@ -219,6 +230,15 @@ _SPEAKER_RE = re.compile(rf"^[ \t]*(?:[-*•][ \t]+)?(?P<name>{_NAME})[ \t]*:[ \
 # A signature line that is a dash and a name ("— Chris", "-- Maria Lopez").
 _DASH_SIGNATURE_RE = re.compile(rf"^[ \t]*(?:--?|—|–)[ \t]*(?P<name>{_NAME})[ \t]*$",
                                 re.MULTILINE)
+# ... and a dash and a given name ending a line of text ("Save it — Bea"); the dash comes
+# first in the pattern so that re skips ahead to dashes (what precedes it is checked after).
+_TRAILING_SIGNATURE_RE = re.compile(rf"(?:—|–|--)[ \t]*(?P<name>{_WORD})[ \t]*$", re.MULTILINE)
+# One-to-one meeting notes: "1:1 Jordan / Casey", "1-on-1 with Priya".
+_ONE_ON_ONE_MARKERS = ("1:1", "1-1", "1-on-1", "1on1", "ne-on-one", "ne on one", "NE-ON-ONE")
+_ONE_ON_ONE_RE = re.compile(
+    rf"(?i:\b(?:1:1|1-1|1-on-1|1on1|one-on-one|one on one))[ \t:–—\-]*(?i:with[ \t]+)?"
+    rf"(?P<name>{_NAME})(?:[ \t]*(?:/|<>|&|\+|,|\bx\b|(?i:and))[ \t]*(?P<name2>{_NAME}))?"
+)
 # IRC-style speakers are often lower-case nicks ("<kai> lol"): a known given name only.
 _IRC_NICK_RE = re.compile(r"^[ \t]*<(?P<name>[a-z][a-z'\-]{1,20})>[ \t]", re.MULTILINE)
 _CSV_HEADERS = frozenset(
@@ -333,6 +353,7 @@ class NameDetector:
         spans = list(_cue_spans(text, pairs))
         if self._use_model:
             spans = self._with_ner(text, spans, pairs)
+        spans = _without_samples(text, spans)
         spans = _propagate(text, spans)
         return [
             make_finding("PERSON", text, s.start, s.end, s.score, RECOGNIZER,
@@ -384,8 +405,8 @@ class NameDetector:
                 continue  # part of a longer word: no name
             if not looks_like_name(value) or _street_word_before(text, start):
                 continue
-            if _street_suffix_follows(text, end):
-                continue  # "Ben White Blvd": a street
+            if _street_suffix_follows(text, end) or _company_suffix_follows(text, end):
+                continue  # "Ben White Blvd": a street; "Cantieri Navali S.p.A.": a firm
             first = _tokens(value)[0].lower()
             if is_given_name(first):
                 out.append(_Span(start, end, 0.9, "NER PERSON + given name"))
@@ -534,6 +555,8 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _regex_cue(text, _IRC_RE, 0.85, "chat speaker", single=0.8)
     yield from _irc_nick_cue(text)
     yield from _dash_signature_cue(text)
+    if any(marker in text for marker in _ONE_ON_ONE_MARKERS):
+        yield from _one_on_one_cue(text)
     yield from _self_intro_cue(text)
     yield from _anchored_cue(text, _RELATION_FINDER, _NAME_HERE, 0.8, "relation before a name",
                              single=0.75, single_given_only=True)
@@ -545,6 +568,7 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _anchored_cue(text, _HONORIFIC_FINDER, _NAME_HERE, 0.85, "honorific",
                              single=0.8)
     yield from _csv_cue(text)
+    yield from _heading_name_cue(text)
     yield from _given_name_cue(text, pairs)
 
 
@@ -599,13 +623,19 @@ def _name_span(text: str, start: int, end: int, score: float, single: float,
     if not words or _company_suffix_follows(text, end) or _street_word_before(text, start):
         return None
     if len(words) == 1:
-        if single <= 0 or not looks_like_name(value, single_ok=True):
+        if single <= 0 or not (looks_like_name(value, single_ok=True) or _short_given(value)):
             return None
         bonus = 0.05 if is_given_name(words[0]) else 0.0
         return _Span(start, end, min(0.85, single + bonus), cue)
     if not looks_like_name(value):
         return None
     return _Span(start, end, score, cue)
+
+
+def _short_given(word: str) -> bool:
+    """A two-letter given name ("Mo", "Jo"): too short for the shape test alone."""
+    return (len(word) == 2 and word[0].isupper() and word[1].islower()
+            and is_given_name(word) and word.lower() not in not_names())
 
 
 _STREET_WORDS = frozenset(
@@ -643,7 +673,7 @@ def _company_suffix_follows(text: str, end: int) -> bool:
     """True when a company suffix follows ("Lindqvist Design AB", "Harlow & Pike Ltd"):
     the words before it name a firm, not a person."""
     m = _NEXT_WORD_RE.match(text, end, min(len(text), end + 12))
-    return m is not None and m.group(1).lower().rstrip(".") in _COMPANY_SUFFIXES
+    return m is not None and m.group(1).lower().replace(".", "") in _COMPANY_SUFFIXES
 
 
 _COMPANY_SUFFIXES = frozenset(
@@ -793,7 +823,8 @@ def _irc_nick_cue(text: str) -> Iterator[_Span]:
 
 
 def _dash_signature_cue(text: str) -> Iterator[_Span]:
-    """``— Chris`` alone on a line: a signature (one word only when a given name)."""
+    """``— Chris`` alone on a line: a signature (one word only when a given name); and a
+    given name after a dash at the end of a line of text (``Save it — Bea``)."""
     for m in _DASH_SIGNATURE_RE.finditer(text):
         value = m.group("name")
         if " " not in value and not is_given_name(value):
@@ -801,6 +832,29 @@ def _dash_signature_cue(text: str) -> Iterator[_Span]:
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "signature")
         if span is not None:
             yield span
+    if "—" not in text and "–" not in text and "--" not in text:
+        return
+    for m in _TRAILING_SIGNATURE_RE.finditer(text):
+        before = text[max(0, m.start() - 2):m.start()]
+        if len(before) < 2 or before[-1] not in " \t" or before[0].isspace():
+            continue  # text, one space, the dash: not a list item or a line of its own
+        value = m.group("name")
+        if not is_given_name(value) or value.lower() in _AMBIGUOUS_GIVEN:
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.8, 0.8, "signature")
+        if span is not None:
+            yield span
+
+
+def _one_on_one_cue(text: str) -> Iterator[_Span]:
+    """``1:1 Jordan / Casey``: the people of a one-to-one meeting (any given name)."""
+    for m in _ONE_ON_ONE_RE.finditer(text):
+        for g in ("name", "name2"):
+            if m.group(g) is None:
+                continue
+            span = _name_span(text, m.start(g), m.end(g), 0.85, 0.8, "one-to-one meeting")
+            if span is not None:
+                yield span
 
 
 def _list_cue(text: str) -> Iterator[_Span]:
@@ -837,14 +891,48 @@ def _given_name_cue(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
         yield _Span(start, end, 0.75, "given name + capitalised surname")
 
 
+_CAPS_WORD_RE = re.compile(rf"[{_UP}][{_UP}'’\-]+")
+_CONTACT_RE = re.compile(r"@|\+?[0-9][0-9 ()./\-]{6,}[0-9]")
+
+
+def _heading_name_cue(text: str) -> Iterator[_Span]:
+    """A résumé or letterhead: the first line is a name in capitals ("PRIYA NAIR") whose
+    first word is a common given name, and contact details follow within three lines."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    if end < 0 or end - start > 40:
+        return
+    line = text[start:end].rstrip()
+    words = line.split()
+    if not 2 <= len(words) <= 3 or not all(_CAPS_WORD_RE.fullmatch(w) for w in words):
+        return
+    first = words[0].lower()
+    if not is_given_name(first) or first in _AMBIGUOUS_GIVEN:
+        return
+    blocked = not_names()
+    if any(w.lower() in blocked for w in words):
+        return
+    following = text[end:end + 300].split("\n")[1:4]
+    if any(_CONTACT_RE.search(f) for f in following):
+        yield _Span(start, start + len(line), 0.8, "name heading with contact details")
+
+
 def _csv_cue(text: str) -> Iterator[_Span]:
     """Cells under a header that names a person (name, first_name, patient, ...)."""
     if "\n" not in text:
         return
-    for _key, start, end in table_cells(text, _CSV_HEADERS):
+    for key, start, end in table_cells(text, _CSV_HEADERS):
         span = _csv_cell_span(text, start, end)
-        if span is not None:
-            yield span
+        if span is None:
+            continue
+        if key in _GENERIC_NAME_COLUMNS and " " not in text[span.start:span.end].strip():
+            # plans, products and files have names too ("Starter", "Business")
+            if not is_given_name(text[span.start:span.end].strip()):
+                continue
+        yield span
+
+
+_GENERIC_NAME_COLUMNS = frozenset("name display_name displayname nombre nome naam nom".split())
 
 
 def _csv_cell_span(text: str, start: int, end: int) -> _Span | None:
@@ -864,6 +952,54 @@ def _csv_cell_span(text: str, start: int, end: int) -> _Span | None:
     if not looks_like_name(value.replace(",", " "), single_ok=True):
         return None
     return _Span(start, end, 0.85, "CSV name column")
+
+
+# --- sample data and brands ------------------------------------------------------------------
+
+# An address at a domain reserved for examples (RFC 2606 / RFC 6761): the record is
+# sample data ('{ name: "John Smith", email: "john@example.com" }').
+_EXAMPLE_ADDRESS_RE = re.compile(
+    r"@(?:[A-Za-z0-9\-]+\.)*(?:example\.(?:com|org|net)|[A-Za-z0-9\-]+\."
+    r"(?:example|test|invalid|localhost))(?![A-Za-z0-9\-])",
+    re.IGNORECASE,
+)
+_TRADEMARK_RE = re.compile(r"trademark|™|®", re.IGNORECASE)
+
+
+def _without_samples(text: str, spans: list[_Span]) -> list[_Span]:
+    """Drop names on a line that holds an address at an example domain (mock data,
+    documentation), and one-word names after an honorific in a paragraph about trademarks
+    ("Dr. Pepper and Mr. Clean are trademarks of their respective owners")."""
+    if not spans:
+        return spans
+    sample_lines = _ranges_around(text, _EXAMPLE_ADDRESS_RE, "\n") if (
+        "example" in text or ".test" in text or ".invalid" in text or "localhost" in text
+    ) else []
+    brand_paragraphs = _ranges_around(text, _TRADEMARK_RE, "\n\n") if (
+        "rademark" in text or "RADEMARK" in text or "™" in text or "®" in text
+    ) else []
+    if not sample_lines and not brand_paragraphs:
+        return spans
+    out = []
+    for s in spans:
+        if sample_lines and _overlaps(sample_lines, s.start, s.end):
+            continue
+        if (brand_paragraphs and s.cue == "honorific" and " " not in text[s.start:s.end]
+                and _overlaps(brand_paragraphs, s.start, s.end)):
+            continue
+        out.append(s)
+    return out
+
+
+def _ranges_around(text: str, pattern: re.Pattern[str], separator: str) -> list[tuple[int, int]]:
+    """The lines (``separator`` "\\n") or paragraphs ("\\n\\n") that hold a match."""
+    ranges = []
+    for m in pattern.finditer(text):
+        start = text.rfind(separator, 0, m.start())
+        start = 0 if start < 0 else start + len(separator)
+        end = text.find(separator, m.end())
+        ranges.append((start, len(text) if end < 0 else end))
+    return _union(ranges)
 
 
 # --- merging --------------------------------------------------------------------------------
