@@ -64,11 +64,10 @@ def test_findings_scored_0_8_or_more_are_right_at_least_nine_times_in_ten(
 
 @needs_model
 def test_few_clean_documents_are_flagged(report: Report) -> None:
-    # Target 2%. What is left (docs/detection.md): product, plan and team names and fictional
-    # characters taken for people, brands after honorifics (Dr. Pepper), a freephone line and
-    # a 555 example number, one injection phrase; role mailboxes under the reporting
-    # threshold count here too. Batches 6 and 7 (70 documents) made the set harder.
-    assert report.clean_flagged_rate <= 0.07, report.clean_flagged
+    # Target 2%. What is left (docs/detection.md): fictional characters and a firm's name
+    # taken for people, organisations' phone lines and a 555 example number, a ZIP+4 read as
+    # a phone; a role mailbox under the reporting threshold counts here too (7 of 187).
+    assert report.clean_flagged_rate <= 0.05, report.clean_flagged
 
 
 def test_no_clean_document_gets_a_rule_finding_at_the_reporting_threshold() -> None:
