@@ -230,14 +230,22 @@ _SPEAKER_RE = re.compile(rf"^[ \t]*(?:[-*•][ \t]+)?(?P<name>{_NAME})[ \t]*:[ \
 # A signature line that is a dash and a name ("— Chris", "-- Maria Lopez").
 _DASH_SIGNATURE_RE = re.compile(rf"^[ \t]*(?:--?|—|–)[ \t]*(?P<name>{_NAME})[ \t]*$",
                                 re.MULTILINE)
-# ... and a dash and a given name ending a line of text ("Save it — Bea"); the dash comes
-# first in the pattern so that re skips ahead to dashes (what precedes it is checked after).
-_TRAILING_SIGNATURE_RE = re.compile(rf"(?:—|–|--)[ \t]*(?P<name>{_WORD})[ \t]*$", re.MULTILINE)
-# One-to-one meeting notes: "1:1 Jordan / Casey", "1-on-1 with Priya".
-_ONE_ON_ONE_MARKERS = ("1:1", "1-1", "1-on-1", "1on1", "ne-on-one", "ne on one", "NE-ON-ONE")
+# ... and a dash and a given name ending a line of text ("Save it — Bea"): RE2 finds the
+# dashes that are followed by one word and the line's end, re reads the word.
+_TRAILING_SIGNATURE_FINDER = re2.compile(
+    r"(?m)[^\s][ \t]+(?:\x{2014}|\x{2013}|--)[ \t]*\pL[\pL'\x{2019}\-]*[ \t]*$", _re2_options()
+)
+_TRAILING_SIGNATURE_RE = re.compile(rf"[ \t]*(?P<name>{_WORD})[ \t]*$", re.MULTILINE)
+_DASH_RE = re.compile(r"—|–|--")
+# One-to-one meeting notes: "1:1 Jordan / Casey", "1-on-1 with Priya". RE2 finds the
+# marker as a word of its own (not the "1:1" of "11:15"), re reads the names after it.
+_ONE_ON_ONE_FINDER = re2.compile(
+    r"(?:^|[^\w:/.\-])(?i:1:1|1-1|1-on-1|1on1|one-on-one|one on one)(?:[^\w:/.\-]|$)",
+    _re2_options(),
+)
 _ONE_ON_ONE_RE = re.compile(
-    rf"(?i:\b(?:1:1|1-1|1-on-1|1on1|one-on-one|one on one))[ \t:–—\-]*(?i:with[ \t]+)?"
-    rf"(?P<name>{_NAME})(?:[ \t]*(?:/|<>|&|\+|,|\bx\b|(?i:and))[ \t]*(?P<name2>{_NAME}))?"
+    rf"[ \t:–—\-]*(?i:with[ \t]+)?(?P<name>{_NAME})"
+    rf"(?:[ \t]*(?:/|<>|&|\+|,|\bx\b|(?i:and))[ \t]*(?P<name2>{_NAME}))?"
 )
 # IRC-style speakers are often lower-case nicks ("<kai> lol"): a known given name only.
 _IRC_NICK_RE = re.compile(r"^[ \t]*<(?P<name>[a-z][a-z'\-]{1,20})>[ \t]", re.MULTILINE)
@@ -555,8 +563,7 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _regex_cue(text, _IRC_RE, 0.85, "chat speaker", single=0.8)
     yield from _irc_nick_cue(text)
     yield from _dash_signature_cue(text)
-    if any(marker in text for marker in _ONE_ON_ONE_MARKERS):
-        yield from _one_on_one_cue(text)
+    yield from _one_on_one_cue(text)
     yield from _self_intro_cue(text)
     yield from _anchored_cue(text, _RELATION_FINDER, _NAME_HERE, 0.8, "relation before a name",
                              single=0.75, single_given_only=True)
@@ -834,10 +841,11 @@ def _dash_signature_cue(text: str) -> Iterator[_Span]:
             yield span
     if "—" not in text and "–" not in text and "--" not in text:
         return
-    for m in _TRAILING_SIGNATURE_RE.finditer(text):
-        before = text[max(0, m.start() - 2):m.start()]
-        if len(before) < 2 or before[-1] not in " \t" or before[0].isspace():
-            continue  # text, one space, the dash: not a list item or a line of its own
+    for anchor in _TRAILING_SIGNATURE_FINDER.finditer(text):
+        dash = _DASH_RE.search(text, anchor.start() + 1, anchor.end())
+        m = None if dash is None else _TRAILING_SIGNATURE_RE.match(text, dash.end())
+        if m is None:
+            continue
         value = m.group("name")
         if not is_given_name(value) or value.lower() in _AMBIGUOUS_GIVEN:
             continue
@@ -848,7 +856,13 @@ def _dash_signature_cue(text: str) -> Iterator[_Span]:
 
 def _one_on_one_cue(text: str) -> Iterator[_Span]:
     """``1:1 Jordan / Casey``: the people of a one-to-one meeting (any given name)."""
-    for m in _ONE_ON_ONE_RE.finditer(text):
+    for anchor in _ONE_ON_ONE_FINDER.finditer(text):
+        end = anchor.end()
+        if not text[end - 1].isalnum():
+            end -= 1  # the finder took the character after the marker (which ends in 1 or e)
+        m = _ONE_ON_ONE_RE.match(text, end)
+        if m is None:
+            continue
         for g in ("name", "name2"):
             if m.group(g) is None:
                 continue
