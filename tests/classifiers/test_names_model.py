@@ -39,3 +39,19 @@ def test_other_packages_spacy_plugins_are_not_imported_and_the_setting_is_restor
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, cwd=ROOT, timeout=120, check=True)
     assert out.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+def test_words_the_model_sees_are_forgotten_after_each_scan() -> None:
+    # A long-running guard scans text after text: the model's vocabulary must not keep
+    # every new word (the NER call runs inside a spaCy memory zone). spaCy's len(vocab) is
+    # a counter that never goes down, so the test asks about the words themselves.
+    from classifiers.detectors.names import NameDetector
+
+    detector = NameDetector()
+    vocab = nlp.load_ner().vocab
+    strings_before = len(vocab.strings)
+    surnames = ["Qu" + "abcdefghij"[i // 10] + "abcdefghij"[i % 10] + "ovski" for i in range(30)]
+    for surname in surnames:
+        assert detector.detect(f"Yesterday Zbigniew {surname} met Wojtek {surname}x.")
+    assert not any(s in vocab or s in vocab.strings for s in surnames)
+    assert len(vocab.strings) == strings_before
