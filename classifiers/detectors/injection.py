@@ -930,6 +930,9 @@ class InjectionDetector:
             for entry in located:
                 found = triggers.locate(scan.data, entry)
                 if names[entry] == "spaced":
+                    if len(found) > _MAX_SPACED_CHECKS:  # a table of single digits: whole
+                        spans = [(0, len(scan.data))]
+                        break
                     found = [sp for sp in found if self._may_spell(scan.data, *sp)]
                 spans += found
             for entry in leet_fired:
@@ -2180,6 +2183,9 @@ def _cut_after(text: str, pos: int) -> int:
 # folded characters each side; whitespace runs and non-ASCII take more bytes than that)
 _SPACED_AROUND = 160
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# more letter-spaced runs than this: the folded stages run on all of the text (checking
+# each run costs more than folding it whole)
+_MAX_SPACED_CHECKS = 400
 # more trigger entries than this matching a text: the folded stages run on all of it
 _MAX_LOCATED = 8
 # characters of folded text around each trigger match that a region keeps: more than the

@@ -604,12 +604,13 @@ def test_prescan_trigger_matches_wherever_a_phrase_matches_the_folded_text(
 def test_ordinary_text_is_never_folded_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = [
         "Ticket 4411: the VPN drops after 10 minutes; see https://status.example.com/vpn.",
-        '{"listen_addr":"0.0.0.0:8080","user":"svc_billing","rules":["a","b"],"mode":"ro"}',
+        '{"listen_addr":"10.0.0.12:8080","user":"svc_billing","rules":["a"],"mode":"ro"}',
         "<!-- integrity sha512-4ke3koya26T/4/CVdHoK+sXqxwJXZDOXidugPRs3jBNzCdeg0MND -->",
         "Le système est à jour — the assistant manager approved the new policy.",
         "host,10.0.0.1,OK,v2.1.3,checkout-5fb7a9c2e1,2024-05-01 10:42",
     ]
-    text = "\n".join(lines[i % len(lines)] for i in range(4000))
+    text = "\n".join(lines[i % len(lines)] if i % 25 else lines[1] for i in range(4000))
+    text = text.replace("10.0.0.12", "0.0.0.0", 150)  # a few letter-spaced runs
     sizes: list[int] = []
     real = _inj.fold_for_matching
 
