@@ -293,11 +293,30 @@ def section_number(value: str) -> bool:
     a host. The first part is below 32 and the other three below 16; the few real hosts of
     that shape are public resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9), which are not personal
     data either."""
-    parts = value.strip().split(".")
+    v = value.strip()
+    if len(v) > 11:  # 31.15.15.15 is the longest; most addresses are longer: no split
+        return False
+    parts = v.split(".")
     if len(parts) != 4 or not all(p.isdigit() and p.isascii() and len(p) <= 2 for p in parts):
         return False
     first, *rest = (int(p) for p in parts)
     return first < 32 and all(n < 16 for n in rest)
+
+
+# Well-known public DNS resolvers: services, not anyone's address (1.1.1.1, 8.8.8.8 and
+# 9.9.9.9 are small dotted quads, see section_number).
+_PUBLIC_RESOLVERS = frozenset(
+    """
+    149.112.112.112 208.67.222.222 208.67.220.220 208.67.222.123 208.67.220.123
+    2001:4860:4860::8888 2001:4860:4860::8844 2606:4700:4700::1111 2606:4700:4700::1001
+    2620:fe::fe 2620:fe::9 2620:119:35::35 2620:119:53::53
+    """.split()
+)  # fmt: skip
+
+
+def public_resolver(value: str) -> bool:
+    """A well-known public DNS resolver (Quad9, OpenDNS, Google and Cloudflare IPv6)."""
+    return value.strip().strip("[]").lower() in _PUBLIC_RESOLVERS
 
 
 # Domains that can never hold a real mailbox: RFC 2606 and RFC 6761 reserve example.com,
@@ -317,7 +336,8 @@ def reserved_domain(value: str) -> bool:
     domain = domain.rstrip(".").lower()
     if domain.rpartition(".")[2] in _RESERVED_TOP_LEVEL:
         return True
-    return any(domain == d or domain.endswith("." + d) for d in _RESERVED_SECOND_LEVEL)
+    # example.com, .net, .org are all 11 characters: the name itself or a subdomain of it
+    return domain.endswith(_RESERVED_SECOND_LEVEL) and (len(domain) == 11 or domain[-12] == ".")
 
 
 # Card numbers that card networks and payment processors publish for testing (Visa,
@@ -366,6 +386,7 @@ FILTERS: dict[str, Callable[[str], bool]] = {
     "file_path": file_path,
     "network_address": network_address,
     "section_number": section_number,
+    "public_resolver": public_resolver,
     "reserved_domain": reserved_domain,
     "published_test_card": published_test_card,
 }

@@ -205,9 +205,9 @@ def test_published_test_card_keeps_other_numbers(value: str) -> None:
 def test_every_published_test_card_is_a_valid_card_number() -> None:
     # an entry that failed Luhn or the network ranges would never reach the filter
     from classifiers import filters
-    from classifiers.validators import luhn
+    from classifiers.validators import card_network_ok, luhn_ok
 
-    assert all(luhn(number) for number in filters._PUBLISHED_TEST_CARDS)
+    assert all(luhn_ok(n) and card_network_ok(n) for n in filters._PUBLISHED_TEST_CARDS)
 
 
 @pytest.mark.parametrize("value", ["7.1.1.1", "22.1.4.1", "24.1.1.3", "1.10.2.3", "1.5.4.1",
@@ -220,6 +220,17 @@ def test_section_number_drops_small_dotted_quads(value: str) -> None:
                                    "7.1.1", "7.1.1.1.5", "185.220.101.47", "007.1.1.1"])
 def test_section_number_keeps_host_shaped_addresses(value: str) -> None:
     assert not FILTERS["section_number"](value)
+
+
+@pytest.mark.parametrize("value", ["149.112.112.112", "208.67.222.222", "2606:4700:4700::1111",
+                                   "2001:4860:4860::8888", "[2620:fe::fe]"])
+def test_public_resolver_drops_well_known_dns_resolvers(value: str) -> None:
+    assert FILTERS["public_resolver"](value)
+
+
+@pytest.mark.parametrize("value", ["81.2.69.160", "2a00:1450:4001:82a::200e", "208.67.222.221"])
+def test_public_resolver_keeps_other_addresses(value: str) -> None:
+    assert not FILTERS["public_resolver"](value)
 
 
 def test_shannon_entropy_of_known_values() -> None:
