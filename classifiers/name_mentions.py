@@ -89,7 +89,15 @@ def _trie(strings: list[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        branches = []
+        for ch, sub in sorted(node.items()):
+            if not ch:
+                continue
+            run = ch
+            while len(sub) == 1 and "" not in sub:  # a chain of single letters: one literal
+                (nxt, sub), = sub.items()
+                run += nxt
+            branches.append(re.escape(run) + emit(sub))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -986,12 +986,14 @@ def _without_samples(text: str, spans: list[_Span]) -> list[_Span]:
     ("Dr. Pepper and Mr. Clean are trademarks of their respective owners")."""
     if not spans:
         return spans
-    sample_lines = _ranges_around(text, _EXAMPLE_ADDRESS_RE, "\n") if (
-        "example" in text or ".test" in text or ".invalid" in text or "localhost" in text
-    ) else []
-    brand_paragraphs = _ranges_around(text, _TRADEMARK_RE, "\n\n") if (
+    sample_lines: list[tuple[int, int]] = []
+    if "example" in text or ".test" in text or ".invalid" in text or "localhost" in text:
+        sample_lines = _ranges_around(text, _EXAMPLE_ADDRESS_RE, "\n")
+    brand_paragraphs: list[tuple[int, int]] = []
+    if any(s.cue == "honorific" and " " not in text[s.start:s.end] for s in spans) and (
         "rademark" in text or "RADEMARK" in text or "™" in text or "®" in text
-    ) else []
+    ):
+        brand_paragraphs = _ranges_around(text, _TRADEMARK_RE, "\n\n")
     if not sample_lines and not brand_paragraphs:
         return spans
     out = []
