@@ -34,7 +34,7 @@ import importlib.resources
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -972,11 +972,11 @@ def _csv_cell_span(text: str, start: int, end: int) -> _Span | None:
 
 # An address at a domain reserved for examples (RFC 2606 / RFC 6761): the record is
 # sample data ('{ name: "John Smith", email: "john@example.com" }').
-_EXAMPLE_ADDRESS_RE = re.compile(
-    r"@(?:[A-Za-z0-9\-]+\.)*(?:example\.(?:com|org|net)|[A-Za-z0-9\-]+\."
-    r"(?:example|test|invalid|localhost))(?![A-Za-z0-9\-])",
-    re.IGNORECASE,
-)
+# The domain is read whole (one greedy run, linear) and its ending checked in Python.
+_ADDRESS_DOMAIN_RE = re.compile(r"@([A-Za-z0-9.\-]+)")
+_EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")
+_EXAMPLE_SUBDOMAINS = tuple("." + d for d in _EXAMPLE_DOMAINS)
+_RESERVED_TLDS = frozenset(("example", "test", "invalid", "localhost"))
 _TRADEMARK_RE = re.compile(r"trademark|™|®", re.IGNORECASE)
 
 
@@ -988,7 +988,7 @@ def _without_samples(text: str, spans: list[_Span]) -> list[_Span]:
         return spans
     sample_lines: list[tuple[int, int]] = []
     if "example" in text or ".test" in text or ".invalid" in text or "localhost" in text:
-        sample_lines = _ranges_around(text, _EXAMPLE_ADDRESS_RE, "\n")
+        sample_lines = _ranges_around(text, _ADDRESS_DOMAIN_RE, "\n", _is_example_domain)
     brand_paragraphs: list[tuple[int, int]] = []
     if any(s.cue == "honorific" and " " not in text[s.start:s.end] for s in spans) and (
         "rademark" in text or "RADEMARK" in text or "™" in text or "®" in text
@@ -1007,10 +1007,21 @@ def _without_samples(text: str, spans: list[_Span]) -> list[_Span]:
     return out
 
 
-def _ranges_around(text: str, pattern: re.Pattern[str], separator: str) -> list[tuple[int, int]]:
-    """The lines (``separator`` "\\n") or paragraphs ("\\n\\n") that hold a match."""
+def _is_example_domain(m: re.Match[str]) -> bool:
+    domain = m.group(1).rstrip(".-").lower()
+    return (domain in _EXAMPLE_DOMAINS or domain.endswith(_EXAMPLE_SUBDOMAINS)
+            or ("." in domain and domain.rpartition(".")[2] in _RESERVED_TLDS))
+
+
+def _ranges_around(text: str, pattern: re.Pattern[str], separator: str,
+                   keep: Callable[[re.Match[str]], bool] | None = None,
+                   ) -> list[tuple[int, int]]:
+    """The lines (``separator`` "\\n") or paragraphs ("\\n\\n") that hold a match (one
+    ``keep`` accepts, when given)."""
     ranges = []
     for m in pattern.finditer(text):
+        if keep is not None and not keep(m):
+            continue
         start = text.rfind(separator, 0, m.start())
         start = 0 if start < 0 else start + len(separator)
         end = text.find(separator, m.end())

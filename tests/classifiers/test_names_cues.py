@@ -70,3 +70,18 @@ def test_a_person_in_a_generic_name_column_still_counts_with_two_words(
         cues: NameDetector) -> None:
     csv = "id,name,plan\n1,Ana Souza,starter\n2,Kwame,business\n3,Starter,team\n"
     assert _people(cues, csv) == ["Ana Souza", "Kwame"]
+
+
+@pytest.mark.parametrize(
+    ("address", "sample"),
+    [("js@example.org", True), ("js@mail.example.com", True), ("js@build.test", True),
+     ("js@example.company.com", False), ("js@myexample.com", False)],
+)
+def test_only_domains_reserved_for_examples_make_a_record_sample_data(
+        cues: NameDetector, address: str, sample: bool) -> None:
+    assert _people(cues, f"John Smith <{address}>") == ([] if sample else ["John Smith"])
+
+
+def test_a_long_run_of_domain_labels_is_read_in_one_pass(cues: NameDetector) -> None:
+    hostile = "From: Maria Lopez <m@x.com>\n@" + "a." * 100_000 + "exampl"
+    assert _people(cues, hostile) == ["Maria Lopez"]  # returns at once (no backtracking)
