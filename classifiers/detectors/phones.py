@@ -187,10 +187,13 @@ class PhoneDetector:
 
     def detect(self, text: str) -> Iterable[Finding]:
         try:
-            encoded = EncodedText(text)
-        except UnicodeEncodeError:  # lone surrogates: no UTF-8 for RE2, scan it all
-            return self._scan(text, 0, len(text))
-        return self.detect_encoded(encoded)
+            try:
+                encoded = EncodedText(text)
+            except UnicodeEncodeError:  # lone surrogates: no UTF-8 for RE2, scan it all
+                return self._scan(text, 0, len(text))
+            return self.detect_encoded(encoded)
+        finally:
+            forget_numbers()
 
     def detect_encoded(self, encoded: EncodedText) -> list[Finding]:
         """``detect`` for a text already encoded (strictly) by the caller."""
@@ -290,10 +293,19 @@ def _run(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
+def forget_numbers() -> None:
+    """Drop the numbers remembered during a scan. Called when a scan ends, so that no
+    scanned content outlives it (the caches only share work within one scan: the
+    plausibility and service checks parse the same numbers)."""
+    _parse.cache_clear()
+    _plausible.cache_clear()
+    _service_number.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def _parse(number: str, region: str | None) -> Any:
-    """``phonenumbers.parse`` (the costly step, ~20-30 us), remembered; None when it
-    cannot be parsed. The number objects are only read."""
+    """``phonenumbers.parse`` (the costly step, ~20-30 us), remembered for the scan; None
+    when it cannot be parsed. The number objects are only read."""
     pn = _phonenumbers()
     try:
         return pn.parse(number, region)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from classifiers.detectors.base import Detector
-from classifiers.detectors.phones import PhoneDetector, warm_up
+from classifiers.detectors.phones import PhoneDetector, forget_numbers, warm_up
 from classifiers.detectors.table_columns import (
     COLUMN_TYPES,
     TABLE_DELIMITERS,
@@ -58,7 +58,11 @@ class PiiDetector:
             encoded = EncodedText(text)  # once for both scans
         except UnicodeEncodeError:  # lone surrogates: each scan copes on its own
             return [*self._phone.detect(text), *self._columns.detect(text)]
-        return [*self._phone.detect_encoded(encoded), *self._columns.detect(text, encoded)]
+        try:
+            return [*self._phone.detect_encoded(encoded),
+                    *self._columns.detect(text, encoded)]
+        finally:
+            forget_numbers()  # no scanned number outlives the scan
 
 
 def make_detector(options: EngineOptions) -> tuple[Detector | None, str | None]:

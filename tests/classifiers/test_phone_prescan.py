@@ -95,3 +95,14 @@ def test_phone_after_non_ascii_text_has_character_offsets(phone: PhoneDetector) 
 def test_text_without_a_utf8_form_is_still_scanned(phone: PhoneDetector) -> None:
     text = "broken \ud800 surrogate. Tel: +44 20 7946 0958"
     assert [f.value for f in phone.detect(text)] == ["+44 20 7946 0958"]
+
+
+def test_no_scanned_number_is_remembered_after_a_scan() -> None:
+    from classifiers.detectors import phones
+    from classifiers.detectors.presidio import PiiDetector
+
+    text = "Tel: +44 20 7946 0958\nname,phone\nAda,020 7946 0958\n"
+    for detect in (PhoneDetector().detect, PiiDetector().detect):
+        assert list(detect(text))
+        for cache in (phones._parse, phones._plausible, phones._service_number):
+            assert cache.cache_info().currsize == 0
