@@ -25,13 +25,17 @@ obfuscation, hidden placement and several distinct attack kinds in one text rais
 Findings below 0.5 are dropped. Explanations name the phrase id and the cues, never the
 text itself (the one exception: decoded invisible smuggling, shown truncated and masked).
 
-Speed: every shortcut is exact (same findings as running everything). One RE2 set pass
-over the folded text screens all phrases (``PhraseBook.possible``: each phrase's pattern
-without its look-arounds, a superset), so prose without instruction phrases runs no
-phrase regex; the leet and rot13 stages screen their translated text the same way. A
-stage whose every match needs something the text lacks (a hidden character, ``://``,
-``](``, a turn label, a template token) is skipped; letter-spaced and base64 runs are
-found by RE2 and matched by ``re`` where they start. Folding translates ASCII as bytes.
+Speed: the shortcuts keep the findings of running every stage on the whole text
+(``_all_candidates``; hypothesis tests and a 6,894-text reference set compare them), with
+one difference by design: the leet stage's "at least two mixed words" counts them in the
+region around a trigger match, not in the whole text. A prescan reads the raw text once (``_prescan``: UTF-8 with
+non-ASCII characters folded, lower case) and one RE2 set (``_Triggers``: Latin-1, a superset
+per phrase and per stage, also run with digits read as letters for the leet stage) says
+which stages can match. Only around the matches of the folded stages' entries is the text
+folded and are those stages run (``_regions``); ordinary text is never folded whole. Within
+a region, one RE2 set pass over the folded text screens all phrases (``PhraseBook.possible``)
+and phrase regexes run only near their keywords. Letter-spaced and base64 runs are found by
+RE2 or ``bytes.find`` and matched by ``re`` where they start. docs/injection.md has figures.
 """
 
 from __future__ import annotations
@@ -1981,12 +1985,10 @@ def _prescan_run(run: str) -> tuple[bytes, bool, bool]:
 def _prescan_errors(exc: UnicodeError) -> tuple[bytes, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    out, hidden, syntax = _prescan_run(exc.object[exc.start : exc.end])
-    state = _prescan_state
-    state.runs.append((exc.start, exc.end, len(out)))
-    state.hidden = state.hidden or hidden
-    state.syntax = state.syntax or syntax
-    return out, exc.end
+    start, end = exc.start, exc.end
+    found = _prescan_run(exc.object[start:end])
+    _prescan_state.runs.append((start, end, found))
+    return found[0], end
 
 
 codecs.register_error(_PRESCAN_ERRORS, _prescan_errors)
@@ -2026,14 +2028,16 @@ def _prescan(text: str) -> _Scan | None:
         raw = text.encode("ascii")
         return _Scan(raw.translate(_FOLD_BYTES), [], False, False, raw)
     state = _prescan_state
-    state.runs, state.hidden, state.syntax = [], False, False
+    state.runs = []
     try:
         data = text.encode("ascii", _PRESCAN_ERRORS)
     except _NoPrescan:
         return None
     finally:
-        runs, hidden, syntax = state.runs, state.hidden, state.syntax
-        state.runs = []
+        found, state.runs = state.runs, []
+    runs = [(start, end, len(out)) for start, end, (out, _h, _s) in found]
+    hidden = any(h for _s, _e, (_o, h, _x) in found)
+    syntax = any(x for _s, _e, (_o, _h, x) in found)
     return _Scan(data.translate(_FOLD_BYTES), runs, hidden, syntax)
 
 
