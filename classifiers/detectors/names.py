@@ -1018,15 +1018,20 @@ def _ranges_around(text: str, pattern: re.Pattern[str], separator: str,
                    ) -> list[tuple[int, int]]:
     """The lines (``separator`` "\\n") or paragraphs ("\\n\\n") that hold a match (one
     ``keep`` accepts, when given)."""
-    ranges = []
+    ranges: list[tuple[int, int]] = []
+    line_start = scanned = 0  # every separator before ``scanned`` has been seen
     for m in pattern.finditer(text):
+        if ranges and m.start() < ranges[-1][1]:
+            continue  # in the line or paragraph already taken
         if keep is not None and not keep(m):
             continue
-        start = text.rfind(separator, 0, m.start())
-        start = 0 if start < 0 else start + len(separator)
+        sep = text.rfind(separator, scanned, m.start())
+        if sep >= 0:
+            line_start = sep + len(separator)
+        scanned = m.start()
         end = text.find(separator, m.end())
-        ranges.append((start, len(text) if end < 0 else end))
-    return _union(ranges)
+        ranges.append((line_start, len(text) if end < 0 else end))
+    return ranges
 
 
 # --- merging --------------------------------------------------------------------------------
