@@ -628,6 +628,59 @@ def _raw_atom_cached(items: tuple[tuple[Any, Any], ...], negate: bool, leet: boo
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
+@lru_cache(maxsize=4096)
+def _raw_flat(
+    items: tuple[tuple[Any, Any], ...], negate: bool, leet: bool
+) -> tuple[str, bool] | None:
+    """A repeated class as one byte class: (class, whether one character of it can be
+    several bytes: a non-ASCII character or a whitespace run). Repeated, the runs of
+    ``_raw_atom`` need no alternatives of their own (fewer NFA threads, smaller DFA
+    states). None for a non-ASCII literal (a byte sequence)."""
+    body = [(op, av) for op, av in items if op is not _sre_c.NEGATE]
+    if len(body) == 1 and body[0][0] is _sre_c.LITERAL and body[0][1] >= 0x80 and not negate:
+        return None
+    takes = {c for c in range(0x80) if _class_takes(body, negate, chr(c))}
+    if leet:
+        takes |= {
+            ord(src)
+            for letter, sources in _LEET_SOURCES.items()
+            if _class_takes(body, negate, letter)
+            for src in sources
+        }
+    space, newline = 0x20 in takes, 0x0A in takes
+    takes -= set(range(0x09, 0x0E)) | set(range(0x1C, 0x21))
+    non_ascii = negate or any(
+        op is _sre_c.CATEGORY
+        or (op is _sre_c.LITERAL and av >= 0x80)
+        or (op is _sre_c.RANGE and av[1] >= 0x80)
+        for op, av in body
+    )
+    if space:
+        takes.add(0x20)
+    if newline:
+        takes |= {0x0A, 0x20}
+    if non_ascii:
+        takes |= set(range(0x80, 0x100))
+    if not takes:
+        return "[^\\x00-\\xff]", False
+    return _byte_class(takes), non_ascii or space or newline
+
+
+_ATOMS = (_sre_c.LITERAL, _sre_c.NOT_LITERAL, _sre_c.ANY, _sre_c.IN)
+
+
+def _atom_items(op: Any, av: Any) -> tuple[tuple[tuple[Any, Any], ...], bool]:
+    """(class items, negated) of one parsed atom."""
+    if op is _sre_c.LITERAL:
+        return ((_sre_c.LITERAL, av),), False
+    if op is _sre_c.NOT_LITERAL:
+        return ((_sre_c.LITERAL, av),), True
+    if op is _sre_c.ANY:
+        return ((_sre_c.LITERAL, 10),), True
+    negate = any(o is _sre_c.NEGATE for o, _a in av)
+    return tuple((o, a) for o, a in av if o is not _sre_c.NEGATE), negate
+
+
 def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = False) -> str:
     out: list[str] = []
     for op, av in items:
@@ -653,7 +706,14 @@ def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = Fal
             # of: the superset leaves large counts open (fewer states, built faster)
             lo = min(lo, _RAW_MAX_COUNT)  # RE2 spells counts out: a DFA state each
             upper = "" if hi is _sre_c.MAXREPEAT or hi > _RAW_MAX_UPPER else str(hi)
-            out.append(f"(?:{_raw_items(body, leet, anchors)}){{{lo},{upper}}}")
+            flat = None
+            if len(body) == 1 and body[0][0] in _ATOMS and (hi is _sre_c.MAXREPEAT or hi > 1):
+                flat = _raw_flat(*_atom_items(*body[0]), leet)
+            if flat is not None:
+                cls, multi = flat
+                out.append(f"{cls}{{{lo},{'' if multi else upper}}}")
+            else:
+                out.append(f"(?:{_raw_items(body, leet, anchors)}){{{lo},{upper}}}")
         elif op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
             continue  # restrictions only: the superset ignores them
         else:
