@@ -119,7 +119,9 @@ _SIGNOFF_INLINE_FINDER = re2.compile(
 )
 _NAME_TO_LINE_END = re.compile(rf"(?P<name>{_NAME})[ \t]*[.!]?[ \t]*(?:\n|$)")
 _HONORIFIC_FINDER = re2.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev)\.?[ \t]+", _re2_options()
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Rev|Herr|Frau|Monsieur|Mme|Señora?|"
+    r"Sra|Signora|Pani)\.?[ \t]+",
+    _re2_options(),
 )
 _NAME_HERE = re.compile(rf"(?P<name>{_NAME})")
 _ADDR_FINDER = re2.compile(r"[<(\[][ \t]*(?:mailto:)?[A-Za-z0-9.+%_\-]+@[A-Za-z0-9\-]+\.",

@@ -85,3 +85,13 @@ def test_only_domains_reserved_for_examples_make_a_record_sample_data(
 def test_a_long_run_of_domain_labels_is_read_in_one_pass(cues: NameDetector) -> None:
     hostile = "From: Maria Lopez <m@x.com>\n@" + "a." * 100_000 + "exampl"
     assert _people(cues, hostile) == ["Maria Lopez"]  # returns at once (no backtracking)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Guten Tag Herr Schmitt,\n\nanbei die Unterlagen.", "Schmitt"),
+     ("Kunde: Herr Matthias Becker, Tel. +49 89 1234 5678", "Matthias Becker")],
+)
+def test_a_german_form_of_address_marks_the_name_after_it(cues: NameDetector, text: str,
+                                                          value: str) -> None:
+    assert _people(cues, text) == [value]
