@@ -9,6 +9,11 @@ live elsewhere.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import json
 import re
 from collections.abc import Callable
 
@@ -319,6 +324,42 @@ def public_resolver(value: str) -> bool:
     return value.strip().strip("[]").lower() in _PUBLIC_RESOLVERS
 
 
+# Signing keys printed in JWT documentation and tutorials (jwt.io's defaults, the PyJWT and
+# jsonwebtoken READMEs) and the usual stand-ins. A token signed with one of them can be
+# forged by anybody, so it is no credential: it is a documentation example.
+_DOC_JWT_KEYS = tuple(
+    k.encode()
+    for k in (
+        "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret", "secret",
+        "shhhhh", "secretkey", "secret-key", "secret_key", "your-secret-key",
+        "your_secret_key", "mysecret", "my-secret", "my_secret", "supersecret",
+        "super-secret", "changeme", "jwt-secret", "jwt_secret", "test", "key",
+    )
+)  # fmt: skip
+_HS_DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def documentation_jwt(value: str) -> bool:
+    """A JWT signed (HS256/384/512) with a key printed in JWT docs and tutorials
+    (your-256-bit-secret, secret, shhhhh): anybody can mint it, so it guards nothing."""
+    parts = value.strip().split(".")
+    if len(parts) != 3 or len(value) > 8192 or not parts[2]:
+        return False
+    try:
+        header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
+        signature = base64.urlsafe_b64decode(parts[2] + "=" * (-len(parts[2]) % 4))
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    digest = _HS_DIGESTS.get(header.get("alg")) if isinstance(header, dict) else None
+    if digest is None:
+        return False
+    signed = f"{parts[0]}.{parts[1]}".encode()
+    return any(
+        hmac.compare_digest(hmac.new(key, signed, digest).digest(), signature)
+        for key in _DOC_JWT_KEYS
+    )
+
+
 # Domains that can never hold a real mailbox: RFC 2606 and RFC 6761 reserve example.com,
 # example.net and example.org (with every subdomain) and the top-level names .example,
 # .test, .invalid and .localhost for documentation and testing. Nothing else: example.de,
@@ -387,6 +428,7 @@ FILTERS: dict[str, Callable[[str], bool]] = {
     "network_address": network_address,
     "section_number": section_number,
     "public_resolver": public_resolver,
+    "documentation_jwt": documentation_jwt,
     "reserved_domain": reserved_domain,
     "published_test_card": published_test_card,
 }

@@ -233,6 +233,31 @@ def test_public_resolver_keeps_other_addresses(value: str) -> None:
     assert not FILTERS["public_resolver"](value)
 
 
+def _hs256(payload: str, key: bytes) -> str:
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    head = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(payload.encode())
+    return head + "." + b64(hmac.new(key, head.encode(), hashlib.sha256).digest())
+
+
+@pytest.mark.parametrize("key", [b"secret", b"your-256-bit-secret", b"shhhhh"])
+def test_documentation_jwt_drops_tokens_signed_with_published_keys(key: bytes) -> None:
+    assert FILTERS["documentation_jwt"](_hs256('{"sub":"u-1","admin":true}', key))
+
+
+def test_documentation_jwt_keeps_tokens_signed_with_real_keys() -> None:
+    assert not FILTERS["documentation_jwt"](_hs256('{"sub":"u-1"}', b"Zk8q-2vLx9#Tq7mR4pWb"))
+    rs256 = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1LTEifQ."
+             "c2lnbmF0dXJlLW9mLWFuLXJzYS1rZXktdGhhdC1ub2JvZHkta25vd3M")
+    assert not FILTERS["documentation_jwt"](rs256)
+    assert not FILTERS["documentation_jwt"]("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")
+
+
 def test_shannon_entropy_of_known_values() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("aaaa") == 0.0
