@@ -2212,11 +2212,14 @@ def _triggers(book: PhraseBook) -> _Triggers:
 
 def _is_cut(text: str, pos: int) -> bool:
     """Whether folding ``text[:pos]`` and ``text[pos:]`` apart gives the same text as
-    folding it whole, with a line start at ``pos``: a lone newline between two ASCII
-    characters that are not whitespace."""
+    folding it whole, with a line start at ``pos``: a lone newline (or CR LF) between two
+    ASCII characters that are not whitespace."""
     if pos < 2 or pos >= len(text) or text[pos - 1] != "\n":
         return False
-    before, after = text[pos - 2], text[pos]
+    back = 3 if text[pos - 2] == "\r" else 2
+    if pos < back:
+        return False
+    before, after = text[pos - back], text[pos]
     return before.isascii() and after.isascii() and not before.isspace() and not after.isspace()
 
 
