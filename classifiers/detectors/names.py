@@ -181,13 +181,14 @@ _DISCORD_GATE = re2.compile(
     r"[\x{2014}\x{2013}-][ \t]+(?i:today|yesterday|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})",
     _re2_options(),
 )
-# "his daughter Emily", "my colleague Jenna Whitfield", "par Chloé": a person's relation or
-# the person who did something, right before a name.
+# "his daughter Emily", "my colleague Jenna Whitfield", "host Mei Chen", "par Chloé": a
+# person's relation or the person who did something, right before a name.
 _RELATION_FINDER = re2.compile(
     r"\b(?:wife|husband|son|daughter|mother|mum|mom|father|dad|colleague|co-?worker|"
     r"manager|boss|partner|friend|brother|sister|aunt|uncle|grandson|granddaughter|nephew|"
-    r"niece|fianc[ée]e?|girlfriend|boyfriend|teammate|agent|caregiver|carer|femme|mari|"
-    r"fille|fils|frau|mann|tochter|sohn|esposa|marido|hija|hijo|filha|filho)[ \t]+",
+    r"niece|fianc[ée]e?|girlfriend|boyfriend|teammate|agent|caregiver|carer|host|"
+    r"hosted[ \t]+by|femme|mari|fille|fils|frau|mann|tochter|sohn|esposa|marido|hija|hijo|"
+    r"filha|filho)[ \t]+",
     _re2_options(case_insensitive=True),
 )
 _BY_FINDER = re2.compile(

@@ -95,3 +95,17 @@ def test_a_long_run_of_domain_labels_is_read_in_one_pass(cues: NameDetector) -> 
 def test_a_german_form_of_address_marks_the_name_after_it(cues: NameDetector, text: str,
                                                           value: str) -> None:
     assert _people(cues, text) == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("07:31 badge 112 — host Quenby Farrow — lobby B", "Quenby Farrow"),
+     ("The webinar is hosted by Quenby Farrow.", "Quenby Farrow")],
+)
+def test_the_host_of_a_visit_or_event_is_a_person(cues: NameDetector, text: str,
+                                                   value: str) -> None:
+    assert _people(cues, text) == [value]
+
+
+def test_a_host_that_is_a_machine_is_not_a_person(cues: NameDetector) -> None:
+    assert _people(cues, "ssh to host Web Server 2, then host Apache") == []
