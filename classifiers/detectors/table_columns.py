@@ -12,16 +12,14 @@ import re
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import re2
 
 from classifiers.detectors.base import make_finding
+from classifiers.detectors.phones import PhoneDetector, forget_numbers
 from classifiers.detectors.utf8_scan import EncodedText, re2_options
 from classifiers.model import Finding
-
-if TYPE_CHECKING:
-    from classifiers.detectors.phones import PhoneDetector
 
 TABLE_DELIMITERS = (",", ";", "\t", "|")
 _MARKDOWN_RULE = frozenset("|-: +")
@@ -216,6 +214,12 @@ class ColumnDetector:
         """Findings in ``text``; ``encoded``: its UTF-8 form, when the caller has it."""
         if "\n" not in text:
             return []
+        try:
+            return self._detect(text, encoded)
+        finally:
+            forget_numbers()  # phone cells were checked with phonenumbers
+
+    def _detect(self, text: str, encoded: EncodedText | None) -> list[Finding]:
         from classifiers import validators as v
 
         found: list[Finding] = []

@@ -102,7 +102,10 @@ def test_no_scanned_number_is_remembered_after_a_scan() -> None:
     from classifiers.detectors.presidio import PiiDetector
 
     text = "Tel: +44 20 7946 0958\nname,phone\nAda,020 7946 0958\n"
-    for detect in (PhoneDetector().detect, PiiDetector().detect):
+    from classifiers.detectors.table_columns import ColumnDetector
+
+    for detect in (PhoneDetector().detect, PiiDetector().detect,
+                   ColumnDetector(PhoneDetector()).detect):
         assert list(detect(text))
         for cache in (phones._parse, phones._plausible, phones._service_number):
             assert cache.cache_info().currsize == 0
