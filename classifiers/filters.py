@@ -360,6 +360,26 @@ def documentation_jwt(value: str) -> bool:
     )
 
 
+# "Password" in the languages of the UI strings people paste (i18n files, form labels).
+_PASSWORD_WORDS = (
+    "password", "passwort", "passwd", "passcode", "passphrase", "mot de passe", "motdepasse",
+    "contraseña", "contrasena", "senha", "wachtwoord", "hasło", "haslo", "lösenord", "passord",
+    "adgangskode", "salasana", "heslo", "jelszó", "parola", "пароль",
+)  # fmt: skip
+_LABEL_CHARS = frozenset(" _-.?:…'’")
+
+
+def password_label(value: str) -> bool:
+    """Words about a password, not a password: a UI string or a field name whose words
+    include "password" in some language (Reset password, Passwort vergessen?, Mot de passe
+    oublié, challengePassword, deleted password), with no digit or symbol in it."""
+    v = value.strip().strip("'\"`")
+    lowered = v.lower()
+    if not v or not any(w in lowered for w in _PASSWORD_WORDS):
+        return False
+    return all(c.isalpha() or c in _LABEL_CHARS for c in v)
+
+
 # Domains that can never hold a real mailbox: RFC 2606 and RFC 6761 reserve example.com,
 # example.net and example.org (with every subdomain) and the top-level names .example,
 # .test, .invalid and .localhost for documentation and testing. Nothing else: example.de,
@@ -429,6 +449,7 @@ FILTERS: dict[str, Callable[[str], bool]] = {
     "section_number": section_number,
     "public_resolver": public_resolver,
     "documentation_jwt": documentation_jwt,
+    "password_label": password_label,
     "reserved_domain": reserved_domain,
     "published_test_card": published_test_card,
 }

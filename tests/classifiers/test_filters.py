@@ -258,6 +258,19 @@ def test_documentation_jwt_keeps_tokens_signed_with_real_keys() -> None:
     assert not FILTERS["documentation_jwt"]("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")
 
 
+@pytest.mark.parametrize("value", ["Reset password", "Passwort vergessen?", "Mot de passe oublié ?",
+                                   "Contraseña incorrecta", "challengePassword", "deleted password",
+                                   "new_password", "Wachtwoord"])
+def test_password_label_drops_words_about_a_password(value: str) -> None:
+    assert FILTERS["password_label"](value)
+
+
+@pytest.mark.parametrize("value", ["Summer2024", "P@ssword2024", "correct horse battery staple",
+                                   "tangerine", "password123", "Passw0rd!"])
+def test_password_label_keeps_passwords(value: str) -> None:
+    assert not FILTERS["password_label"](value)
+
+
 def test_shannon_entropy_of_known_values() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("aaaa") == 0.0

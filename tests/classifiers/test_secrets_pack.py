@@ -375,6 +375,16 @@ def test_a_user_password_pair_after_creds_in_chat_is_a_password() -> None:
     assert found(text) == {("PASSWORD", password)}
 
 
+def test_a_translation_file_about_passwords_yields_nothing_but_its_real_password() -> None:
+    password = "Vx7#" + tok(ALNUM, 10)
+    text = ('{\n  "login": {\n    "password": "Passwort",\n'
+            '    "forgot_password": "Passwort vergessen?",\n'
+            '    "reset_password": "Passwort zurücksetzen",\n'
+            '    "password_hint": "Mindestens 12 Zeichen"\n  },\n'
+            f'  "demo": {{"password": "{password}"}}\n}}')
+    assert found(text) == {("PASSWORD", password)}
+
+
 def test_anthropic_key_is_not_mistaken_for_openai() -> None:
     key = "sk-ant-api03-" + tok(B64URL, 93) + "AA"
     assert found(f"ANTHROPIC_API_KEY={key}") == {("ANTHROPIC_API_KEY", key)}
