@@ -412,6 +412,13 @@ _RE2_MAX_REPEAT = 1000
 _ANY_CHAR = r"(?s:.)"
 
 
+@lru_cache(maxsize=1024)
+def _parse(pattern: str) -> Any:
+    """``re``'s parse tree of ``pattern`` (read, never changed: the gate and the prescan
+    translate the same patterns)."""
+    return _sre_parse.parse(pattern)
+
+
 def _re2_superset(pattern: str) -> str | None:
     """An RE2 pattern matching every string the Python ``pattern`` matches (and more).
 
@@ -421,7 +428,7 @@ def _re2_superset(pattern: str) -> str | None:
     does not translate (the phrase is then always tried).
     """
     try:
-        tree = _sre_parse.parse(pattern)
+        tree = _parse(pattern)
     except re.error:
         return None
     if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
@@ -732,7 +739,7 @@ def _raw_superset(
     starts where a word starts) has it start after a byte that is no ASCII word character.
     None when a construct is not translated."""
     try:
-        superset = _raw_items(_sre_parse.parse(pattern), leet, anchors)
+        superset = _raw_items(_parse(pattern), leet, anchors)
     except (re.error, ValueError):
         return None
     return _WORD_START + superset if bounded else superset
@@ -848,7 +855,7 @@ _STAND_IN_CATEGORIES = frozenset(
 def _meta_starts(meta: re.Pattern[str]) -> Any:
     """An RE2 superset of ``meta`` (see ``_re2_superset``), or None."""
     superset = _re2_superset(meta.pattern)
-    if superset is None or not _stand_in_safe(_sre_parse.parse(meta.pattern)):
+    if superset is None or not _stand_in_safe(_parse(meta.pattern)):
         return None
     try:
         return re2.compile(superset)
@@ -2156,8 +2163,9 @@ class _Triggers:
         except (ValueError, re2.error):
             self.ok = False
         # each entry on its own, to find where it matches once the set says it does (a
-        # small automaton each: quick to build, where a union would be as slow as the set)
-        self._locators = [self._compile(p) for p in self.patterns]
+        # small automaton each: quick to build, where a union would be as slow as the set);
+        # compiled when first needed (most entries never match ordinary text)
+        self._locators: list[Any] = [None] * len(self.patterns)
         # the letter-spaced stage's squeezed patterns (``PhraseBook.squeezed_candidates``)
         squeezed = re2.Options()
         squeezed.log_errors = False
@@ -2173,13 +2181,6 @@ class _Triggers:
             self._squeezed.Compile()
         except (ValueError, re2.error):
             self._squeezed = None
-
-    def _compile(self, pattern: str) -> Any:
-        try:
-            return re2.compile(pattern.encode("ascii"), self._options)
-        except re2.error:
-            self.ok = False
-            return None
 
     def fired(self, data: bytes) -> list[int] | None:
         """Indexes of the entries that match ``data`` (None: the set could not run)."""
@@ -2199,7 +2200,12 @@ class _Triggers:
 
     def locate(self, data: bytes, entry: int) -> list[tuple[int, int]]:
         """Byte spans of ``data`` where the entry matches (leftmost first)."""
-        return [m.span() for m in self._locators[entry].finditer(data)]
+        locator = self._locators[entry]
+        if locator is None:
+            locator = self._locators[entry] = re2.compile(
+                self.patterns[entry].encode("ascii"), self._options
+            )
+        return [m.span() for m in locator.finditer(data)]
 
 
 def _triggers(book: PhraseBook) -> _Triggers:
