@@ -164,3 +164,19 @@ def test_a_persons_number_keeps_its_confidence_near_an_organisations_line(
         phone: PhoneDetector, text: str, value: str) -> None:
     scores = {f.value: f.score for f in phone.detect(text)}
     assert scores[value] >= 0.8
+
+
+def test_pii_detector_never_raises_on_random_text() -> None:
+    import random
+
+    from classifiers.detectors.presidio import PiiDetector
+
+    detector = PiiDetector()
+    rng = random.Random(7)
+    pieces = ["0", "7", "+", "(", ")", " ", "  ", "-", ".", "/", ",", "|", "\t", "\n", "\r",
+              "phone", "Tel:", "dob", "é", "日", "\ud800", "\x00", "\u2003", "00", "+44 20 ",
+              "name,phone\n", "| Phone |\n|---|\n"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 120)))
+        for f in detector.detect(text):
+            assert 0 <= f.start < f.end <= len(text) and f.value == text[f.start : f.end]
