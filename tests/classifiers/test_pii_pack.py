@@ -248,3 +248,17 @@ def test_a_vcard_gives_its_address_and_birthday(detector: PatternDetector) -> No
 def test_a_password_after_a_colon_in_a_url_is_still_not_an_address(
         detector: PatternDetector) -> None:
     assert _found(detector, "smtp://email:Xk82pLq0z@smtp.internal.net:587", "EMAIL_ADDRESS") == []
+
+
+@pytest.mark.xfail(strict=True, reason="rules whose pattern ends by consuming a separator "
+                   "lose the next value in a one-separator list until the pattern detector "
+                   "resumes its search at the value's end (see the report to pattern.py)")
+@pytest.mark.parametrize(("entity_type", "text", "values"), [
+    ("IP_ADDRESS", "allow 81.2.69.160 81.2.69.161,81.2.69.162",
+     ["81.2.69.160", "81.2.69.161", "81.2.69.162"]),
+    ("US_SSN", "SSNs: 536-90-4399 412-56-7788 531-72-8840",
+     ["536-90-4399", "412-56-7788", "531-72-8840"]),
+])
+def test_every_value_of_a_one_separator_list_is_found(
+        detector: PatternDetector, entity_type: str, text: str, values: list[str]) -> None:
+    assert _found(detector, text, entity_type) == values
