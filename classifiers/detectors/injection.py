@@ -998,16 +998,16 @@ class InjectionDetector:
         ):  # full of candidates, or short: the folded stages read all of it
             spans = [(0, len(scan.data))]
         else:
-            for entry in located:
-                found = triggers.locate(scan.data, entry)
+            todo = [(scan.data, entry) for entry in located]
+            todo += [(leet_data, entry) for entry in leet_fired]
+            for data, entry in todo:
+                found = triggers.locate(data, entry, _MAX_SPANS)
+                if len(found) > _MAX_SPANS:  # e.g. a table of single digits: all of it
+                    spans = [(0, len(scan.data))]
+                    break
                 if names[entry] == "spaced":
-                    if len(found) > _MAX_SPACED_CHECKS:  # a table of single digits: whole
-                        spans = [(0, len(scan.data))]
-                        break
                     found = [sp for sp in found if self._may_spell(scan.data, *sp)]
                 spans += found
-            for entry in leet_fired:
-                spans += triggers.locate(leet_data, entry)
         regions = self._regions(text, scan, sorted(spans)) if spans else []
         whole: list[_Folded] = []
 
@@ -2198,14 +2198,20 @@ class _Triggers:
             return None
         return len(hits) > 1
 
-    def locate(self, data: bytes, entry: int) -> list[tuple[int, int]]:
-        """Byte spans of ``data`` where the entry matches (leftmost first)."""
+    def locate(self, data: bytes, entry: int, limit: int = 1 << 30) -> list[tuple[int, int]]:
+        """Byte spans of ``data`` where the entry matches (leftmost first; at most
+        ``limit`` + 1 of them)."""
         locator = self._locators[entry]
         if locator is None:
             locator = self._locators[entry] = re2.compile(
                 self.patterns[entry].encode("ascii"), self._options
             )
-        return [m.span() for m in locator.finditer(data)]
+        spans: list[tuple[int, int]] = []
+        for m in locator.finditer(data):
+            spans.append(m.span())
+            if len(spans) > limit:
+                break
+        return spans
 
 
 def _triggers(book: PhraseBook) -> _Triggers:
@@ -2256,9 +2262,10 @@ def _cut_after(text: str, pos: int) -> int:
 # folded characters each side; whitespace runs and non-ASCII take more bytes than that)
 _SPACED_AROUND = 160
 _NOT_ALNUM = re.compile(r"[\W_]+")
-# more letter-spaced runs than this: the folded stages run on all of the text (checking
-# each run costs more than folding it whole)
-_MAX_SPACED_CHECKS = 400
+# more matches of one trigger entry than this (a table of single digits is full of
+# letter-spaced runs): the folded stages run on all of the text (checking each match
+# costs more than folding it whole)
+_MAX_SPANS = 400
 # more trigger entries than this matching a text: the folded stages run on all of it
 _MAX_LOCATED = 8
 # characters of folded text around each trigger match that a region keeps: more than the
