@@ -262,3 +262,13 @@ def test_a_password_after_a_colon_in_a_url_is_still_not_an_address(
 def test_every_value_of_a_one_separator_list_is_found(
         detector: PatternDetector, entity_type: str, text: str, values: list[str]) -> None:
     assert _found(detector, text, entity_type) == values
+
+
+@pytest.mark.parametrize("text", [
+    "   Foundation, Inc., 51 Franklin Street - Fifth Floor, Boston,\n   MA 02110-1301",
+    "This software is copyright (C) 1991-1998, Thomas G. Lane.",
+    "Copyright: 2021 Iain Lane <iain@orangesquash.org.uk>",
+])
+def test_licence_boilerplate_and_copyright_lines_are_not_addresses(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "STREET_ADDRESS") == []
