@@ -1,23 +1,31 @@
 """PERSON: people's names, from structural cues first and the offline NER model second.
 
-The small spaCy model finds names at about 60 KB/s and tags product names, job titles and
-form labels as PERSON at a flat score, so it is neither fast nor precise enough to run
-over whole texts. This detector works in four steps (docs/detection.md says why):
+The small spaCy model finds names at about 50 KB/s (about 1 ms a call plus 20 us a
+character) and tags product names, job titles and form labels as PERSON at a flat score,
+so it is neither fast nor precise enough to run over whole texts. This detector works in
+four steps (docs/detection.md says why):
 
-1. **Cues** (cheap regexes, all linear): labelled fields (``Name: Maria Lopez``), e-mail
-   headers and ``Name <addr>`` pairs, greetings (``Hi Maria,``), sign-offs
-   (``Regards,\\nJohn Smith``), chat speakers (``[10:02] Ana Souza:``), honorifics
-   (``Dr Patel``), CSV/Markdown columns whose header names a person, and a capitalised
-   pair whose first word is a common given name (a weak cue; data in
-   ``resources/names/given_names.txt``).
-2. **NER on windows**: capitalised runs that no cue explained are looked at by the model,
-   only the line around each run, all windows in one call, within a character budget
-   proportional to the text (so 1 MB still scans at >= 1 MB/s).
+1. **Cues** (cheap regexes, all linear; RE2 finds the anchors of the rarer ones):
+   labelled fields (``Name: Maria Lopez``), e-mail headers and ``Name <addr>`` pairs,
+   greetings (``Hi Maria,``, ``Hallo Frau Schäfer``), sign-offs (``Regards,\\nJohn Smith``,
+   ``Save it — Bea``), chat speakers (``[10:02] Ana Souza:``), honorifics and forms of
+   address (``Dr Patel``, ``Herr Becker``), relations and roles (``his daughter Emily``,
+   ``host Mei Chen``, ``talk to Priya``), one-to-one notes (``1:1 Jordan / Casey``),
+   CSV/Markdown columns whose header names a person, a letterhead in capitals above
+   contact details, and a capitalised run whose first word is a common given name (a weak
+   cue; data in ``resources/names/given_names.txt``).
+2. **NER on windows**: capitalised runs that no cue explained and that pass the filter of
+   step 3 are looked at by the model, only the line around each run (never part of a
+   word), all windows in one call inside a spaCy memory zone, within a character budget
+   proportional to the text. Most short texts need no call at all.
 3. **Precision filter**: every candidate, from a cue or from NER, is dropped when one of
-   its words is a job title, product or tech word, month, day, form label, organisation
-   word (``resources/names/not_names.txt``), or when it is an all-caps heading.
+   its words is a job title, product, code or licence word, month, day, form label,
+   organisation word (``resources/names/not_names.txt``), when it is an all-caps heading,
+   when a street or company word follows (``Ben White Blvd``, ``Navali S.p.A.``), when its
+   line holds an address at a domain reserved for examples (mock data), or when it is a
+   one-word honorific name in a paragraph about trademarks (``Dr. Pepper``).
 4. **Propagation**: once a full name is found, later mentions of it (or of its first or
-   last word alone) are names too.
+   last word alone) are names too (``classifiers/name_mentions.py``).
 
 Scores: NER and a cue agree 0.9; strong cue alone (header, label, CSV column, signature,
 chat speaker) 0.85; weaker cue (greeting, honorific, given-name pair) 0.75-0.8; NER alone
@@ -80,7 +88,7 @@ _FOREIGN_HONORIFIC = (
     r"Senhora?|Sr\.?a?|Mevrouw|Meneer|Mevr\.|Dhr\.)"
 )
 
-# A run of two or three capitalised words: what NER is asked about.
+# A run of two to four capitalised words: what NER is asked about.
 # The upper-case class comes first (the look-behind after it) so that re can skip ahead
 # to candidate letters instead of trying every position: 8x faster on long text.
 _PAIR_RE = re.compile(
@@ -434,7 +442,7 @@ _Pair = tuple[int, int, bool]
 
 
 def _pairs(text: str) -> list[_Pair]:
-    """Every run of two or three capitalised words, trimmed of words that are never names:
+    """Every run of two to four capitalised words, trimmed of words that are never names:
     found once, read by both the given-name cue and the NER step."""
     out: list[_Pair] = []
     blocked = not_names()
