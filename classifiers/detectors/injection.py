@@ -547,8 +547,6 @@ def _build_gate(phrases: Sequence[Phrase]) -> tuple[Any, frozenset[int]]:
 _RAW_MAX_COUNT = 8
 _RAW_MAX_UPPER = 3
 _WORD_START = "(?:^|[^0-9a-z_])"
-# digits and symbols read as letters by the leet stage (``_LEET``): letter -> sources
-_LEET_SOURCES = {"o": "0", "i": "1", "e": "3", "a": "4@", "s": "5$", "t": "7", "b": "8"}
 _CATEGORY_TESTS: dict[Any, re.Pattern[str]] = {}
 for _name, _py in (("WORD", r"\w"), ("NOT_WORD", r"\W"), ("SPACE", r"\s"),
                    ("NOT_SPACE", r"\S"), ("DIGIT", r"\d"), ("NOT_DIGIT", r"\D")):
@@ -576,8 +574,8 @@ def _class_takes(items: Sequence[tuple[Any, Any]], negate: bool, ch: str) -> boo
     return hit != negate
 
 
-def _raw_atom(items: Sequence[tuple[Any, Any]], negate: bool, leet: bool) -> str:
-    return _raw_atom_cached(tuple((op, av) for op, av in items), negate, leet)
+def _raw_atom(items: Sequence[tuple[Any, Any]], negate: bool) -> str:
+    return _raw_atom_cached(tuple((op, av) for op, av in items), negate)
 
 
 def _byte_class(codes: Iterable[int]) -> str:
@@ -596,23 +594,15 @@ def _byte_class(codes: Iterable[int]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _raw_atom_cached(items: tuple[tuple[Any, Any], ...], negate: bool, leet: bool) -> str:
+def _raw_atom_cached(items: tuple[tuple[Any, Any], ...], negate: bool) -> str:
     """One character of the folded text as the prescan bytes may hold it (Latin-1: one
-    byte each): the ASCII characters the class takes (leet sources too for its letters,
-    with ``leet``), a run of non-ASCII bytes when it takes a non-ASCII character (one
+    byte each): the ASCII characters the class takes, a run of non-ASCII bytes when it takes a non-ASCII character (one
     character is several UTF-8 bytes), a whitespace run when it takes a space or a newline
     (the folded text collapses runs)."""
     body = [(op, av) for op, av in items if op is not _sre_c.NEGATE]
     if len(body) == 1 and body[0][0] is _sre_c.LITERAL and body[0][1] >= 0x80 and not negate:
         return "".join(f"\\x{b:02x}" for b in chr(body[0][1]).encode("utf-8"))
     takes = {c for c in range(0x80) if _class_takes(body, negate, chr(c))}
-    if leet:
-        takes |= {
-            ord(src)
-            for letter, sources in _LEET_SOURCES.items()
-            if _class_takes(body, negate, letter)
-            for src in sources
-        }
     space, newline = 0x20 in takes, 0x0A in takes
     takes -= set(range(0x09, 0x0E)) | set(range(0x1C, 0x21))  # whitespace: runs below
     non_ascii = negate or any(
@@ -637,7 +627,7 @@ def _raw_atom_cached(items: tuple[tuple[Any, Any], ...], negate: bool, leet: boo
 
 @lru_cache(maxsize=4096)
 def _raw_flat(
-    items: tuple[tuple[Any, Any], ...], negate: bool, leet: bool
+    items: tuple[tuple[Any, Any], ...], negate: bool
 ) -> tuple[str, bool] | None:
     """A repeated class as one byte class: (class, whether one character of it can be
     several bytes: a non-ASCII character or a whitespace run). Repeated, the runs of
@@ -647,13 +637,6 @@ def _raw_flat(
     if len(body) == 1 and body[0][0] is _sre_c.LITERAL and body[0][1] >= 0x80 and not negate:
         return None
     takes = {c for c in range(0x80) if _class_takes(body, negate, chr(c))}
-    if leet:
-        takes |= {
-            ord(src)
-            for letter, sources in _LEET_SOURCES.items()
-            if _class_takes(body, negate, letter)
-            for src in sources
-        }
     space, newline = 0x20 in takes, 0x0A in takes
     takes -= set(range(0x09, 0x0E)) | set(range(0x1C, 0x21))
     non_ascii = negate or any(
@@ -688,25 +671,25 @@ def _atom_items(op: Any, av: Any) -> tuple[tuple[tuple[Any, Any], ...], bool]:
     return tuple((o, a) for o, a in av if o is not _sre_c.NEGATE), negate
 
 
-def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = False) -> str:
+def _raw_items(items: Iterable[tuple[Any, Any]], anchors: bool = False) -> str:
     out: list[str] = []
     for op, av in items:
         if anchors and op is _sre_c.AT and av in (_sre_c.AT_BEGINNING, _sre_c.AT_BEGINNING_LINE):
             out.append("(?m:^)")  # a line start of the folded text is one of the bytes too
             continue
         if op is _sre_c.LITERAL:
-            out.append(_raw_atom([(_sre_c.LITERAL, av)], False, leet))
+            out.append(_raw_atom([(_sre_c.LITERAL, av)], False))
         elif op is _sre_c.NOT_LITERAL:
-            out.append(_raw_atom([(_sre_c.LITERAL, av)], True, leet))
+            out.append(_raw_atom([(_sre_c.LITERAL, av)], True))
         elif op is _sre_c.ANY:
-            out.append(_raw_atom([(_sre_c.LITERAL, 10)], True, leet))
+            out.append(_raw_atom([(_sre_c.LITERAL, 10)], True))
         elif op is _sre_c.IN:
             negate = any(o is _sre_c.NEGATE for o, _a in av)
-            out.append(_raw_atom(av, negate, leet))
+            out.append(_raw_atom(av, negate))
         elif op is _sre_c.BRANCH:
-            out.append("(?:" + "|".join(_raw_items(b, leet, anchors) for b in av[1]) + ")")
+            out.append("(?:" + "|".join(_raw_items(b, anchors) for b in av[1]) + ")")
         elif op is _sre_c.SUBPATTERN:
-            out.append("(?:" + _raw_items(av[3], leet, anchors) + ")")
+            out.append("(?:" + _raw_items(av[3], anchors) + ")")
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
             lo, hi, body = av
             # a counted gap ("[^\\n]{0,80}") makes a DFA count in every state it is part
@@ -715,12 +698,12 @@ def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = Fal
             upper = "" if hi is _sre_c.MAXREPEAT or hi > _RAW_MAX_UPPER else str(hi)
             flat = None
             if len(body) == 1 and body[0][0] in _ATOMS and (hi is _sre_c.MAXREPEAT or hi > 1):
-                flat = _raw_flat(*_atom_items(*body[0]), leet)
+                flat = _raw_flat(*_atom_items(*body[0]))
             if flat is not None:
                 cls, multi = flat
                 out.append(f"{cls}{{{lo},{'' if multi else upper}}}")
             else:
-                out.append(f"(?:{_raw_items(body, leet, anchors)}){{{lo},{upper}}}")
+                out.append(f"(?:{_raw_items(body, anchors)}){{{lo},{upper}}}")
         elif op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
             continue  # restrictions only: the superset ignores them
         else:
@@ -729,17 +712,18 @@ def _raw_items(items: Iterable[tuple[Any, Any]], leet: bool, anchors: bool = Fal
 
 
 def _raw_superset(
-    pattern: str, *, leet: bool = False, anchors: bool = False, bounded: bool = False
+    pattern: str, *, anchors: bool = False, bounded: bool = False
 ) -> str | None:
     """An RE2 pattern (Latin-1, over the prescan bytes: lower case, non-ASCII characters
     folded and in UTF-8, spaces not collapsed) that matches wherever the Python
-    ``pattern`` can match the folded text (with ``leet``: the folded text with digits read
-    as letters, ``_LEET``), a superset as ``_re2_superset`` is. ``anchors`` keeps line
+    ``pattern`` can match the folded text, a superset as ``_re2_superset`` is (read over
+    the bytes with digits as letters, ``_LEET_BYTES``, it matches wherever the pattern
+    matches the leet stage's text). ``anchors`` keeps line
     starts (only for a pattern that takes nothing before them); ``bounded`` (a phrase: it
     starts where a word starts) has it start after a byte that is no ASCII word character.
     None when a construct is not translated."""
     try:
-        superset = _raw_items(_parse(pattern), leet, anchors)
+        superset = _raw_items(_parse(pattern), anchors)
     except (re.error, ValueError):
         return None
     return _WORD_START + superset if bounded else superset
@@ -2123,8 +2107,8 @@ class _Triggers:
     match (``ok`` is False when one could not be built: then every stage always runs).
 
     The leet stage's trigger is the same set run over the prescan bytes with digits read
-    as letters (``leet``): the DFA states that ordinary text needs are mostly shared, where
-    a set of its own would build as many again on first use."""
+    as letters (``_LEET_BYTES``): the DFA states that ordinary text needs are mostly
+    shared, where a set of its own would build as many again on first use."""
 
     def __init__(self, book: PhraseBook) -> None:
         entries: list[tuple[str, str | None]] = [
