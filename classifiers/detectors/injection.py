@@ -2150,18 +2150,17 @@ class _Triggers:
         # small automaton each: quick to build, where a union would be as slow as the set);
         # compiled when first needed (most entries never match ordinary text)
         self._locators: list[Any] = [None] * len(self.patterns)
-        # the letter-spaced stage's squeezed patterns (``PhraseBook.squeezed_candidates``)
-        squeezed = re2.Options()
-        squeezed.log_errors = False
-        squeezed.max_mem = 16 << 20
-        self._squeezed: Any = re2.Set.SearchSet(squeezed)
-        self._squeezed.Add("")
+        # the letter-spaced stage's squeezed patterns (``PhraseBook.squeezed_candidates``),
+        # read over the UTF-8 of squeezed text (which is folded text too)
+        self._squeezed: Any = re2.Set.SearchSet(options)
+        self._squeezed.Add(b"")
         try:
             for phrase in book.phrases:
                 if phrase.squeezed is None:  # not tried on letter-spaced text
                     continue
-                superset = _re2_superset(phrase.squeezed.pattern)
-                self._squeezed.Add(superset if superset is not None else "")  # "": always
+                superset = _raw_superset(phrase.squeezed.pattern)
+                # "": always (a pattern the superset cannot translate)
+                self._squeezed.Add((superset or "").encode("ascii"))
             self._squeezed.Compile()
         except (ValueError, re2.error):
             self._squeezed = None
@@ -2177,7 +2176,7 @@ class _Triggers:
         """Whether a squeezed phrase can match letters-only ``squeezed`` (None: unknown)."""
         if self._squeezed is None:
             return None
-        hits = self._squeezed.Match(squeezed.encode("utf-8", "replace"))
+        hits = self._squeezed.Match(squeezed.encode("utf-8", "surrogatepass"))
         if not hits:
             return None
         return len(hits) > 1
