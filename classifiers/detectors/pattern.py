@@ -388,8 +388,21 @@ class PatternDetector:
         extend = EXTENDERS[c.rule.extend] if c.rule.extend else None
         ascii_only = offsets.ascii_only
         judge = self._judge
-        for m in c.rule.pattern.finditer(chunk):  # type: ignore[union-attr]
+        search = c.rule.pattern.search  # type: ignore[union-attr]
+        pos = 0
+        n = len(chunk)
+        while pos <= n:
+            m = search(chunk, pos)
+            if m is None:
+                break
             b_start, b_end = m.span(group)
+            m_start, m_end = m.span()
+            # Resume at the end of the value, not of the match: a pattern that ends by
+            # consuming a separator ("…(?:$|[^0-9])") would otherwise eat the separator the
+            # next value of a one-separator list ("81.2.69.160,81.2.69.161") starts with.
+            pos = b_end if m_start < b_end < m_end else m_end
+            if pos <= m_start:
+                pos = m_start + 1
             if b_start < 0 or b_start == b_end:
                 continue
             if ascii_only:

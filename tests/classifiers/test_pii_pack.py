@@ -250,9 +250,6 @@ def test_a_password_after_a_colon_in_a_url_is_still_not_an_address(
     assert _found(detector, "smtp://email:Xk82pLq0z@smtp.internal.net:587", "EMAIL_ADDRESS") == []
 
 
-@pytest.mark.xfail(strict=True, reason="rules whose pattern ends by consuming a separator "
-                   "lose the next value in a one-separator list until the pattern detector "
-                   "resumes its search at the value's end (see the report to pattern.py)")
 @pytest.mark.parametrize(("entity_type", "text", "values"), [
     ("IP_ADDRESS", "allow 81.2.69.160 81.2.69.161,81.2.69.162",
      ["81.2.69.160", "81.2.69.161", "81.2.69.162"]),
