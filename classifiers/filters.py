@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 
 from classifiers.entropy import shannon_entropy
-from classifiers.validators import is_simple_run
+from classifiers.validators import is_simple_run, published_test_card
 
 # Words that, inside a value, mark it as a stand-in rather than a real secret. Matched as
 # whole segments of the value (split on non-alphanumerics and case changes), so
@@ -401,39 +401,6 @@ def reserved_domain(value: str) -> bool:
     return domain.endswith(_RESERVED_SECOND_LEVEL) and (len(domain) == 11 or domain[-12] == ".")
 
 
-# Card numbers that card networks and payment processors publish for testing (Visa,
-# Mastercard, Amex, Discover, JCB, Diners, UnionPay test numbers as listed in the public
-# test-card pages of Stripe, Braintree/PayPal, Adyen, Authorize.net, Worldpay and
-# Checkout.com). No issuer gives them to a cardholder, so they are never a leak, whatever
-# the text around them says.
-_PUBLISHED_TEST_CARDS = frozenset(
-    """
-    4111111111111111 4242424242424242 4012888888881881 4222222222222 4000056655665556
-    4000000000000002 4000000000000010 4000000000000036 4000000000000044 4000000000000069
-    4000000000000077 4000000000000101 4000000000000119 4000000000000127 4000000000000259
-    4000000000000341 4000000000003055 4000000000003063 4000000000003220 4000000000003238
-    4000000000004954 4000000000006975 4000000000009979 4000000000009987 4000000000009995
-    4000002500003155 4000002760003184 4000008400001629 4100000000000019 4005519200000004
-    4009348888881881 4012000033330026 4012000077777777 4217651111111119 4500600000000061
-    4111111145551142 4007000000027 4012888818888 4444333322221111 4917610000000000
-    4543474002249996 4988438843884305 4166676667666746
-    5555555555554444 5105105105105100 5200828282828210 2223003122003222 2223000048400011
-    5555341244441115 2222400070000005 5424000000000015 2223000010309703 5436031030606378
-    5101180000000007
-    378282246310005 371449635398431 378734493671000 370000000000002 345678901234564
-    6011111111111117 6011000990139424 6011981111111113 6011601160116611 6011000000000012
-    3566002020360505 3530111333300000 6200000000000005
-    30569309025904 38520000023237 3056930009020004 36227206271667 36006666333344
-    38000000000006
-    """.split()
-)  # fmt: skip
-_CARD_SEPARATORS = re.compile(r"[\s\-.]")
-
-
-def published_test_card(value: str) -> bool:
-    """A payment card number from the networks' and processors' published test lists
-    (4242 4242 4242 4242, 5555 5555 5555 4444, 4000 0000 0000 0002, ...)."""
-    return _CARD_SEPARATORS.sub("", value) in _PUBLISHED_TEST_CARDS
 
 
 FILTERS: dict[str, Callable[[str], bool]] = {

@@ -221,10 +221,11 @@ def test_tracking_codes_receipt_numbers_and_dial_strings_are_not_phones(text: st
 # --- payment cards ------------------------------------------------------------------------
 
 
-def test_published_test_card_numbers_are_never_cards(patterns: PatternDetector) -> None:
-    # no issuer gives them to a cardholder: the number itself says "test"
+def test_published_test_card_numbers_are_reported_below_0_8_where_nothing_says_test(
+        patterns: PatternDetector) -> None:
+    # the issue: test numbers are dropped "only where context says test"
     text = "customer card 4242424242424242 was declined"
-    assert not _found(list(patterns.detect(text)), "CREDIT_CARD")
+    assert 0.5 <= _found(list(patterns.detect(text)), "CREDIT_CARD")["4242424242424242"] < 0.8
 
 
 def test_a_card_pasted_by_a_customer_scores_0_9(patterns: PatternDetector) -> None:
