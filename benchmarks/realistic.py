@@ -26,6 +26,9 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "realistic"
 HIGH_CONFIDENCE = 0.8
+# the default policy's reporting threshold: findings below it are kept in the scan result
+# but decide nothing (resources/policy/default.toml, [reporting] min_score)
+REPORTING = 0.5
 _SEPARATOR = re.compile(r"^=== (\S+) ===\n", re.M)
 
 
@@ -80,6 +83,9 @@ class Report:
     per_type: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     clean_docs: int = 0
     clean_flagged: list[str] = field(default_factory=list)
+    clean_flagged_reported: list[str] = field(default_factory=list)  # a hit >= REPORTING
+    sensitive_docs: int = 0
+    sensitive_found: int = 0  # sensitive documents with a hit >= REPORTING
     high_total: int = 0
     high_right: int = 0
     false_positives: list[tuple[str, Hit, str]] = field(default_factory=list)
@@ -135,10 +141,16 @@ def score(docs: Iterable[Doc], predict) -> Report:  # type: ignore[no-untyped-de
     report = Report()
     for doc in docs:
         hits: list[Hit] = predict(doc.text)
+        reported = any(h.score >= REPORTING for h in hits)
         if doc.clean:
             report.clean_docs += 1
             if hits:
                 report.clean_flagged.append(doc.id)
+            if reported:
+                report.clean_flagged_reported.append(doc.id)
+        else:
+            report.sensitive_docs += 1
+            report.sensitive_found += reported
         for lab in doc.labels:
             counts = report.per_type[lab.entity_type]
             counts.labels += 1
@@ -187,7 +199,13 @@ def format_report(report: Report) -> str:
     lines.append(f"{'micro':<24} {m.labels:>6} {m.predictions:>6} {m.precision():>6.3f} "
                  f"{m.recall():>6.3f} {m.f1():>6.3f}")
     lines.append(f"clean documents flagged: {len(report.clean_flagged)}/{report.clean_docs} "
-                 f"({report.clean_flagged_rate:.1%})")
+                 f"({report.clean_flagged_rate:.1%}) by any finding, "
+                 f"{len(report.clean_flagged_reported)}/{report.clean_docs} "
+                 f"({len(report.clean_flagged_reported) / max(report.clean_docs, 1):.1%}) "
+                 f"by a finding at the reporting threshold ({REPORTING})")
+    lines.append(f"sensitive documents with a finding at the reporting threshold: "
+                 f"{report.sensitive_found}/{report.sensitive_docs} "
+                 f"({report.sensitive_found / max(report.sensitive_docs, 1):.1%})")
     lines.append(f"calibration (findings scored >= {HIGH_CONFIDENCE} that are right): "
                  f"{report.high_right}/{report.high_total} ({report.calibration:.1%})")
     return "\n".join(lines)
