@@ -424,8 +424,8 @@ class NameDetector:
                 continue  # part of a longer word: no name
             if not looks_like_name(value) or _street_word_before(text, start):
                 continue
-            if _street_suffix_follows(text, end) or _company_suffix_follows(text, end):
-                continue  # "Ben White Blvd": a street; "Cantieri Navali S.p.A.": a firm
+            if _street_suffix_follows(text, end) or _company_suffix_near(text, end):
+                continue  # "Ben White Blvd": a street; "Cantieri Navali Adriatici S.p.A."
             first = _tokens(value)[0].lower()
             if is_given_name(first):
                 out.append(_Span(start, end, 0.9, "NER PERSON + given name"))
@@ -692,6 +692,19 @@ def _company_suffix_follows(text: str, end: int) -> bool:
     the words before it name a firm, not a person."""
     m = _NEXT_WORD_RE.match(text, end, min(len(text), end + 12))
     return m is not None and m.group(1).lower().replace(".", "") in _COMPANY_SUFFIXES
+
+
+_NEXT_CAPITALISED_RE = re.compile(rf"[ ]{{1,2}}{_WORD}(?=[ ,])")
+
+
+def _company_suffix_near(text: str, end: int) -> bool:
+    """A company suffix right after the words, or after one more capitalised word (the
+    model often leaves the last word of a firm's name out: "Cantieri Navali| Adriatici
+    S.p.A.")."""
+    if _company_suffix_follows(text, end):
+        return True
+    m = _NEXT_CAPITALISED_RE.match(text, end, min(len(text), end + 40))
+    return m is not None and _company_suffix_follows(text, m.end())
 
 
 _COMPANY_SUFFIXES = frozenset(

@@ -249,6 +249,7 @@ def test_a_street_named_after_a_person_is_not_a_person(cues: NameDetector, text:
         "Copyright License. Subject to the terms of this Public License, the Licensed Material",
         "Write to the Free Software Foundation, Inc., 51 Franklin St, Fifth Floor, Boston",
         "Internal Use Only. Highly Confidential. Data Protection Officer: see the wiki.",
+        "Milano, 2 dicembre 2024 – Cantieri Navali Adriatici S.p.A. chiude i primi nove mesi",
     ],
 )
 def test_code_licence_and_address_words_are_not_people(with_model: NameDetector,

@@ -109,3 +109,8 @@ def test_the_host_of_a_visit_or_event_is_a_person(cues: NameDetector, text: str,
 
 def test_a_host_that_is_a_machine_is_not_a_person(cues: NameDetector) -> None:
     assert _people(cues, "ssh to host Web Server 2, then host Apache") == []
+
+
+def test_a_family_word_heading_a_chat_line_is_not_a_name(cues: NameDetector) -> None:
+    chat = "[03/12/2024, 19:42] Mum: did you send Gran the photos?\n[19:45] Chidi: yes!"
+    assert _people(cues, chat) == ["Chidi"]
