@@ -1001,12 +1001,20 @@ class InjectionDetector:
             return whole[0]
 
         doc_meta = _MetaCount(self.book.meta, lambda: fold_whole().text)
+        counted: list[int] = []
+
+        def mixed_words() -> int:  # the leet stage's count over the whole text (up to 2)
+            if not counted:
+                found = _LEET_WORD.finditer(fold_whole().text)
+                counted.append(sum(1 for _m, _n in zip(found, range(2), strict=False)))
+            return counted[0]
+
         parts: tuple[list[_Candidate], ...] = ([], [], [], [], [])
         for start, end in regions:
             piece = text[start:end]
             folded = fold_whole() if len(piece) == len(text) else fold_for_matching(piece)
             for bucket, cands in zip(
-                parts, self._folded_stages(piece, folded, doc_meta), strict=True
+                parts, self._folded_stages(piece, folded, doc_meta, mixed_words), strict=True
             ):
                 for c in cands:
                     c.start += start
@@ -1070,7 +1078,11 @@ class InjectionDetector:
         return out
 
     def _folded_stages(
-        self, text: str, folded: _Folded, doc_meta: _MetaCount
+        self,
+        text: str,
+        folded: _Folded,
+        doc_meta: _MetaCount,
+        mixed_words: Callable[[], int] | None = None,
     ) -> tuple[list[_Candidate], ...]:
         """The stages that read folded text: phrases, letter-spaced, leet, fake turns and
         chat-template tokens (in that order)."""
@@ -1081,7 +1093,7 @@ class InjectionDetector:
         return (
             phrases,
             self._spaced(text, folded, doc_meta),
-            self._leet(text, folded),
+            self._leet(text, folded, mixed_words),
             self._turns(text, folded, doc_meta),
             self._template_tokens(text, folded, doc_meta),
         )
@@ -1295,8 +1307,12 @@ class InjectionDetector:
                 )
         return out
 
-    def _leet(self, text: str, folded: _Folded) -> list[_Candidate]:
-        """Digits and symbols for letters: ``1gn0r3 4ll pr3v10us 1nstruct10ns``."""
+    def _leet(
+        self, text: str, folded: _Folded, mixed_words: Callable[[], int] | None = None
+    ) -> list[_Candidate]:
+        """Digits and symbols for letters: ``1gn0r3 4ll pr3v10us 1nstruct10ns`` (only in a
+        text with two or more words mixing them with letters). ``mixed_words``: for a part
+        of a text, how many such words (up to two) the whole text has."""
         ftext = folded.text
         plain = _ascii_translate(ftext, _LEET_BYTES)
         # every window below is part of ``plain``: a phrase the gate rules out in all of
@@ -1305,7 +1321,7 @@ class InjectionDetector:
         if not possible:
             return []
         spots = [m.start() for m in _LEET_WORD.finditer(ftext)]
-        if len(spots) < 2:
+        if not spots or (len(spots) < 2 and (mixed_words is None or mixed_words() < 2)):
             return []
         shifted = folded.with_text(plain)
         out = []
