@@ -26,9 +26,8 @@ Findings below 0.5 are dropped. Explanations name the phrase id and the cues, ne
 text itself (the one exception: decoded invisible smuggling, shown truncated and masked).
 
 Speed: the shortcuts keep the findings of running every stage on the whole text
-(``_all_candidates``; hypothesis tests and a 6,894-text reference set compare them), with
-one difference by design: the leet stage's "at least two mixed words" counts them in the
-region around a trigger match, not in the whole text. A prescan reads the raw text once (``_prescan``: UTF-8 with
+(``_all_candidates``; hypothesis tests and a 6,894-text reference set compare them). A
+prescan reads the raw text once (``_prescan``: UTF-8 with
 non-ASCII characters folded, lower case) and one RE2 set (``_Triggers``: Latin-1, a superset
 per phrase and per stage, also run with digits read as letters for the leet stage) says
 which stages can match. Only around the matches of the folded stages' entries is the text
