@@ -27,14 +27,14 @@ text itself (the one exception: decoded invisible smuggling, shown truncated and
 
 Speed: the shortcuts keep the findings of running every stage on the whole text
 (``_all_candidates``; hypothesis tests and a 6,894-text reference set compare them). A
-prescan reads the raw text once (``_prescan``: UTF-8 with
-non-ASCII characters folded, lower case) and one RE2 set (``_Triggers``: Latin-1, a superset
-per phrase and per stage, also run with digits read as letters for the leet stage) says
-which stages can match. Only around the matches of the folded stages' entries is the text
-folded and are those stages run (``_regions``); ordinary text is never folded whole. Within
-a region, one RE2 set pass over the folded text screens all phrases (``PhraseBook.possible``)
-and phrase regexes run only near their keywords. Letter-spaced and base64 runs are found by
-RE2 or ``bytes.find`` and matched by ``re`` where they start. docs/injection.md has figures.
+prescan reads the raw text once (``_prescan``: UTF-8 with non-ASCII characters folded,
+lower case) and one RE2 set (``_Triggers``: Latin-1, a superset per phrase and per stage,
+also run with digits read as letters for the leet stage) says which stages can match.
+Only around the matches of the folded stages' entries is the text folded and are those
+stages run (``_regions``); ordinary text is never folded whole. Within a region, one RE2
+set pass over the folded text screens all phrases (``PhraseBook.possible``) and phrase
+regexes run only near their keywords. Letter-spaced and base64 runs are found by RE2 or
+``bytes.find`` and matched by ``re`` where they start. docs/injection.md has figures.
 """
 
 from __future__ import annotations
