@@ -125,7 +125,10 @@ def _digits(n: int) -> str:
 # What a reported value can start with, after a character that does not glue it to a token
 # (``_touches_token``): each alternative is necessary for one shape in ``_shape`` or for a
 # phone word (``_PHONE_WORDS``, without its look-behinds, which only makes it looser), and
-# a value has 7-15 digits. Matches end on a digit inside the value's run.
+# a value has 7-15 digits. Matches end on a digit inside the value's run. No match holds
+# digits before its value (a phone word's "(work)" note is letters only, as in
+# ``_PHONE_WORDS``), so a match that starts before another phone ends in that phone's run,
+# and every run with a phone is reached.
 _NOT_GLUED = r"(?:^|[^0-9A-Za-z_\-./#@&?%*])"
 _TRUNK_GROUPS = "|".join(rf"[0-9]{{{k}}}[ .\-/()]{_digits(6 - k)}" for k in range(5))
 
@@ -143,7 +146,7 @@ _ANCHORS = re2.compile(
     rf"|(?i:(?:(?:{_fold_i(_LABEL_WORDS)})\.?[ \t]*(?:no\.?|number|#|nr\.?)?[ \t]*[:.=#]?"
     rf"|(?:{_fold_i(_SLOT_WORDS)})[ \t]*[:=]"
     rf"|(?:{_fold_i(_VERB_WORDS)})(?:[ \t]+(?:me|us|{_fold_i('him')}|her|them))?"
-    r"(?:[ \t]+(?:on|at))?[ \t]*:?)[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?)" + _digits(7),
+    r"(?:[ \t]+(?:on|at))?[ \t]*:?)[ \t]*(?:\([a-z\x{130}\x{131}]+\)[ \t]*)?)" + _digits(7),
     re2_options(longest_match=True),
 )
 

@@ -43,6 +43,8 @@ TRICKY = [
     "ref: 020 7946 0958 (call 020 7946 0959)",
     "x" * 70 + " " + "1 " * 80 + "020 7946 0958",
     "\n".join(f"{i:>5}  020 7946 {i:04d}" for i in range(50)),
+    "cell(0044 20 7946 0958'Tel:)0044 20 7946 09580",  # a note in brackets holds a phone
+    "Tel (x,phone,y) 2125550147\nphone\t2125550147\n|tel|+44 20 7946 0958|",
 ]
 
 
