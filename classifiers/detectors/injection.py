@@ -546,6 +546,11 @@ def _build_gate(phrases: Sequence[Phrase]) -> tuple[Any, frozenset[int]]:
 _RAW_MAX_COUNT = 8
 _RAW_MAX_UPPER = 3
 _WORD_START = "(?:^|[^0-9a-z_])"
+# the set reads the prescan bytes with these digits as these letters (``_LEET``'s digits;
+# "@" and "$" stay, and the set's classes take them where they take "a" and "s")
+_LEET_DIGITS = "0134578"
+_LEET_DIGIT_LETTERS = "oieastb"
+_DIGIT_LETTERS = bytes.maketrans(_LEET_DIGITS.encode(), _LEET_DIGIT_LETTERS.encode())
 _CATEGORY_TESTS: dict[Any, re.Pattern[str]] = {}
 for _name, _py in (("WORD", r"\w"), ("NOT_WORD", r"\W"), ("SPACE", r"\s"),
                    ("NOT_SPACE", r"\S"), ("DIGIT", r"\d"), ("NOT_DIGIT", r"\D")):
@@ -577,6 +582,22 @@ def _raw_atom(items: Sequence[tuple[Any, Any]], negate: bool) -> str:
     return _raw_atom_cached(tuple((op, av) for op, av in items), negate)
 
 
+def _read_as(takes: set[int]) -> set[int]:
+    """The prescan bytes a class takes, read with digits as letters (``_DIGIT_LETTERS``):
+    where it takes a digit, that digit's letter too (the folded text's digit is a letter
+    in the bytes read); where it takes "a" or "s", "@" or "$" too (the leet stage reads
+    them as those letters, and the bytes read keep them)."""
+    out = set(takes)
+    for digit, letter in zip(_LEET_DIGITS, _LEET_DIGIT_LETTERS, strict=True):
+        if ord(digit) in takes:
+            out.add(ord(letter))
+    if ord("a") in takes:
+        out.add(ord("@"))
+    if ord("s") in takes:
+        out.add(ord("$"))
+    return out
+
+
 def _byte_class(codes: Iterable[int]) -> str:
     """An RE2 (Latin-1) class of the bytes ``codes``, ranges joined."""
     ordered = sorted(set(codes))
@@ -601,7 +622,7 @@ def _raw_atom_cached(items: tuple[tuple[Any, Any], ...], negate: bool) -> str:
     body = [(op, av) for op, av in items if op is not _sre_c.NEGATE]
     if len(body) == 1 and body[0][0] is _sre_c.LITERAL and body[0][1] >= 0x80 and not negate:
         return "".join(f"\\x{b:02x}" for b in chr(body[0][1]).encode("utf-8"))
-    takes = {c for c in range(0x80) if _class_takes(body, negate, chr(c))}
+    takes = _read_as({c for c in range(0x80) if _class_takes(body, negate, chr(c))})
     space, newline = 0x20 in takes, 0x0A in takes
     takes -= set(range(0x09, 0x0E)) | set(range(0x1C, 0x21))  # whitespace: runs below
     non_ascii = negate or any(
@@ -635,7 +656,7 @@ def _raw_flat(
     body = [(op, av) for op, av in items if op is not _sre_c.NEGATE]
     if len(body) == 1 and body[0][0] is _sre_c.LITERAL and body[0][1] >= 0x80 and not negate:
         return None
-    takes = {c for c in range(0x80) if _class_takes(body, negate, chr(c))}
+    takes = _read_as({c for c in range(0x80) if _class_takes(body, negate, chr(c))})
     space, newline = 0x20 in takes, 0x0A in takes
     takes -= set(range(0x09, 0x0E)) | set(range(0x1C, 0x21))
     non_ascii = negate or any(
@@ -953,13 +974,15 @@ class InjectionDetector:
         the same candidates as ``_all_candidates``."""
         scan = _prescan(text)
         triggers = _triggers(self.book)
-        fired = triggers.fired(scan.data) if scan is not None and triggers.ok else None
+        read = scan.data.translate(_DIGIT_LETTERS) if scan is not None else b""
+        fired = triggers.fired(read) if scan is not None and triggers.ok else None
         if scan is None or fired is None:
             return self._all_candidates(text)
         names = triggers.names
         stages = {names[i] for i in fired}
         if scan.syntax:  # the raw-text stages' triggers read the raw bytes instead
-            as_written = triggers.fired(text.encode("utf-8").translate(_FOLD_BYTES))
+            raw_read = text.encode("utf-8").translate(_FOLD_BYTES).translate(_DIGIT_LETTERS)
+            as_written = triggers.fired(raw_read)
             if as_written is None:
                 return self._all_candidates(text)
             stages = {n for n in stages if n in _FOLDED_STAGES or n == "rot13"} | {
@@ -969,24 +992,13 @@ class InjectionDetector:
             }
         spans: list[tuple[int, int]] = []
         located = [i for i in fired if names[i] in _FOLDED_STAGES]
-        leet_data = scan.data.translate(_LEET_BYTES)
-        leet_fired: list[int] = []
-        if leet_data != scan.data:
-            read_as_letters = triggers.fired(leet_data)
-            if read_as_letters is None:
-                return self._all_candidates(text)
-            leet_fired = [i for i in read_as_letters if i in triggers.leet_entries]
-        if len(located) + len(leet_fired) > _MAX_LOCATED or (
-            (located or leet_fired) and len(text) <= 4 * _REGION_MARGIN
-        ):  # full of candidates, or short: the folded stages read all of it
-            spans = [(0, len(scan.data))]
+        if len(located) > _MAX_LOCATED or (located and len(text) <= 4 * _REGION_MARGIN):
+            spans = [(0, len(read))]  # full of candidates, or short: fold all of it
         else:
-            todo = [(scan.data, entry) for entry in located]
-            todo += [(leet_data, entry) for entry in leet_fired]
-            for data, entry in todo:
-                found = triggers.locate(data, entry, _MAX_SPANS)
+            for entry in located:
+                found = triggers.locate(read, entry, _MAX_SPANS)
                 if len(found) > _MAX_SPANS:  # e.g. a table of single digits: all of it
-                    spans = [(0, len(scan.data))]
+                    spans = [(0, len(read))]
                     break
                 if names[entry] == "spaced":
                     found = [sp for sp in found if self._may_spell(scan.data, *sp)]
@@ -2121,18 +2133,16 @@ class _Triggers:
     """One RE2 set over the prescan bytes: for every stage, a superset of what it can
     match (``ok`` is False when one could not be built: then every stage always runs).
 
-    The leet stage's trigger is the same set run over the prescan bytes with digits read
-    as letters (``_LEET_BYTES``): the DFA states that ordinary text needs are mostly
-    shared, where a set of its own would build as many again on first use."""
+    The set reads the prescan bytes with digits as letters (``_DIGIT_LETTERS``), its
+    classes taking a digit's letter where they take the digit, and "@" and "$" where they
+    take "a" and "s": one pass finds what each stage can match in the folded text and what
+    the leet stage can match in it read with digits and symbols as letters."""
 
     def __init__(self, book: PhraseBook) -> None:
         entries: list[tuple[str, str | None]] = [
             ("phrase", _raw_superset(phrase.regex.pattern, bounded=True))
             for phrase in book.phrases
         ]
-        self.leet_entries = frozenset(
-            i for i, phrase in enumerate(book.phrases) if phrase.kind != "tool"
-        )  # the leet stage skips tool coercion
         rot13 = "|".join(re.escape(w).replace("\\ ", " ") for w in _ROT13_ANCHORS)
         entries += [
             ("spaced", _raw_superset(_SPACED.pattern)),
