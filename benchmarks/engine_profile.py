@@ -92,6 +92,10 @@ def profile(mb: float, dense_mb: float, names: bool) -> dict[str, object]:
     for label, with_names in variants:
         engine = make_engine(EngineOptions(names=with_names, budget=budget))
         engine.scan(one_kb[0])  # warm: load models, fill caches
+        if with_names:
+            from classifiers.nlp import load_ner
+
+            load_ner()  # loaded on the first text that needs it: not inside a measurement
         data: dict[str, object] = {}
         if with_names or not names:
             rates: dict[str, dict[str, float]] = {}
