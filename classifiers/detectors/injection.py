@@ -551,6 +551,8 @@ _WORD_START = "(?:^|[^0-9a-z_])"
 _LEET_DIGITS = "0134578"
 _LEET_DIGIT_LETTERS = "oieastb"
 _DIGIT_LETTERS = bytes.maketrans(_LEET_DIGITS.encode(), _LEET_DIGIT_LETTERS.encode())
+# what the prescan bytes are: ``_FOLD_BYTES``, then ``_DIGIT_LETTERS``, in one table
+_READ_BYTES = _FOLD_BYTES.translate(_DIGIT_LETTERS)
 _CATEGORY_TESTS: dict[Any, re.Pattern[str]] = {}
 for _name, _py in (("WORD", r"\w"), ("NOT_WORD", r"\W"), ("SPACE", r"\s"),
                    ("NOT_SPACE", r"\S"), ("DIGIT", r"\d"), ("NOT_DIGIT", r"\D")):
@@ -974,14 +976,14 @@ class InjectionDetector:
         the same candidates as ``_all_candidates``."""
         scan = _prescan(text)
         triggers = _triggers(self.book)
-        read = scan.data.translate(_DIGIT_LETTERS) if scan is not None else b""
+        read = scan.data if scan is not None else b""
         fired = triggers.fired(read) if scan is not None and triggers.ok else None
         if scan is None or fired is None:
             return self._all_candidates(text)
         names = triggers.names
         stages = {names[i] for i in fired}
         if scan.syntax:  # the raw-text stages' triggers read the raw bytes instead
-            raw_read = text.encode("utf-8").translate(_FOLD_BYTES).translate(_DIGIT_LETTERS)
+            raw_read = text.encode("utf-8").translate(_READ_BYTES)
             as_written = triggers.fired(raw_read)
             if as_written is None:
                 return self._all_candidates(text)
@@ -1058,7 +1060,8 @@ class InjectionDetector:
     def _may_spell(self, data: bytes, start: int, end: int) -> bool:
         """Whether the letter-spaced run at ``data[start:end]`` (prescan bytes) may spell a
         phrase: a squeezed phrase matches the letters and digits around it (a superset of
-        what ``_spaced`` tries: its 40 folded characters each side lie within these)."""
+        what ``_spaced`` tries: its 40 folded characters each side lie within these; the
+        set's classes take a digit's letter where they take the digit)."""
         around = data[max(0, start - _SPACED_AROUND) : end + _SPACED_AROUND]
         squeezed = _NOT_ALNUM.sub("", around.decode("utf-8", "ignore"))
         possible = _triggers(self.book).squeezed_possible(squeezed)
@@ -2076,7 +2079,8 @@ codecs.register_error(_PRESCAN_ERRORS, _prescan_errors)
 class _Scan:
     """A text's prescan bytes and what the prescan saw."""
 
-    data: bytes  # the text in UTF-8, lower case, non-ASCII characters folded
+    data: bytes  # the text in UTF-8: lower case, non-ASCII characters folded, leet digits
+    # read as letters (``_READ_BYTES``)
     runs: list[tuple[int, int, int]]  # (text start, text end, bytes) of each folded run
     hidden: bool  # holds a character the hidden-text stages look for
     syntax: bool  # a non-ASCII character folded to ASCII syntax
@@ -2104,7 +2108,7 @@ def _prescan(text: str) -> _Scan | None:
     """The prescan bytes of ``text``, or None when it holds lone surrogates."""
     if text.isascii():
         raw = text.encode("ascii")
-        return _Scan(raw.translate(_FOLD_BYTES), [], False, False, raw)
+        return _Scan(raw.translate(_READ_BYTES), [], False, False, raw)
     state = _prescan_state
     state.runs = []
     try:
@@ -2116,7 +2120,7 @@ def _prescan(text: str) -> _Scan | None:
     runs = [(start, end, len(out)) for start, end, (out, _h, _s) in found]
     hidden = any(h for _s, _e, (_o, h, _x) in found)
     syntax = any(x for _s, _e, (_o, _h, x) in found)
-    return _Scan(data.translate(_FOLD_BYTES), runs, hidden, syntax)
+    return _Scan(data.translate(_READ_BYTES), runs, hidden, syntax)
 
 
 # stages that read the folded text: where their triggers match, a region of the text is

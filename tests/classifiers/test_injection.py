@@ -635,7 +635,7 @@ def test_prescan_trigger_matches_wherever_a_phrase_matches_the_folded_text(
     scan = _inj._prescan(text)
     assert scan is not None
     triggers = _inj._triggers(DET.book)
-    read = scan.data.translate(_inj._DIGIT_LETTERS)  # the set reads digits as letters
+    read = scan.data  # lower case, folded, with digits read as letters
     fired = set(triggers.fired(read) or ())
     for index, phrase in enumerate(DET.book.phrases):  # phrase i is entry i
         if phrase.regex.search(folded) or phrase.regex.search(leet):
