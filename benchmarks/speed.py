@@ -4,7 +4,8 @@
                                          [--json OUT]
 
 For each tool: cold start (a fresh interpreter: import, build the engine, scan 1 KB),
-latency p50/p95 on 1 KB and 10 KB texts cut from the corpus, throughput on a ~20 MB
+latency p50/p95 on 1 KB and 10 KB texts cut from the corpus (presend: after warming on
+other documents, as a running guard is; the first pass is printed too), throughput on a ~20 MB
 text with sparse findings (the corpus mix: mostly clean documents dense with hard
 negatives, one document in 25 sensitive) and on real text nobody here wrote (the Python
 standard library's source; Debian's copyright files where present), and peak RSS — each
@@ -106,14 +107,30 @@ def child_measure(variant: str, mb: float, quick: bool) -> dict[str, object]:
 
         load_ner()
     out: dict[str, object] = {}
-    for label, size, n in (("1kb", 1024, n1), ("10kb", 10 * 1024, n10)):
-        times = []
-        for text in sized_texts(docs, size, n):
-            t = time.perf_counter()
-            scan(text)
-            times.append((time.perf_counter() - t) * 1000)
-        out[f"p50_{label}_ms"] = statistics.median(times)
-        out[f"p95_{label}_ms"] = _percentile(times, 95)
+    # First pass: the engine has seen one text. RE2 builds its automata's states as it
+    # meets text, phonenumbers loads a country's metadata on its first number from there,
+    # so the first few hundred texts pay for that. A guard runs for hours: the figures
+    # against the targets are measured after warming on other documents (another seed).
+    # Presidio is measured once (it is too slow to warm on as many).
+    passes = [("first_", docs)]
+    if not slow:
+        passes.append(("", docs))
+    for prefix, texts in passes:
+        if prefix == "" and not slow:
+            warm_docs = generate_corpus(12, 300)
+            for text in sized_texts(warm_docs, 1024, n1) + sized_texts(warm_docs, 10 * 1024, n10):
+                scan(text)
+        for label, size, n in (("1kb", 1024, n1), ("10kb", 10 * 1024, n10)):
+            times = []
+            for text in sized_texts(texts, size, n):
+                t = time.perf_counter()
+                scan(text)
+                times.append((time.perf_counter() - t) * 1000)
+            out[f"{prefix}p50_{label}_ms"] = statistics.median(times)
+            out[f"{prefix}p95_{label}_ms"] = _percentile(times, 95)
+    if slow:
+        for key in ("p50_1kb_ms", "p95_1kb_ms", "p50_10kb_ms", "p95_10kb_ms"):
+            out[key] = out.pop(f"first_{key}")
     out["peak_rss_mb"] = _rss_mb()
     target = int(mb * 1_000_000)
     sample = min(target, 200_000 if slow else target)
@@ -214,6 +231,8 @@ def table(results: dict[str, dict]) -> str:
     row("1 KB latency p95, ms", "p95_1kb_ms", "{:.2f}", "<= 10 ms")
     row("10 KB latency p50, ms", "p50_10kb_ms", "{:.2f}")
     row("10 KB latency p95, ms", "p95_10kb_ms", "{:.2f}", "<= 40 ms")
+    row("  first pass (cold caches): 1 KB p95", "first_p95_1kb_ms", "{:.2f}")
+    row("  first pass (cold caches): 10 KB p95", "first_p95_10kb_ms", "{:.2f}")
     row("throughput, corpus mix, MB/s", "mb_per_s", "{:.3f}",
         ">= 20 (names off) / >= 1 (names on)")
     row("  measured on, MB", "throughput_mb", "{:.2f}")
