@@ -1065,14 +1065,7 @@ class InjectionDetector:
         around = data[max(0, start - _SPACED_AROUND) : end + _SPACED_AROUND]
         squeezed = _NOT_ALNUM.sub("", around.decode("utf-8", "ignore"))
         possible = _triggers(self.book).squeezed_possible(squeezed)
-        if possible is not None:
-            return possible
-        book = self.book
-        for index in book.squeezed_candidates(squeezed):
-            squeezed_re = book.phrases[index].squeezed
-            if squeezed_re is not None and squeezed_re.search(squeezed):
-                return True
-        return False
+        return True if possible is None else possible  # unknown: look at the run
 
     @staticmethod
     def _regions(text: str, scan: _Scan, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
