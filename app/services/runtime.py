@@ -131,6 +131,24 @@ class Runtime:
                 self._pipelines = {options: pipe}
         return pipe
 
+    def warm_up(self) -> threading.Thread:
+        """Build the engine for the current policy and warm it on a background thread
+        (classifiers.build.warm_up), so the first clip after the app starts is classified as
+        fast as the rest. Returns the (daemon) thread."""
+        from classifiers.build import warm_up
+
+        def run() -> None:
+            try:
+                pipe = self.pipeline()
+            except Exception as exc:  # the first real scan reports it again
+                self._add_problem(f"engine could not be built ({type(exc).__name__})")
+                return
+            warm_up(pipe.engine)
+
+        thread = threading.Thread(target=run, name="presend-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     # -- keys -----------------------------------------------------------------------
     def fingerprint_key(self) -> bytes:
         key = getattr(self._audit, "fingerprint_key", b"") if self._audit else b""

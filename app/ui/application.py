@@ -112,6 +112,7 @@ class PresendApp(QObject):
             self._fg_timer.start()
         if watch:
             runtime.start_forwarding(on_alert=self.forward_alerted.emit)
+            runtime.warm_up()  # background: the first clip is then as fast as the rest
         self.tray.tray.show()
         runtime.audit_admin("app_started", {})
 

@@ -64,3 +64,15 @@ def test_no_keyring_is_a_degraded_state_not_a_crash(monkeypatch) -> None:
     assert status.state == "degraded"
     assert any("keyring" in p for p in status.problems)
     assert rt.policy.source == "built-in"
+
+
+def test_warm_up_builds_the_engine_in_the_background_and_leaves_no_trace() -> None:
+    rt = _runtime('schema = 1\nserial = 2\n')
+    before = len(list(rt.audit_log.records()))
+    thread = rt.warm_up()
+    assert thread.daemon and thread.name == "presend-warm-up"
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert rt.status().state == "active"
+    assert rt.pipeline() is rt.pipeline()  # the warmed pipeline is the one in use
+    assert len(list(rt.audit_log.records())) == before  # warming classifies nothing of the user's
