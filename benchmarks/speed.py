@@ -101,8 +101,8 @@ def child_measure(variant: str, mb: float, quick: bool) -> dict[str, object]:
     scan, engine = _make_engine(variant)
     scan(_ONE_KB)  # warm: cold start is measured separately
     if variant == "presend":
-        # the name model loads on the first text that needs it; _ONE_KB may not (its
-        # names sit next to example addresses): load it here, not inside a measurement
+        # the name model loads on the first text that needs it (cold start includes that:
+        # _ONE_KB holds a name); make sure it is loaded before any measurement
         from classifiers.nlp import load_ner
 
         load_ner()
@@ -169,7 +169,7 @@ def logging_off() -> None:
 
 _ONE_KB = (
     "Hi team, the deploy of build 4.12.0 failed on api-7d9f8c6b5-x2kqp at 10:42.\n"
-    "Customer Jane Doe (jane.doe@example.org, +44 20 7946 0958) says her card was charged "
+    "Customer Jane Doe (jane.doe@northbank.co.uk, +44 20 7946 0958) says her card was charged "
     "twice; order ORD-2291-0043, amount 129.00. Please check the logs for request "
     "req_8fK2mQ1xZp and reply on ticket INC0012345.\n" * 4
 )[:1024]
