@@ -70,9 +70,9 @@ _VERB_WORDS = "call|text|ring|dial|reach|contact"
 # A phone word or label ending right before the number (same line): "Tel:", "mobile no.",
 # "M:", "call me on". Enough for a bare digit run.
 _PHONE_WORDS = re.compile(
-    rf"(?i)(?:(?<![A-Za-z])(?:{_LABEL_WORDS})\.?[ \t]*(?:no\.?|number|#|nr\.?)?[ \t]*[:.=#]?"
-    rf"|(?<![A-Za-z])(?:{_SLOT_WORDS})[ \t]*[:=]"
-    rf"|(?<![A-Za-z])(?:{_VERB_WORDS})(?:[ \t]+(?:me|us|him|her|them))?"
+    rf"(?i)(?:(?<![A-Za-z0-9_])(?:{_LABEL_WORDS})\.?[ \t]*(?:no\.?|number|#|nr\.?)?[ \t]*[:.=#]?"
+    rf"|(?<![A-Za-z0-9_])(?:{_SLOT_WORDS})[ \t]*:"
+    rf"|(?<![A-Za-z0-9_])(?:{_VERB_WORDS})(?:[ \t]+(?:me|us|him|her|them))?"
     r"(?:[ \t]+(?:on|at))?[ \t]*:?)[ \t]*(?:\([a-z]+\)[ \t]*)?$"
 )
 _PHONE_NEAR = re.compile(
@@ -88,6 +88,43 @@ _ID_WORDS = re.compile(
     r"[^0-9\n]{0,12}$"
 )
 _CURRENCY = "$€£¥₹"
+
+# Words that introduce a clause, section, standard or postal code, not a phone: "DFARS
+# 252.227-7013", "Clause 252.227-7013", "FAR 52.227-19", "ZIP code 02110-1301". The
+# acronyms are matched in capitals only ("FAR", not "far").
+_REFERENCE_WORDS = re.compile(
+    r"(?:(?i:(?<![A-Za-z])(?:clause|section|subsection|paragraph|article|subpart|regulation|"
+    r"standard|zip|zipcode|postcode|postal[ \t]+code)(?![A-Za-z])\.?)"
+    r"|(?<![A-Za-z])(?:DFARS?|DFARs|FAR|CFR|U\.?S\.?C|ISO|IEC|RFC|IEEE|ANSI|ASTM|NIST|ETSI)"
+    r"(?![A-Za-z])|§)[^0-9\n]{0,12}$"
+)
+
+# A US ZIP+4 code ("Boston, MA 02110-1301, USA") has the shape of a national number with a
+# trunk 0 or of a German one; after a state, or before "USA", it is a postal code.
+_ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}")
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
+    "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|"
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
+    "Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    "Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    "New[ \t]+Hampshire|New[ \t]+Jersey|New[ \t]+Mexico|New[ \t]+York|North[ \t]+Carolina|"
+    "North[ \t]+Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode[ \t]+Island|"
+    "South[ \t]+Carolina|South[ \t]+Dakota|Tennessee|Texas|Utah|Vermont|Virginia|"
+    "Washington|West[ \t]+Virginia|Wisconsin|Wyoming"
+)
+_STATE_BEFORE = re.compile(rf"(?<![A-Za-z])(?:{_US_STATES})\.?,?[ \t]*\n?[ \t*#/]*$")
+_USA_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:USA|U\.S\.A|U\.S\.|United[ \t]+States)(?![A-Za-z])")
+
+# Digits a person types when a form wants a number: 1234567890, 0000000, 9876543210.
+_ASCENDING = "01234567890123456789"
+_DESCENDING = _ASCENDING[::-1]
+# A decimal number (a float in code, a measurement), not a phone written with dots: the
+# part before the point is longer than a country code ("+35236450.6") or is a lone 0.
+_DECIMAL = re.compile(r"\+?(?:[0-9]{4,}|0)\.[0-9]+")
+# NANP area codes that are never a subscriber's: 555 (fiction, "+1 555 555 0123") and the
+# N11 service codes.
+_NANP_NOT_AREA = frozenset({"555", *(f"{n}11" for n in range(2, 10))})
 
 # An organisation's published line, by how it is introduced: the same low confidence as a
 # freephone number (reported, but not as a person's number). Looked for on the number's
@@ -144,7 +181,7 @@ _ANCHORS = re2.compile(
     r"|(?:1[ .\-]?)?(?:\([2-9][0-9]{2}\)[ .\-]?|[2-9][0-9]{2}[ .\-])[0-9]{3}[ .\-][0-9]{4}"
     rf"|\(*0(?:{_TRUNK_GROUPS}))"  # national: trunk 0, first group of at most 4 more digits
     rf"|(?i:(?:(?:{_fold_i(_LABEL_WORDS)})\.?[ \t]*(?:no\.?|number|#|nr\.?)?[ \t]*[:.=#]?"
-    rf"|(?:{_fold_i(_SLOT_WORDS)})[ \t]*[:=]"
+    rf"|(?:{_fold_i(_SLOT_WORDS)})[ \t]*:"
     rf"|(?:{_fold_i(_VERB_WORDS)})(?:[ \t]+(?:me|us|{_fold_i('him')}|her|them))?"
     r"(?:[ \t]+(?:on|at))?[ \t]*:?)[ \t]*(?:\([a-z\x{130}\x{131}]+\)[ \t]*)?)" + _digits(7),
     re2_options(longest_match=True),
@@ -239,13 +276,19 @@ class PhoneDetector:
         before = text[max(line_start, cand.start - 40) : cand.start]
         labelled = bool(_PHONE_WORDS.search(before))
         near = labelled or bool(_PHONE_NEAR.search(before))
-        if not near and _ID_WORDS.search(before):
+        if not near and before.endswith(":") and before[-2:-1].isalnum() and value[0] != "+":
+            return None  # a field of a token: "fd:03 960637" (a device number, an inode)
+        if not near and (_ID_WORDS.search(before) or _REFERENCE_WORDS.search(before)):
             return None
         shape = _shape(value)
         if shape is None:
             if not labelled:
                 return None
             shape = "bare"
+        if not _written_like_a_phone(value, shape):
+            return None
+        if not labelled and _zip_plus_4(text, cand.start, cand.end, value):
+            return None
         if not _plausible(value, shape, near):
             return None
         if shape == "bare":
@@ -270,6 +313,44 @@ class PhoneDetector:
         return (7 <= sum(ch.isdigit() for ch in value) <= 15
                 and bool(_CANDIDATE.fullmatch(value))
                 and _plausible(value, _shape(value) or "bare", True))
+
+
+def _written_like_a_phone(value: str, shape: str) -> bool:
+    """False for digits that no one writes as a phone number, whatever a numbering plan
+    allows: a range (``0..999999``), a decimal number (``0.960923``, ``+35236450.6``), a
+    placeholder (``1234567890``, ``0000000``), a national number whose trunk 0 stands
+    alone or which has a one-digit group (``0 1 2 3 4 5 6``, ``0 175628 0``; ``0 800 123
+    456`` is still a French freephone), or a NANP number without a real area code."""
+    if ".." in value or _DECIMAL.fullmatch(value):
+        return False
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(set(digits)) == 1 or digits in _ASCENDING or digits in _DESCENDING or (
+            digits == "12345678910"):
+        return False
+    if shape == "national" and not value.startswith("(0)"):
+        groups = [g for g in _SEPARATOR.split(value) if g]
+        if any(len(g) == 1 for g in groups[1:]):
+            return False
+        if groups[0] == "0" and len(groups[1]) != 3:
+            return False
+        if len(groups) < 5 and all(len(g) == 2 for g in groups):
+            return False  # pairs ("01 23 45 67 89") make ten digits; "01-02-03-04" is bytes
+    if shape == "nanp" or value.startswith(("+1", "001")):
+        national = digits[2:] if value.startswith("00") else digits
+        national = national[1:] if national.startswith("1") else national
+        if national[:3] in _NANP_NOT_AREA:
+            return False
+    return True
+
+
+def _zip_plus_4(text: str, start: int, end: int, value: str) -> bool:
+    """Whether the value is a US ZIP+4 code: ddddd-dddd after a state (on its line or the
+    one before) or before "USA"."""
+    if not _ZIP4.fullmatch(value):
+        return False
+    if _STATE_BEFORE.search(text, max(0, start - 40), start):
+        return True
+    return _USA_AFTER.match(text, end, end + 24) is not None
 
 
 def _organisation_line(text: str, start: int, end: int, line_start: int) -> bool:
@@ -386,13 +467,18 @@ def _metadata_pattern(pattern: str) -> re.Pattern[str]:
 def _plausible(value: str, shape: str, near: bool) -> bool:
     pn = _phonenumbers()
     number = value.strip()
-    if number.startswith("00"):
+    dialled_00 = number.startswith("00")
+    if dialled_00:
         number = "+" + number[2:].lstrip(" .-")
     if number.startswith("+"):
         parsed = _parse(number, None)
+        if parsed is None:
+            return False
+        if dialled_00:  # "0063 0001 03" in a hex dump: 00 is a prefix only before a real number
+            return bool(pn.is_valid_number(parsed))
         # A grouped "+CC ..." is a phone by its shape even where the range is not
         # allocated (test data, new ranges): possible length is enough.
-        return parsed is not None and bool(pn.is_possible_number(parsed))
+        return bool(pn.is_possible_number(parsed))
     digits = "".join(ch for ch in number if ch.isdigit())
     if shape == "nanp" or (near and len(digits) == 10 and digits[0] in "23456789"):
         parsed = _parse(number, "US")
