@@ -64,6 +64,7 @@ _SET_GROUP = 57
 _CONTEXT_MERGE_GAP = 2048
 # UTF-8 continuation bytes: deleting them and counting the rest maps bytes to chars.
 _CONTINUATION = bytes(range(0x80, 0xC0))
+_UNANCHORED = re2._Anchor.UNANCHORED  # RE2 unanchored search, for _regexp.Match
 
 
 def _word_alternation(words: Sequence[str]) -> str:
@@ -386,17 +387,20 @@ class PatternDetector:
         c = self._rules[index]
         group = c.value_group
         extend = EXTENDERS[c.rule.extend] if c.rule.extend else None
-        ascii_only = offsets.ascii_only
         judge = self._judge
-        search = c.rule.pattern.search  # type: ignore[union-attr]
-        pos = 0
+        # RE2's own matcher, not the wrapper's search(): the wrapper builds a generator and
+        # a match object per call (~10 us); this returns the groups' byte spans directly
+        match = c.rule.pattern._regexp.Match  # type: ignore[union-attr]
         n = len(chunk)
+        # an ASCII chunk maps bytes to characters by one offset (most chunks of most texts)
+        char_base = offsets.char(base) if chunk.isascii() else -1
+        pos = 0
         while pos <= n:
-            m = search(chunk, pos)
-            if m is None:
+            spans = match(_UNANCHORED, chunk, pos, n)
+            m_start, m_end = spans[0]
+            if m_start < 0:
                 break
-            b_start, b_end = m.span(group)
-            m_start, m_end = m.span()
+            b_start, b_end = spans[group]
             # Resume at the end of the value, not of the match: a pattern that ends by
             # consuming a separator ("…(?:$|[^0-9])") would otherwise eat the separator the
             # next value of a one-separator list ("81.2.69.160,81.2.69.161") starts with.
@@ -405,8 +409,8 @@ class PatternDetector:
                 pos = m_start + 1
             if b_start < 0 or b_start == b_end:
                 continue
-            if ascii_only:
-                start, end = base + b_start, base + b_end
+            if char_base >= 0:
+                start, end = char_base + b_start, char_base + b_end
             else:
                 start = offsets.char(base + b_start)
                 end = start + offsets.chars_between(base + b_start, base + b_end)
