@@ -52,6 +52,7 @@ import re2
 from classifiers import name_mentions, nlp
 from classifiers.detectors.base import Detector, make_finding
 from classifiers.detectors.presidio import split_cells, table_cells
+from classifiers.detectors.table_columns import COLUMN_TYPES
 from classifiers.model import Finding
 from classifiers.rules import re2_options as _re2_options
 
@@ -71,6 +72,7 @@ _LOW = "a-zß-öø-ÿĀ-žșțḁ-ỿ"
 # A capitalised word: an upper-case letter and at least one more letter ('-’ allowed).
 _WORD = rf"[{_UP}][{_LOW}{_UP}'’\-]*[{_LOW}]"
 _PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|bin|ibn|al|ben|ter|ten|Ó|Ní|Nic|Mac|Ua)"
+_LOW_PARTICLE = r"van|von|der|den|de|da|di|del|della|dos|das|du|la|le|ter|ten|bin|ibn|al"
 _INITIAL = rf"[{_UP}]\."
 # 1-4 name words, with particles (Ludwig van Beethoven) and middle initials (John A. Smith).
 # Words of one name are separated by spaces (a tab separates table cells); the name ends
@@ -91,8 +93,10 @@ _FOREIGN_HONORIFIC = (
 # A run of two to four capitalised words: what NER is asked about.
 # The upper-case class comes first (the look-behind after it) so that re can skip ahead
 # to candidate letters instead of trying every position: 8x faster on long text.
+# Lower-case particles may stand between the words (Sanne de Vries, Ana da Silva).
 _PAIR_RE = re.compile(
-    rf"[{_UP}](?<![\w.@/\-].)[{_LOW}{_UP}'’\-]*[{_LOW}](?:[ ]{_WORD}){{1,3}}(?![\w@/\-])"
+    rf"[{_UP}](?<![\w.@/\-].)[{_LOW}{_UP}'’\-]*[{_LOW}]"
+    rf"(?:[ ](?:(?:{_LOW_PARTICLE})[ ]){{0,2}}{_WORD}){{1,3}}(?![\w@/\-])"
 )
 
 _LABELS = (
@@ -109,7 +113,17 @@ _LABELS = (
     r"borrower|co-borrower|lender|maintainer|maintained[ _]by|contact[ _]person|"
     r"travell?er|guest|lead[ _]guest|"
     r"attendees|participants|present|absent|organi[sz]er|host|speaker|interviewer|"
-    r"interviewee|from|to|cc"
+    r"interviewee|from|to|cc|"
+    # other languages' forms: first name and surname
+    r"nom|pr[ée]nom|nom[ _]de[ _]famille|vorname|nachname|familienname|nombre|apellidos?|"
+    r"nome|sobrenome|cognome|voornaam|achternaam|naam|imi[eę]|nazwisko"
+)
+# Labels of one part of a name: one capitalised word after them is a name ("Nom :
+# Dubois", "Last name: Okafor", "First name: Chidinma"), in the given-name list or not.
+_PART_LABEL_RE = re.compile(
+    r"(?i:last[ _]?name|family[ _]?name|surname|first[ _]?name|given[ _]?name|nom|"
+    r"nom[ _]de[ _]famille|pr[ée]nom|nachname|familienname|vorname|apellidos?|sobrenome|"
+    r"cognome|achternaam|voornaam|nazwisko|imi[eę])\b"
 )
 # Cues with a literal anchor are found in two steps: RE2 (a DFA, linear and fast on long
 # text) finds the anchor, then a small re pattern reads the name right after it.
@@ -181,6 +195,20 @@ _CHAT_NAME_FIRST_RE = re.compile(
 # "Lorenzo here." / "Hi all, Maria Lopez here": a writer introducing themselves.
 _SELF_INTRO_FINDER = re2.compile(r"[ \t]+here[ \t]*[^ \tA-Za-z0-9_]", _re2_options())
 _SELF_INTRO_BEFORE = re.compile(rf"(?:^|[,.!:;—–\-][ \t]*)(?P<name>{_NAME})$", re.MULTILINE)
+_INTRO_FINDER = re2.compile(
+    r"(?i:\bmy[ \t]+name[ \t]+is|\bmy[ \t]+name's|\bI[ \t]+am|\bI'm|\bI’m|\bthis[ \t]+is|"
+    r"je[ \t]+m'appelle|je[ \t]+m’appelle|je[ \t]+suis|mon[ \t]+nom[ \t]+est|ich[ \t]+bin|"
+    r"ich[ \t]+hei(?:ß|ss)e|mein[ \t]+name[ \t]+ist|me[ \t]+llamo|mi[ \t]+nombre[ \t]+es|"
+    r"soy|mi[ \t]+chiamo|il[ \t]+mio[ \t]+nome[ \t]+[èe]|sono|meu[ \t]+nome[ \t]+[ée]|"
+    r"chamo-me|eu[ \t]+sou|ik[ \t]+ben|mijn[ \t]+naam[ \t]+is|ik[ \t]+heet|"
+    r"nazywam[ \t]+si[ęe]|mam[ \t]+na[ \t]+imi[ęe]|jestem)[ \t]+",
+    _re2_options(),
+)
+# the introductions after which a lone capitalised word is as often a nationality, a
+# trait or a place as a name
+_WEAK_INTRO_RE = re.compile(r"(?i)^(?:I|this|je suis|ich bin|soy|sono|eu sou|ik ben|jestem)\b")
+_INTRO_NAME_RE = re.compile(rf"(?P<name>{_NAME})(?=[ \t]*(?:$|[,.;:!?()\-—–]|[ \t][a-z]))",
+                            re.MULTILINE)
 _PNR_FINDER = re2.compile(
     r"/\pL[\pL'\-]*(?: \pL[\pL'\-]*)? +(?:MR|MRS|MS|MX|MISS|MSTR|DR|PROF)\b",
     _re2_options(),
@@ -212,6 +240,15 @@ _AMBIGUOUS_GIVEN = frozenset(
     savannah madison regina alexandria eugene jackson chad israel india china carolina
     virginia lourdes aurora faith summer autumn winter rose ruby jade amber crystal
     dakota sierra london brooklyn""".split()
+)
+# A lone given name as the subject of a verb ("also Hiroshi is joining", "Maria said"):
+# RE2 finds a capitalised word before one of these verbs, Python checks the word.
+_SUBJECT_FINDER = re2.compile(
+    r"(?:^|[^\pL\pN_'’.@/\-])(\p{Lu}\p{Ll}+)[ \t]+(?:is|was|will|has|had|said|says|asked|"
+    r"told|thinks|thought|wants|wanted|joined|joins|left|sent|replied|mentioned|suggested|"
+    r"agreed|called|emailed|confirmed|needs|can't|cannot|won't|isn't|wasn't|hasn't|"
+    r"didn't|doesn't)\b",
+    _re2_options(),
 )
 _WROTE_FINDER = re2.compile(r"\b(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto)\b",
                             _re2_options())
@@ -330,6 +367,26 @@ def _tokens(name: str) -> list[str]:
     return [t for t in _TOKEN_SPLIT.split(name) if t]
 
 
+_INNER_CAPITAL_RE = re.compile(r"(?<=[a-zß-öø-ÿ])[A-ZÀ-ÖØ-Þ]")
+# What may come before a capital inside a name: McKenzie, MacArthur, DiCaprio, LaToya,
+# DeShawn, VanDyke, FitzGerald, JoAnn, MaryAnn, O'Neill has an apostrophe.
+_NAME_PREFIXES = frozenset(
+    "mc mac fitz de di da la le du van von ten ter st jo mary ann anne lee ray".split()
+)
+
+
+def _is_camel_case(word: str) -> bool:
+    """A capital after a lower-case letter, not after a name prefix: NumPy, DocTest,
+    DrivenData, PyTorch, JavaScript are products and code, not people."""
+    for m in _INNER_CAPITAL_RE.finditer(word):
+        head = word[:m.start()]
+        for sep in "-'’":
+            head = head.rpartition(sep)[2]
+        if head.lower() not in _NAME_PREFIXES:
+            return True
+    return False
+
+
 def looks_like_name(name: str, *, single_ok: bool = False) -> bool:
     """The precision filter: False for job titles, products, tech words, months, days,
     form labels, organisation words, all-caps headings and lone common words."""
@@ -348,6 +405,8 @@ def looks_like_name(name: str, *, single_ok: bool = False) -> bool:
         if low in blocked or any(part in blocked for part in low.split("-") if part):
             return False
         if len(w) >= 2 and w.isupper():
+            return False
+        if _is_camel_case(w):
             return False
         letters += sum(ch.isalpha() for ch in w)
     return letters >= 3
@@ -429,7 +488,9 @@ class NameDetector:
             first = _tokens(value)[0].lower()
             if is_given_name(first):
                 out.append(_Span(start, end, 0.9, "NER PERSON + given name"))
-            else:
+            elif not (_in_heading(text, start, end) or _reads_as_a_thing(text, start, end)):
+                # the model alone; a Title Case heading ("### Decoding Map") or a product
+                # ("a new Assured Workloads environment") is no person
                 out.append(_Span(start, end, 0.65, "NER PERSON"))
         return out
 
@@ -489,6 +550,50 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     while end < we < line_end and not text[we].isspace():
         we -= 1
     return ws, we
+
+
+_UNDERLINE_RE = re.compile(r"[ \t]*([=\-~^*+#])\1{2,}[ \t]*(?:\n|$)")
+_HEADING_MARK_RE = re.compile(r"[ \t]*(?:#{1,6}[ \t]+)?(?:[0-9]+(?:\.[0-9]+)*\.?[ \t]+)?")
+
+
+def _in_heading(text: str, start: int, end: int) -> bool:
+    """True when [start, end) is the whole text of a Markdown heading ("## 4. Decoding
+    Map") or of a reStructuredText title (the line underlined with =, -, ~...)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    if text[end:line_end].strip(" \t:.") != "":
+        return False
+    mark = _HEADING_MARK_RE.match(text, line_start, start)
+    if mark is None or mark.end() != start:
+        return False
+    if "#" in mark.group():
+        return True
+    return _UNDERLINE_RE.match(text, line_end + 1) is not None
+
+
+_THING_BEFORE_RE = re.compile(
+    r"(?:^|[^\w])(?i:a|an|the|this|that|these|those|new|single|each|every|any|your|our|"
+    r"their|its|existing|default|custom)[ \t]+$"
+)
+_THING_AFTER_RE = re.compile(
+    r"[ \t]+(?:applications?|apps?|environments?|instances?|resources?|syntax|services?|"
+    r"clusters?|projects?|api|apis|files?|formats?|library|libraries|packages?|modules?|"
+    r"servers?|databases?|polic(?:y|ies)|templates?|features?|plugins?|plug-ins?|"
+    r"extensions?|tools?|versions?|releases?|buckets?|networks?|products?|platforms?|"
+    r"engines?|systems?|commands?|jobs?|rules?|tables?|fields?|objects?|types?|classes|"
+    r"methods?|functions?|protocols?|devices?|drivers?|images?|models?|endpoints?|"
+    r"instructions?|support|licen[cs]e|documentation|specification|standard|framework)\b"
+)
+
+
+def _reads_as_a_thing(text: str, start: int, end: int) -> bool:
+    """Words the model calls a person that the text treats as a thing: an article or a
+    determiner before them ("the Common Expression Language", "a new Assured Workloads
+    environment") or a noun of software after them ("List Apigee applications")."""
+    return (_THING_BEFORE_RE.search(text, max(0, start - 12), start) is not None
+            or _THING_AFTER_RE.match(text, end) is not None)
 
 
 def _cuts_a_word(text: str, start: int, end: int) -> bool:
@@ -557,8 +662,7 @@ def _overlaps(covered: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
-    yield from _anchored_cue(text, _LABEL_FINDER, _NAME_AFTER_LABEL, 0.85, "labelled field",
-                             single=0.75, single_given_only=True)
+    yield from _label_cue(text)
     yield from _addr_cue(text)
     yield from _header_cue(text)
     yield from _regex_cue(text, _GREETING_RE, 0.8, "greeting", single=0.75, group2=True)
@@ -576,11 +680,13 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _dash_signature_cue(text)
     yield from _one_on_one_cue(text)
     yield from _self_intro_cue(text)
+    yield from _introduction_cue(text)
     yield from _anchored_cue(text, _RELATION_FINDER, _NAME_HERE, 0.8, "relation before a name",
                              single=0.75, single_given_only=True)
     yield from _given_after_cue(text)
     yield from _pnr_cue(text)
     yield from _wrote_cue(text)
+    yield from _subject_cue(text)
     yield from _list_cue(text)
     yield from _vocative_cue(text)
     yield from _anchored_cue(text, _HONORIFIC_FINDER, _NAME_HERE, 0.85, "honorific",
@@ -619,6 +725,22 @@ def _anchored_cue(text: str, finder: Any, reader: re.Pattern[str], score: float,
             yield span
 
 
+def _label_cue(text: str) -> Iterator[_Span]:
+    """``Name: Maria Lopez``; one word only when it is a common given name ("Ship to:
+    Warehouse 2" is a place) or the label asks for one part of a name ("Nom : Dubois")."""
+    for anchor in _LABEL_FINDER.finditer(text):
+        m = _NAME_AFTER_LABEL.match(text, anchor.end())
+        if m is None:
+            continue
+        value = m.group("name")
+        if " " not in value.strip() and not is_given_name(value):
+            if _PART_LABEL_RE.match(text, anchor.start()) is None:
+                continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.75, "labelled field")
+        if span is not None:
+            yield span
+
+
 def _addr_cue(text: str) -> Iterator[_Span]:
     """``Maria Lopez <maria@x.com>``, ``Maria Lopez (maria@x.com)``."""
     for anchor in _ADDR_FINDER.finditer(text):
@@ -627,10 +749,29 @@ def _addr_cue(text: str) -> Iterator[_Span]:
         m = _NAME_BEFORE_ADDR.search(text, seg_start, anchor.start())
         if m is None:
             continue
+        if " " not in m.group("name") and _names_the_domain(
+                text, m.group("name"), anchor.start(), anchor.end()):
+            continue  # "Pallets <contact@palletsprojects.com>": the organisation
         span = _name_span(text, m.start("name"), m.end("name"), 0.9, 0.8,
                           "name next to an e-mail address")
         if span is not None:
             yield span
+
+
+_DOMAIN_AFTER_RE = re.compile(r"[A-Za-z0-9.\-]*")
+
+
+def _names_the_domain(text: str, word: str, anchor_start: int, anchor_end: int) -> bool:
+    """True when one word before an address is part of the address's domain, or is not a
+    given name and not in the address at all: an organisation's or a list's name."""
+    at = text.find("@", anchor_start, anchor_end)
+    if at < 0:
+        return False
+    m = _DOMAIN_AFTER_RE.match(text, at + 1)
+    domain = text[at + 1:m.end() if m else at + 1].lower()
+    local = text[anchor_start:at].lower()
+    low = _fold(word.lower())
+    return low in domain or not (is_given_name(word) or low in local)
 
 
 def _name_span(text: str, start: int, end: int, score: float, single: float,
@@ -802,6 +943,34 @@ def _given_after_cue(text: str) -> Iterator[_Span]:
             yield span
 
 
+def _subject_cue(text: str) -> Iterator[_Span]:
+    """``also Hiroshi is joining from Tokyo``: a common given name, alone (no capitalised
+    word right before it) and not one that is as often a place or a word, as the subject
+    of a verb."""
+    blocked = not_names()
+    for m in _SUBJECT_FINDER.finditer(text):
+        word = m.group(1)
+        low = word.lower()
+        if (not is_given_name(word) or low in _AMBIGUOUS_GIVEN or low in _WORDLIKE_GIVEN
+                or low in blocked):
+            continue
+        start = m.start(1)
+        prev = _PREV_WORD_RE.search(text, max(0, start - 30), start)
+        if prev is not None and prev.group(1)[:1].isupper():
+            continue  # "Dear Maria is", "Santa Maria is": part of a longer name or title
+        yield _Span(start, m.end(1), 0.75, "given name before a verb")
+
+
+_PREV_WORD_RE = re.compile(r"([^\W\d_]+)[ \t]+$")
+# Given names that are as often a word, a program or a place before a verb ("Max is
+# exceeded", "Julia is a language", "Milan is lovely").
+_WORDLIKE_GIVEN = frozenset(
+    """mark max frank jack rose ruby holly iris violet penny grace hazel heather lily jade mo
+    ken kim lee li jo pascal julia hugo maya jasmine milan santiago sally lynn roman elif
+    hana miles poppy bea carol gemma magnus sage jasper oscar victor crystal amber""".split()
+)
+
+
 def _wrote_cue(text: str) -> Iterator[_Span]:
     """``Maria Lopez <m@x.com> wrote:``, ``> Marta wrote:``: RE2 finds the verb, the name is
     read right before it on its line."""
@@ -826,6 +995,23 @@ def _self_intro_cue(text: str) -> Iterator[_Span]:
             continue
         value = m.group("name")
         if " " not in value and not is_given_name(value):
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "self-introduction")
+        if span is not None:
+            yield span
+
+
+def _introduction_cue(text: str) -> Iterator[_Span]:
+    """``my name is Sanne de Vries``, ``Ik ben Sanne``, ``je m'appelle Élise``: a writer
+    giving their name. After "I am", "this is" and their kin the name must start with a
+    common given name ("I'm Canadian", "Ich bin Berliner", "This is Visual Studio")."""
+    for anchor in _INTRO_FINDER.finditer(text):
+        m = _INTRO_NAME_RE.match(text, anchor.end())
+        if m is None:
+            continue
+        value = m.group("name")
+        weak = _WEAK_INTRO_RE.search(anchor.group()) is not None
+        if weak and not is_given_name(_tokens(value)[0]):
             continue
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "self-introduction")
         if span is not None:
@@ -860,6 +1046,8 @@ def _dash_signature_cue(text: str) -> Iterator[_Span]:
         value = m.group("name")
         if " " not in value and not is_given_name(value):
             continue
+        if _in_bullet_list(text, m.start(), m.end()):
+            continue  # "- Connection Timeouts" between other items: a list, not a signature
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "signature")
         if span is not None:
             yield span
@@ -876,6 +1064,20 @@ def _dash_signature_cue(text: str) -> Iterator[_Span]:
         span = _name_span(text, m.start("name"), m.end("name"), 0.8, 0.8, "signature")
         if span is not None:
             yield span
+
+
+_BULLET_RE = re.compile(r"[ \t]*[-*•+][ \t]")
+
+
+def _in_bullet_list(text: str, start: int, end: int) -> bool:
+    """The line [start, end) starts with a hyphen and the line before or after it is a
+    bullet too."""
+    if text[start:end].lstrip(" \t").startswith(("--", "—", "–")):
+        return False
+    before = text.rfind("\n", 0, max(0, start - 1)) + 1
+    if before < start and _BULLET_RE.match(text, before, start) is not None:
+        return True
+    return _BULLET_RE.match(text, end + 1) is not None
 
 
 def _one_on_one_cue(text: str) -> Iterator[_Span]:
@@ -956,18 +1158,100 @@ def _heading_name_cue(text: str) -> Iterator[_Span]:
 
 
 def _csv_cue(text: str) -> Iterator[_Span]:
-    """Cells under a header that names a person (name, first_name, patient, ...)."""
+    """Cells under a header that names a person (name, first_name, patient, ...), table by
+    table: a table whose cells are themselves labels is a vertical form ("Applicant<TAB>
+    Hannah" above "E-mail<TAB>h@x.com": the first column holds labels, not names), and a
+    "table" of code lines (``_fields_ = [("name", c_char)]``) is no table."""
     if "\n" not in text:
         return
-    for key, start, end in table_cells(text, _CSV_HEADERS):
-        span = _csv_cell_span(text, start, end)
-        if span is None:
+    for table in _tables(table_cells(text, _CSV_HEADERS), text):
+        if _is_code_table(text, table):
             continue
-        if key in _GENERIC_NAME_COLUMNS and " " not in text[span.start:span.end].strip():
-            # plans, products and files have names too ("Starter", "Business")
-            if not is_given_name(text[span.start:span.end].strip()):
+        if _is_vertical_form(text, table):
+            yield from _form_values(text, table)
+            continue
+        for key, start, end in table:
+            span = _csv_cell_span(text, start, end)
+            if span is None:
                 continue
-        yield span
+            if key in _GENERIC_NAME_COLUMNS and " " not in text[span.start:span.end].strip():
+                # plans, products and files have names too ("Starter", "Business")
+                if not is_given_name(text[span.start:span.end].strip()):
+                    continue
+            yield span
+
+
+_Cell = tuple[str, int, int]
+
+
+def _tables(cells: Iterable[_Cell], text: str) -> Iterator[list[_Cell]]:
+    """The cells of ``table_cells`` grouped by table: rows on consecutive lines."""
+    table: list[_Cell] = []
+    row_start = row_end = -1
+    for cell in cells:
+        start = cell[1]
+        if not (row_start <= start <= row_end):
+            line_start = text.rfind("\n", 0, start) + 1
+            if table and line_start != row_end + 1:
+                yield table
+                table = []
+            row_start = line_start
+            row_end = text.find("\n", start)
+            if row_end < 0:
+                row_end = len(text)
+        table.append(cell)
+    if table:
+        yield table
+
+
+# Labels of a key/value form, normalised like column names: when a "name" column holds
+# them, the column is the form's list of labels.
+_FORM_LABELS = frozenset(
+    """email e_mail mail phone telephone tel mobile address street city zip postcode
+    postal_code country dob date_of_birth birth_date ssn sin nino nhs iban account
+    account_number employer company occupation job_title title department income
+    annual_income salary nationality gender sex age id passport license licence
+    signature date""".split()
+) | _CSV_HEADERS | frozenset(COLUMN_TYPES)
+_CODE_LINE_RE = re.compile(r"\w\(|[=\[\]{}]")
+
+
+def _is_vertical_form(text: str, table: list[_Cell]) -> bool:
+    return any(_label_key(text[s:e]) in _FORM_LABELS for _, s, e in table)
+
+
+_FORM_ROW_RE = re.compile(r"[ \t]*(?P<label>[^\t,;|\n]{1,40}?)[ \t]*[\t,;|][ \t]*"
+                          r"(?P<value>[^\t,;|\n]{1,60}?)[ \t\r]*(?:$|[\t,;|])", re.MULTILINE)
+
+
+def _form_values(text: str, table: list[_Cell]) -> Iterator[_Span]:
+    """The value beside each person label of a vertical form ("Applicant<TAB>Hannah
+    Kowalczyk"), the header line's included."""
+    first = table[0][1]
+    row_start = text.rfind("\n", 0, first) + 1
+    header_start = text.rfind("\n", 0, max(0, row_start - 1)) + 1
+    for line_start in [header_start] + [text.rfind("\n", 0, s) + 1 for _, s, _e in table]:
+        m = _FORM_ROW_RE.match(text, line_start)
+        if m is None or _label_key(m.group("label")) not in _CSV_HEADERS:
+            continue
+        span = _csv_cell_span(text, m.start("value"), m.end("value"))
+        if span is not None and (" " in text[span.start:span.end]
+                                 or is_given_name(text[span.start:span.end])):
+            yield _Span(span.start, span.end, span.score, "form field")
+
+
+def _label_key(cell: str) -> str:
+    return re.sub(r"[ .\-/]+", "_", cell.strip().strip("\"'*`#:").strip().lower()).strip("_")
+
+
+def _is_code_table(text: str, table: list[_Cell]) -> bool:
+    """The header line or the first row reads like code: calls, assignments, brackets."""
+    first = table[0][1]
+    row_start = text.rfind("\n", 0, first) + 1
+    header_start = text.rfind("\n", 0, max(0, row_start - 1)) + 1
+    row_end = text.find("\n", first)
+    lines = text[header_start:len(text) if row_end < 0 else row_end]
+    return _CODE_LINE_RE.search(lines) is not None
 
 
 _GENERIC_NAME_COLUMNS = frozenset("name display_name displayname nombre nome naam nom".split())
@@ -1085,9 +1369,22 @@ def _propagate(text: str, spans: list[_Span]) -> list[_Span]:
     for start, end in name_mentions.find_mentions(text, targets):
         if _overlaps(taken, start, end):
             continue
+        if text[start:end] not in full and _other_name_follows(text, end, parts):
+            continue  # "Hollmann Bau", "Martin Luther": a firm or another person
         score = 0.75 if text[start:end] in full else 0.7
         out.append(_Span(start, end, score, "another mention of a name found here"))
     return out
+
+
+_FOLLOWING_WORD_RE = re.compile(rf"[ ]({_WORD})(?![{_LOW}{_UP}0-9_])")
+
+
+def _other_name_follows(text: str, end: int, parts: set[str]) -> bool:
+    """One word of a known name followed by a word that is never part of a person's name
+    (a firm's, a product's: "Hollmann Bau", "Jensen Consulting"): the two name something
+    else. ("Sigrún Sørensen" after "Sigrún" is the same person in full.)"""
+    m = _FOLLOWING_WORD_RE.match(text, end)
+    return m is not None and m.group(1) not in parts and m.group(1).lower() in not_names()
 
 
 def _best_per_span(spans: list[_Span]) -> list[_Span]:
