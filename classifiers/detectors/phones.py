@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 import re2
@@ -57,6 +58,7 @@ _DATE = re.compile(
     r"[0-9]{4}[./\-][0-9]{1,2}[./\-][0-9]{1,2}|[0-9]{1,2}[./\-][0-9]{1,2}[./\-][0-9]{2,4}"
 )
 _DOTTED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){2,}")  # IPs, versions, OIDs
+_DOTTED_PAIRS = re.compile(r"0[1-9](?:\.[0-9]{2}){4}")  # but 01.42.68.53.00 is a French phone
 _SEPARATOR = re.compile(r"[ .\-/()]+")
 
 # Label words (lower case) shared by the exact label test and the pre-scan.
@@ -90,12 +92,13 @@ _ID_WORDS = re.compile(
 _CURRENCY = "$€£¥₹"
 
 # Words that introduce a clause, section, standard or postal code, not a phone: "DFARS
-# 252.227-7013", "Clause 252.227-7013", "FAR 52.227-19", "ZIP code 02110-1301". The
-# acronyms are matched in capitals only ("FAR", not "far").
+# 252.227-7013", "Clause 252.227-7013", "ISSN 0895-4798", "JIS X 0208-1990", "ZIP code
+# 02110-1301". The acronyms are matched in capitals only ("FAR", not "far").
 _REFERENCE_WORDS = re.compile(
     r"(?:(?i:(?<![A-Za-z])(?:clause|section|subsection|paragraph|article|subpart|regulation|"
-    r"standard|zip|zipcode|postcode|postal[ \t]+code)(?![A-Za-z])\.?)"
-    r"|(?<![A-Za-z])(?:DFARS?|DFARs|FAR|CFR|U\.?S\.?C|ISO|IEC|RFC|IEEE|ANSI|ASTM|NIST|ETSI)"
+    r"standard|zip|zipcode|postcode|postal[ \t]+code|issn|isbn)(?![A-Za-z])\.?)"
+    r"|(?<![A-Za-z])(?:DFARS?|DFARs|FAR|CFR|U\.?S\.?C|ISO|IEC|RFC|IEEE|ANSI|ASTM|NIST|ETSI|"
+    r"JIS|DIN|ECMA|ITU|CCITT)"
     r"(?![A-Za-z])|§)[^0-9\n]{0,12}$"
 )
 
@@ -113,8 +116,10 @@ _US_STATES = (
     "South[ \t]+Carolina|South[ \t]+Dakota|Tennessee|Texas|Utah|Vermont|Virginia|"
     "Washington|West[ \t]+Virginia|Wisconsin|Wyoming"
 )
-_STATE_BEFORE = re.compile(rf"(?<![A-Za-z])(?:{_US_STATES})\.?,?[ \t]*\n?[ \t*#/]*$")
-_USA_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:USA|U\.S\.A|U\.S\.|United[ \t]+States)(?![A-Za-z])")
+_STATE_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?:{_US_STATES})\.?,?[^\S\n]*\n?[^\S\n]*[*#/]*[^\S\n]*$")
+_USA_AFTER = re.compile(
+    r"[^\S\n]*,?[^\S\n]*(?:USA|U\.S\.A|U\.S\.|United[^\S\n]+States)(?![A-Za-z])")
 
 # Digits a person types when a form wants a number: 1234567890, 0000000, 9876543210.
 _ASCENDING = "01234567890123456789"
@@ -125,6 +130,10 @@ _DECIMAL = re.compile(r"\+?(?:[0-9]{4,}|0)\.[0-9]+")
 # NANP area codes that are never a subscriber's: 555 (fiction, "+1 555 555 0123") and the
 # N11 service codes.
 _NANP_NOT_AREA = frozenset({"555", *(f"{n}11" for n in range(2, 10))})
+_NANP_HYPHEN_SPACE = re.compile(r"^(?:1[ .\-]?)?[0-9]{3}-[0-9]{3} ")
+_GAPS = re.compile(r"[ .\-/]+")  # separators between digit groups (brackets aside)
+# An ISO 6709 position, latitude then longitude: +DDMM[SS]-DDDMM[SS] (zone.tab).
+_ISO6709 = re.compile(r"[+\-][0-9]{4}(?:[0-9]{2})?[+\-][01][0-9]{4}(?:[0-9]{2})?")
 
 # An organisation's published line, by how it is introduced: the same low confidence as a
 # freephone number (reported, but not as a person's number). Looked for on the number's
@@ -270,7 +279,8 @@ class PhoneDetector:
             return None
         if _touches_token(text, cand.start, cand.end):
             return None
-        if _DATE.fullmatch(value) or _DOTTED.fullmatch(value):
+        if _DATE.fullmatch(value) or (_DOTTED.fullmatch(value)
+                                      and not _DOTTED_PAIRS.fullmatch(value)):
             return None
         line_start = text.rfind("\n", 0, cand.start) + 1
         before = text[max(line_start, cand.start - 40) : cand.start]
@@ -290,6 +300,8 @@ class PhoneDetector:
         if not labelled and _zip_plus_4(text, cand.start, cand.end, value):
             return None
         if not _plausible(value, shape, near):
+            return None
+        if value[0] == "+" and not _country_code_written_whole(value):
             return None
         if shape == "bare":
             score = 0.75
@@ -317,29 +329,58 @@ class PhoneDetector:
 
 def _written_like_a_phone(value: str, shape: str) -> bool:
     """False for digits that no one writes as a phone number, whatever a numbering plan
-    allows: a range (``0..999999``), a decimal number (``0.960923``, ``+35236450.6``), a
-    placeholder (``1234567890``, ``0000000``), a national number whose trunk 0 stands
-    alone or which has a one-digit group (``0 1 2 3 4 5 6``, ``0 175628 0``; ``0 800 123
-    456`` is still a French freephone), or a NANP number without a real area code."""
-    if ".." in value or _DECIMAL.fullmatch(value):
+    allows: a range (``0..999999``), a decimal number (``0.960923``, ``+35236450.6``,
+    ``1.602 176 6208``), a sum (``+ 2789545``), a placeholder (``1234567890``,
+    ``0000000``), binary digits, a counting sequence (``01 02 03 04 05``), an ISO 6709
+    coordinate (``+4439-06336``), a national number whose trunk 0 stands alone or which
+    has a one-digit group (``0 1 2 3 4 5 6``; ``0 800 123 456`` is still a French
+    freephone), or a NANP number without a real area code (``555``, ``0xx``, ``1xx``)."""
+    if ".." in value or _DECIMAL.fullmatch(value) or value.startswith("+ "):
         return False
     digits = "".join(ch for ch in value if ch.isdigit())
-    if len(set(digits)) == 1 or digits in _ASCENDING or digits in _DESCENDING or (
-            digits == "12345678910"):
+    if (len(set(digits)) == 1 or digits in _ASCENDING or digits in _DESCENDING
+            or digits == "12345678910" or set(digits) <= {"0", "1"}):
         return False
+    groups = [g for g in _SEPARATOR.split(value) if g]
+    if len(groups) >= 4 and all(abs(int(b) - int(a)) == 1 for a, b in pairwise(groups)):
+        return False
+    if value[0] == "+":
+        return not _ISO6709.fullmatch(value)
+    if shape in ("national", "nanp"):
+        separators = set(_GAPS.findall(value))
+        if any("." in sep for sep in separators) and len(separators) > 1:
+            return False  # "0.857 438 2308", "252.227-7013": dots are all or nothing
+        if "(" in value.lstrip("(")[1:].replace("(0)", ""):
+            return False  # "02-16 (2002)": a bracket after the first group is a note
     if shape == "national" and not value.startswith("(0)"):
-        groups = [g for g in _SEPARATOR.split(value) if g]
         if any(len(g) == 1 for g in groups[1:]):
             return False
-        if groups[0] == "0" and len(groups[1]) != 3:
+        if groups[0] == "0" and not (value[1] == " " and len(groups[1]) == 3
+                                     and groups[1][0] == "8"):
             return False
         if len(groups) < 5 and all(len(g) == 2 for g in groups):
             return False  # pairs ("01 23 45 67 89") make ten digits; "01-02-03-04" is bytes
-    if shape == "nanp" or value.startswith(("+1", "001")):
-        national = digits[2:] if value.startswith("00") else digits
-        national = national[1:] if national.startswith("1") else national
+    if shape == "nanp":
+        if _NANP_HYPHEN_SPACE.search(value):
+            return False  # "259-264 1970": a page range and a year
+        national = digits[1:] if len(digits) == 11 else digits
         if national[:3] in _NANP_NOT_AREA:
             return False
+    return True
+
+
+def _country_code_written_whole(value: str) -> bool:
+    """A "+" number (parsed already by ``_plausible``) has its country code written whole
+    (not "+3.140000", read as +31), and a +1 number has a NANP area code."""
+    parsed = _parse(value.strip(), None)
+    if parsed is None:
+        return True  # _plausible says no
+    code = str(parsed.country_code)
+    if not value.lstrip("+(").startswith(code):
+        return False
+    if code == "1":
+        national = _phonenumbers().national_significant_number(parsed)
+        return national[:1] not in ("0", "1") and national[:3] not in _NANP_NOT_AREA
     return True
 
 
@@ -511,14 +552,16 @@ def _touches_token(text: str, start: int, end: int) -> bool:
     prev2 = text[start - 2] if start > 1 else " "
     nxt = text[end] if end < len(text) else " "
     nxt2 = text[end + 1] if end + 1 < len(text) else " "
-    if prev.isalnum() or prev in "_-./#@&?%*" or prev in _CURRENCY:
-        return True
+    if prev.isalnum() or prev in "_-./#@&?%*\\" or prev in _CURRENCY:
+        return True  # "\\051 1997": an octal escape
     if prev2 in _CURRENCY or (prev in ":," and prev2.isdigit()):
         return True
     if nxt.isalnum() and nxt not in "x" or nxt in "_@%/" or nxt in _CURRENCY:
         return True
     if nxt in ".:-" and nxt2.isalnum() or nxt == "," and (nxt2.isdigit() or nxt2 in ",#*"):
         return True  # "+16465588656,,86422910037#": a conference dial string
+    if nxt == " " and nxt2.isdigit() or nxt == "*":
+        return True  # more groups than a phone has ("08 07 06 05 04 03 02 01"); a product
     return prev == " " and _after_code(text, start - 1)
 
 

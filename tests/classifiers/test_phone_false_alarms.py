@@ -49,6 +49,24 @@ NOT_PHONES = {
     "placeholder of one digit": "phone: 2222222222",
     "no such area code": 'phone:\n  type: string\n  example: "+15555550123"',
     "no such area code, national": "call 555-555-0123",
+    "zip+4 between no-break spaces": "Boston,\xa0MA\xa0\xa002110-1301\xa0\xa0USA",
+    "terms of a sum": "uk_0 + 50719*uk_1 + 2789545*uk_10 + 411400*uk_100",
+    "physical constant with spaced digits": "deuteron g factor      0.857 438 2308   0.000 000 0072",
+    "physical constant, NANP-like": "atomic unit of charge     1.602 176 6208 e-19",
+    "physical constant, dot then space": "Josephson constant     483 597.8525 e9",
+    "signed float read with a country code": '"   \'+3.140000; -3.140000\'\\n"',
+    "binary digits": "format(1234, \"+b\") == \"+10011010010\"; 64 = 0100 0000",
+    "ISSN": "SIAM J. Matrix Anal. Appl. 32 (3). pp. 1056-1078. ISSN 0895-4798.",
+    "ISSN in a bibliography": "#    issn={0209-9683},",
+    "standard and year": "Shift-JIS (JIS X 0208-1990), horizontal",
+    "page range and year": "Math. Monthly 77, 259-264 1970.",
+    "report number and year": "Technical Report 02-16 (2002).",
+    "coordinates": "CA\t+4439-06336\tAmerica/Halifax\nUS\t+381515-0854534\tAmerica/Kentucky",
+    "colour table": "  0 191 255\t\tdeep sky blue",
+    "postscript rectangle": "0 636.002991 468 12 re",
+    "counting bytes": "// Prints: <Buffer 01 02 03 04 05>",
+    "more groups than a phone": "// Prints: <Buffer 02 01 04 03 06 05 08 07>",
+    "octal escapes": "/Notice (Copyright \\050c\\051 1997, 2009 American Mathematical Society)",
 }
 
 
@@ -77,6 +95,14 @@ STILL_PHONES = [
     ("Mobile:07700 900123", "07700 900123"),
     ("phone_number:+442079460958", "+442079460958"),
     ("Austin, TX 78741\n512-462-4118", "512-462-4118"),
+    ("tel:+1-201-555-0123", "+1-201-555-0123"),
+    ("Fax: +43-222-216 32 72", "+43-222-216 32 72"),
+    ("Mobile +39 347 812 4406", "+39 347 812 4406"),
+    ("Tel: 01.23.45.67.98", "01.23.45.67.98"),
+    ("Phone: 212.555.0147", "212.555.0147"),
+    ("Cell 212 555-0147", "212 555-0147"),
+    ("+33 6 12 34 56 78", "+33 6 12 34 56 78"),
+    ("(02) 9876 5432", "(02) 9876 5432"),
 ]
 
 
