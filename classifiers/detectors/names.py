@@ -375,9 +375,15 @@ _NAME_PREFIXES = frozenset(
 )
 
 
+_CAPS_PREFIX_RE = re.compile(r"[A-Z]{2,}[a-z]")
+
+
 def _is_camel_case(word: str) -> bool:
-    """A capital after a lower-case letter, not after a name prefix: NumPy, DocTest,
-    DrivenData, PyTorch, JavaScript are products and code, not people."""
+    """A capital after a lower-case letter, not after a name prefix, or two capitals that
+    begin a word: NumPy, DocTest, DrivenData, JavaScript, GObject, IPython are products
+    and code, not people."""
+    if _CAPS_PREFIX_RE.match(word):
+        return True
     for m in _INNER_CAPITAL_RE.finditer(word):
         head = word[:m.start()]
         for sep in "-'’":
@@ -432,6 +438,7 @@ class NameDetector:
         if self._use_model:
             spans = self._with_ner(text, spans, pairs)
         spans = _without_samples(text, spans)
+        spans = _without_fiction(text, spans)
         spans = _propagate(text, spans)
         return [
             make_finding("PERSON", text, s.start, s.end, s.score, RECOGNIZER,
@@ -512,8 +519,14 @@ def _pairs(text: str) -> list[_Pair]:
         if trimmed is None:
             continue
         first, start, end = trimmed
+        if _run_ends_possessive(m.group(), end):
+            end -= 2  # "Elizabeth Bennet's": the name without the possessive
         out.append((m.start() + start, m.start() + end, is_given_name(first)))
     return out
+
+
+def _run_ends_possessive(run: str, end: int) -> bool:
+    return run.endswith(("'s", "’s"), 0, end)
 
 
 def _trim_candidate(run: str, blocked: frozenset[str]) -> tuple[str, int, int] | None:
@@ -1340,6 +1353,66 @@ def _ranges_around(text: str, pattern: re.Pattern[str], separator: str,
         end = text.find(separator, m.end())
         ranges.append((line_start, len(text) if end < 0 else end))
     return ranges
+
+
+# Words of a text about a story: a book club's notes, a review, an essay on a novel.
+_FICTION_RE = re.compile(
+    r"\b(?:novel|novels|chapter|chapters|plot|protagonist|heroine|narrator|scene|scenes|"
+    r"sequel|prologue|epilogue|fiction|fictional|book[ ]club|reading[ ]group|"
+    r"characters|storyline|roman|romans|personnage|personnages|kapitel|figuren|"
+    r"novela|personajes|capítulo|romanzo|personaggi|capitolo)\b",
+    re.IGNORECASE,
+)
+_FICTION_TEXT = 4000  # characters: up to this, the whole text is one scope
+_WEAK_FICTION_SCORE = 0.8
+
+
+def _without_fiction(text: str, spans: list[_Span]) -> list[_Span]:
+    """Drop weakly cued names (a given name and a surname, an honorific, the model alone:
+    score <= 0.8) in a short text, or a paragraph of a long one, that talks about a story with three or
+    more different words (novel, chapter, plot, scene, protagonist...): "Elizabeth
+    Bennet's first impression of Mr. Darcy is the engine of the plot". A labelled field,
+    a signature or an address beside a name still counts there."""
+    weak = [s for s in spans if _weak_in_fiction(s)]
+    if not weak or _FICTION_RE.search(text) is None:
+        return spans
+    if len(text) <= _FICTION_TEXT:
+        scopes = [(0, len(text))]
+    else:
+        scopes = []
+        for start, end in _paragraphs(text):
+            if _FICTION_RE.search(text, start, end):
+                scopes.append((start, end))
+    literary = [
+        (a, b) for a, b in scopes
+        if len({m.group().lower() for m in _FICTION_RE.finditer(text, a, b)}) >= 3
+    ]
+    if not literary:
+        return spans
+    return [s for s in spans
+            if not _weak_in_fiction(s) or not _overlaps(literary, s.start, s.end)]
+
+
+# Cues that a story's characters meet as well as people do (a greeting, a label or a
+# signature speaks to or for a real person).
+_FICTION_WEAK_CUES = frozenset((
+    "given name + capitalised surname", "honorific", "NER PERSON", "NER PERSON + given name",
+    "given name before a verb", "given name after by/with/ask", "relation before a name",
+))
+
+
+def _weak_in_fiction(span: _Span) -> bool:
+    return span.cue in _FICTION_WEAK_CUES and span.score <= _WEAK_FICTION_SCORE
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    while start < len(text):
+        end = text.find("\n\n", start)
+        if end < 0:
+            end = len(text)
+        yield start, end
+        start = end + 2
 
 
 # --- merging --------------------------------------------------------------------------------

@@ -144,3 +144,28 @@ def test_author_metadata_of_a_project_team_is_not_a_person(cues: NameDetector) -
     text = ("Author-email: NumPy Developers <numpy-discussion@python.org>\n"
             "NumPy is the fundamental package for scientific computing.\n")
     assert _people(cues, text) == []
+
+
+def test_characters_discussed_in_book_club_notes_are_not_reported(cues: NameDetector) -> None:
+    text = ("Book club – notes for 9 January\n\nWe finished the novel. Most of us agreed that "
+            "Elizabeth Bennet's first impression of Mr. Darcy drives the plot, and that the "
+            "proposal in chapter 19 is still the funniest scene.\n")
+    assert _people(cues, text) == []
+
+
+def test_a_greeting_in_a_text_about_a_story_still_names_a_person(cues: NameDetector) -> None:
+    text = ("Hi Priya,\n\nfor the book club: the novel's plot drags after chapter 3, and the "
+            "last scene is rushed.\n")
+    assert _people(cues, text) == ["Priya"]
+
+
+def test_a_possessive_is_not_part_of_the_name(cues: NameDetector) -> None:
+    assert _people(cues, "    # Gary Bishp's readline module is tested too") == ["Gary Bishp"]
+
+
+@pytest.mark.parametrize(
+    "name", ["GObject Introspection", "IPython Notebook", "Kungliga Tekniska Högskolan",
+             "Necessary Claims"]
+)
+def test_library_institution_and_licence_words_are_not_names(name: str) -> None:
+    assert not looks_like_name(name)
