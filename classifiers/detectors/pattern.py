@@ -24,6 +24,7 @@ How a text is scanned (all matching is RE2, so linear in the text):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -138,6 +139,18 @@ class _WordFinder:
 
     def occurs_in(self, data: bytes) -> bool:
         return self.anywhere.search(data) is not None  # type: ignore[attr-defined]
+
+    @property
+    def longest(self) -> int:
+        """Bytes of the longest word, in UTF-8."""
+        return max(len(w.encode("utf-8")) for w in self.words)
+
+    def all_places(self, lowered: bytes) -> list[int] | None:
+        """Offsets in ``lowered`` (a whole lower-cased text) where a word starts, at least
+        one on every line that holds one; None when the words are not all ASCII."""
+        if self.anywhere_lowered is None:
+            return None
+        return [at for _, at, _ in self.anywhere_lowered.find_matches_as_indexes(lowered)]
 
     def places(self, data: bytes, lowered: bytes, start: int, end: int) -> Iterable[int]:
         """Offsets in ``data[start:end]`` where a word occurs (case-insensitive, anywhere in
@@ -322,6 +335,7 @@ class PatternDetector:
         findings: list[Finding] = []
         seen: set[tuple[int, int, int]] = set()
         lowered: bytes | None = None  # data.lower(), made when a context rule first runs
+        word_places: dict[tuple[str, ...], list[int] | None] = {}  # context words: places
         n = len(data)
         pos = 0
         while pos < n:
@@ -341,8 +355,19 @@ class PatternDetector:
                     lookback = max(0, pos - 4 * c.rule.context_window)
                     if lowered is None:
                         lowered = data.lower()
-                    for lo, hi in _context_lines(data, lowered, c.context, lookback, pos, end,
-                                                 c.rule.context_lines):
+                    context = c.context
+                    # the words' places in the whole text, found once per text and shared
+                    # by the rules with the same words (a word straddling ``lookback`` is
+                    # included: more lines than needed only cost time)
+                    if context.words not in word_places:
+                        word_places[context.words] = context.all_places(lowered)
+                    found = word_places[context.words]
+                    if found is None:
+                        places = context.places(data, lowered, lookback, end)
+                    else:
+                        places = found[bisect_left(found, lookback - context.longest)
+                                       : bisect_left(found, end)]
+                    for lo, hi in _context_lines(data, places, pos, end, c.rule.context_lines):
                         self._run_rule(index, data[lo:hi], lo, text, offsets, findings, seen)
                     continue
                 self._run_rule(index, chunk, pos, text, offsets, findings, seen)
@@ -392,8 +417,11 @@ class PatternDetector:
         # a match object per call (~10 us); this returns the groups' byte spans directly
         match = c.rule.pattern._regexp.Match  # type: ignore[union-attr]
         n = len(chunk)
-        # an ASCII chunk maps bytes to characters by one offset (most chunks of most texts)
-        char_base = offsets.char(base) if chunk.isascii() else -1
+        # byte offsets in the chunk to characters: an ASCII chunk by one addition, another
+        # by counting characters from the previous candidate on (matches come in order)
+        char_base = offsets.char(base)
+        ascii_chunk = chunk.isascii()
+        last_byte, last_char = 0, char_base
         pos = 0
         while pos <= n:
             spans = match(_UNANCHORED, chunk, pos, n)
@@ -409,11 +437,14 @@ class PatternDetector:
                 pos = m_start + 1
             if b_start < 0 or b_start == b_end:
                 continue
-            if char_base >= 0:
+            if ascii_chunk:
                 start, end = char_base + b_start, char_base + b_end
             else:
-                start = offsets.char(base + b_start)
-                end = start + offsets.chars_between(base + b_start, base + b_end)
+                if b_start < last_byte:  # a value group before the previous one's end
+                    last_byte, last_char = 0, char_base
+                start = last_char + _chars_in(chunk, last_byte, b_start)
+                end = start + _chars_in(chunk, b_start, b_end)
+                last_byte, last_char = b_start, start
             if extend is None:
                 if end - start > MAX_VALUE_CHARS:
                     continue  # a run this long is no credential or identifier
@@ -494,19 +525,19 @@ class PatternDetector:
 
 
 def _context_lines(
-    data: bytes, lowered: bytes, context: _WordFinder, lookback: int, start: int, end: int,
-    after: int = 1,
+    data: bytes, places: Iterable[int], start: int, end: int, after: int = 1
 ) -> list[tuple[int, int]]:
     """The whole lines of ``data[start:end]`` (a chunk cut at line ends) on which a value
-    could have one of ``context``'s words in its context region: a region is the value's
-    own line and part of the ``after`` lines before, so these are the line of each place
-    a word occurs (``data[lookback:end]``, case-insensitive, anywhere in a word: a
-    superset) and the ``after`` lines after it. A rule never matches across a newline, so
+    could have a context word in its context region: a region is the value's own line
+    and part of the ``after`` lines before, so these are the line of each place a word
+    occurs (``places``, ascending: at least one on every line before ``end`` and back to
+    the context window's reach that holds a word, case-insensitive, anywhere in a word)
+    and the ``after`` lines after it. A rule never matches across a newline, so
     matching these lines alone finds the same values with context as matching the whole
     chunk."""
     ranges: list[tuple[int, int]] = []
     line_end = -1  # end of the line holding the previous occurrence
-    for at in context.places(data, lowered, lookback, end):
+    for at in places:
         if at < line_end:
             continue  # same line as the previous occurrence
         nl = data.find(b"\n", at, end)
@@ -523,6 +554,12 @@ def _context_lines(
         else:
             ranges.append((lo, hi))
     return ranges
+
+
+def _chars_in(data: bytes, start: int, end: int) -> int:
+    """Characters in ``data[start:end]`` (UTF-8 cut at character boundaries)."""
+    # every byte that is not a UTF-8 continuation byte starts one character
+    return len(data[start:end].translate(None, _CONTINUATION))
 
 
 def _safe(check: object, value: str) -> bool:
