@@ -17,12 +17,25 @@ use) directly, behind a cheap pre-scan:
 2. each candidate must have a phone *shape*: a ``+``/``00`` country code, a NANP
    ``(212) 555-0147`` / ``212-555-0147`` grouping, a national number with its trunk ``0``
    written in groups (``020 7946 0958``), or a phone word right before it
-   (``Tel:``, ``mobile``, ``call``);
-3. it must not touch a token (``abc-5551234567``, ``id_0207946095``), an amount
-   (``$1 250 000``), a date, a time, an IP or version number, and it is dropped after an
-   id word (order, invoice, ticket, ref, tracking, ...) unless a phone word is closer;
-4. ``phonenumbers`` decides whether the digits can be a number of a region (valid, or for
-   NANP-shaped numbers, possible: fictional 555 numbers are still written as phones).
+   (``Tel:``, ``mobile``, ``call``, ``M:``; a whole word, not ``rpc_svc_call``, and a
+   one-letter or slot label takes a colon: ``h = 590923713`` is code);
+3. it must not touch a token (``abc-5551234567``, ``id_0207946095``, ``fd:03 960637``,
+   ``C++14 20.8``), an amount (``$1 250 000``), a date, a time, an IP or version number, or
+   more digit groups than a phone has; it is dropped after an id word (order, invoice,
+   ticket, ref, tracking, ...) or a reference word (clause, section, ISSN, DFARS, ISO,
+   RFC, ZIP code, ...) unless a phone word is closer;
+4. it must be written the way people write phones (``_written_like_a_phone``): not a
+   decimal (``0.960923``, ``1.602 176 6208``), a range (``0..999999``), a sum
+   (``+ 2789545``), a placeholder (``1234567890``), binary digits, a counting sequence
+   (``01 02 03 04 05``), code points (``0626 0649``), an ISO 6709 coordinate, a trunk 0
+   standing alone (``0 1 2 3 4 5 6``; the French ``0 800 123 456`` is kept) or dots mixed
+   with other separators (``252.227-7013``); a ``ddddd-dddd`` after a US state or before
+   "USA" is a ZIP+4 code;
+5. ``phonenumbers`` decides whether the digits can be a number of a region (valid, or for
+   NANP-shaped and ``+``-written numbers, possible: fictional 555-01xx numbers are still
+   written as phones, but area code 555 and N11 are no one's; a ``00`` prefix needs a
+   valid number, as hex dumps are full of ``00``), and a ``+`` number's country code must
+   be written whole (``+3.140000`` is not +31).
 
 Nothing here reads or writes files or the network.
 """
@@ -360,6 +373,8 @@ def _written_like_a_phone(value: str, shape: str) -> bool:
             return False
         if len(groups) < 5 and all(len(g) == 2 for g in groups):
             return False  # pairs ("01 23 45 67 89") make ten digits; "01-02-03-04" is bytes
+        if all(len(g) == 4 and g[0] == "0" for g in groups):
+            return False  # code points ("0626 0649"): a subscriber number has no leading 0
     if shape == "nanp":
         if _NANP_HYPHEN_SPACE.search(value):
             return False  # "259-264 1970": a page range and a year
@@ -552,15 +567,15 @@ def _touches_token(text: str, start: int, end: int) -> bool:
     prev2 = text[start - 2] if start > 1 else " "
     nxt = text[end] if end < len(text) else " "
     nxt2 = text[end + 1] if end + 1 < len(text) else " "
-    if prev.isalnum() or prev in "_-./#@&?%*\\" or prev in _CURRENCY:
-        return True  # "\\051 1997": an octal escape
+    if prev.isalnum() or prev in "_-./#@&?%*\\+" or prev in _CURRENCY:
+        return True  # "\\051 1997": an octal escape; "C++14 20.8.2.2.4"
     if prev2 in _CURRENCY or (prev in ":," and prev2.isdigit()):
         return True
     if nxt.isalnum() and nxt not in "x" or nxt in "_@%/" or nxt in _CURRENCY:
         return True
     if nxt in ".:-" and nxt2.isalnum() or nxt == "," and (nxt2.isdigit() or nxt2 in ",#*"):
         return True  # "+16465588656,,86422910037#": a conference dial string
-    if nxt == " " and nxt2.isdigit() or nxt == "*":
+    if nxt == " " and nxt2.isdigit() or prev == " " and prev2.isdigit() or nxt == "*":
         return True  # more groups than a phone has ("08 07 06 05 04 03 02 01"); a product
     return prev == " " and _after_code(text, start - 1)
 

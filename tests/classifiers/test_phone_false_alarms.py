@@ -66,6 +66,9 @@ NOT_PHONES = {
     "postscript rectangle": "0 636.002991 468 12 re",
     "counting bytes": "// Prints: <Buffer 01 02 03 04 05>",
     "more groups than a phone": "// Prints: <Buffer 02 01 04 03 06 05 08 07>",
+    "code points": "FBF9\t\t<isolated> 0626 0649\n0435 0308 ; [.23C0.0020.0002] # CYRILLIC",
+    "section of a standard": "  // C++14 20.8.2.2.4",
+    "hex groups": " * <pre>191B1D 02 1F2123 01 050505 02 050505 01 910505 02 910505 00</pre>",
     "octal escapes": "/Notice (Copyright \\050c\\051 1997, 2009 American Mathematical Society)",
 }
 

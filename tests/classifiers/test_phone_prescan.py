@@ -45,6 +45,9 @@ TRICKY = [
     "\n".join(f"{i:>5}  020 7946 {i:04d}" for i in range(50)),
     "cell(0044 20 7946 0958'Tel:)0044 20 7946 09580",  # a note in brackets holds a phone
     "Tel (x,phone,y) 2125550147\nphone\t2125550147\n|tel|+44 20 7946 0958|",
+    "h = 1927868237; m: 2125550147; office = 020 7946 0958; rpc_call 020 7946 0959",
+    "Boston, MA 02110-1301, USA; Tel. 02110-1301; DFARS 252.227-7013; call 252.227-7013",
+    "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 and 0 800 123 456 and +3.140000",
 ]
 
 
