@@ -242,14 +242,27 @@ _AMBIGUOUS_GIVEN = frozenset(
     dakota sierra london brooklyn""".split()
 )
 # A lone given name as the subject of a verb ("also Hiroshi is joining", "Maria said"):
-# RE2 finds a capitalised word before one of these verbs, Python checks the word.
-_SUBJECT_FINDER = re2.compile(
-    r"(?:^|[^\pL\pN_'’.@/\-])(\p{Lu}\p{Ll}+)[ \t]+(?:is|was|will|has|had|said|says|asked|"
-    r"told|thinks|thought|wants|wanted|joined|joins|left|sent|replied|mentioned|suggested|"
-    r"agreed|called|emailed|confirmed|needs|can't|cannot|won't|isn't|wasn't|hasn't|"
-    r"didn't|doesn't)\b",
-    _re2_options(),
+# one RE2 pattern holds the capitalised given names themselves (built on first use), so
+# that "This is" and "It was" are never matches to look at.
+_SUBJECT_VERBS = (
+    r"is|was|will|has|had|said|says|asked|told|thinks|thought|wants|wanted|joined|joins|"
+    r"left|sent|replied|mentioned|suggested|agreed|called|emailed|confirmed|needs|can't|"
+    r"cannot|won't|isn't|wasn't|hasn't|didn't|doesn't"
 )
+
+
+@lru_cache(maxsize=1)
+def _subject_finder() -> Any:
+    names = sorted({n[:1].upper() + n[1:] for n in given_names()
+                    if n not in _AMBIGUOUS_GIVEN and n not in _WORDLIKE_GIVEN
+                    and n not in not_names()}, key=len, reverse=True)
+    alternation = "|".join(re2.escape(n) for n in names)
+    return re2.compile(
+        rf"(?:^|[^\pL\pN_'’.@/\-])({alternation})[ \t]+(?:{_SUBJECT_VERBS})\b",
+        _re2_options(),
+    )
+
+
 _WROTE_FINDER = re2.compile(r"\b(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto)\b",
                             _re2_options())
 _NAME_BEFORE_WROTE = re.compile(
@@ -960,13 +973,7 @@ def _subject_cue(text: str) -> Iterator[_Span]:
     """``also Hiroshi is joining from Tokyo``: a common given name, alone (no capitalised
     word right before it) and not one that is as often a place or a word, as the subject
     of a verb."""
-    blocked = not_names()
-    for m in _SUBJECT_FINDER.finditer(text):
-        word = m.group(1)
-        low = word.lower()
-        if (not is_given_name(word) or low in _AMBIGUOUS_GIVEN or low in _WORDLIKE_GIVEN
-                or low in blocked):
-            continue
+    for m in _subject_finder().finditer(text):
         start = m.start(1)
         prev = _PREV_WORD_RE.search(text, max(0, start - 30), start)
         if prev is not None and prev.group(1)[:1].isupper():
@@ -1356,12 +1363,13 @@ def _ranges_around(text: str, pattern: re.Pattern[str], separator: str,
 
 
 # Words of a text about a story: a book club's notes, a review, an essay on a novel.
-_FICTION_RE = re.compile(
+# RE2: one linear pass over long texts, where matches are rare.
+_FICTION_FINDER = re2.compile(
     r"\b(?:novel|novels|chapter|chapters|plot|protagonist|heroine|narrator|scene|scenes|"
     r"sequel|prologue|epilogue|fiction|fictional|book[ ]club|reading[ ]group|"
     r"characters|storyline|roman|romans|personnage|personnages|kapitel|figuren|"
-    r"novela|personajes|capítulo|romanzo|personaggi|capitolo)\b",
-    re.IGNORECASE,
+    r"novela|personajes|cap[íi]tulo|romanzo|personaggi|capitolo)\b",
+    _re2_options(case_insensitive=True),
 )
 _FICTION_TEXT = 4000  # characters: up to this, the whole text is one scope
 _WEAK_FICTION_SCORE = 0.8
@@ -1369,24 +1377,23 @@ _WEAK_FICTION_SCORE = 0.8
 
 def _without_fiction(text: str, spans: list[_Span]) -> list[_Span]:
     """Drop weakly cued names (a given name and a surname, an honorific, the model alone:
-    score <= 0.8) in a short text, or a paragraph of a long one, that talks about a story with three or
-    more different words (novel, chapter, plot, scene, protagonist...): "Elizabeth
-    Bennet's first impression of Mr. Darcy is the engine of the plot". A labelled field,
-    a signature or an address beside a name still counts there."""
-    weak = [s for s in spans if _weak_in_fiction(s)]
-    if not weak or _FICTION_RE.search(text) is None:
+    score <= 0.8) in a short text, or a paragraph of a long one, that talks about a story
+    with three or more different words (novel, chapter, plot, scene, protagonist...):
+    "Elizabeth Bennet's first impression of Mr. Darcy is the engine of the plot". A
+    greeting, a labelled field, a signature or an address beside a name still counts."""
+    if not any(_weak_in_fiction(s) for s in spans):
         return spans
-    if len(text) <= _FICTION_TEXT:
-        scopes = [(0, len(text))]
-    else:
-        scopes = []
-        for start, end in _paragraphs(text):
-            if _FICTION_RE.search(text, start, end):
-                scopes.append((start, end))
-    literary = [
-        (a, b) for a, b in scopes
-        if len({m.group().lower() for m in _FICTION_RE.finditer(text, a, b)}) >= 3
-    ]
+    words: dict[tuple[int, int], set[str]] = {}
+    for m in _FICTION_FINDER.finditer(text):
+        if len(text) <= _FICTION_TEXT:
+            scope = (0, len(text))
+        else:
+            start = text.rfind("\n\n", 0, m.start())
+            start = 0 if start < 0 else start + 2
+            end = text.find("\n\n", m.end())
+            scope = (start, len(text) if end < 0 else end)
+        words.setdefault(scope, set()).add(m.group().lower())
+    literary = sorted(scope for scope, found in words.items() if len(found) >= 3)
     if not literary:
         return spans
     return [s for s in spans
@@ -1403,16 +1410,6 @@ _FICTION_WEAK_CUES = frozenset((
 
 def _weak_in_fiction(span: _Span) -> bool:
     return span.cue in _FICTION_WEAK_CUES and span.score <= _WEAK_FICTION_SCORE
-
-
-def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    while start < len(text):
-        end = text.find("\n\n", start)
-        if end < 0:
-            end = len(text)
-        yield start, end
-        start = end + 2
 
 
 # --- merging --------------------------------------------------------------------------------
