@@ -335,9 +335,12 @@ class PhoneDetector:
 
     def plausible_cell(self, value: str) -> bool:
         """Whether a table cell under a phone column can be a phone number."""
+        shape = _shape(value) or "bare"
         return (7 <= sum(ch.isdigit() for ch in value) <= 15
                 and bool(_CANDIDATE.fullmatch(value))
-                and _plausible(value, _shape(value) or "bare", True))
+                and _written_like_a_phone(value, shape)
+                and _plausible(value, shape, True)
+                and (value[0] != "+" or _country_code_written_whole(value)))
 
 
 def _written_like_a_phone(value: str, shape: str) -> bool:

@@ -101,6 +101,13 @@ def test_cells_under_a_named_column_are_reported_with_their_type() -> None:
     ]
 
 
+def test_placeholders_and_fictional_area_codes_under_a_phone_column_are_not_phones() -> None:
+    text = ("name,phone\nJane Doe,1234567890\nJohn Doe,+1 555 555 0123\n"
+            "Ada Lovelace,020 7946 0958\n")
+    found = [f.value for f in ColumnDetector(PhoneDetector()).detect(text)]
+    assert found == ["020 7946 0958"]
+
+
 def test_column_cells_still_need_to_pass_their_check() -> None:
     text = "nhs_number,dob\n9434765871,31/02/1985\n"  # bad check digit, no such date
     assert list(ColumnDetector(PhoneDetector()).detect(text)) == []
