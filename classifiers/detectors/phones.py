@@ -109,10 +109,11 @@ _CURRENCY = "$€£¥₹"
 # 02110-1301". The acronyms are matched in capitals only ("FAR", not "far").
 _REFERENCE_WORDS = re.compile(
     r"(?:(?i:(?<![A-Za-z])(?:clause|section|subsection|paragraph|article|subpart|regulation|"
-    r"standard|zip|zipcode|postcode|postal[ \t]+code|issn|isbn)(?![A-Za-z])\.?)"
+    r"standard|zip|zip[ \t]+code|zipcode|postcode|postal[ \t]+code|issn|isbn)(?![A-Za-z])\.?)"
     r"|(?<![A-Za-z])(?:DFARS?|DFARs|FAR|CFR|U\.?S\.?C|ISO|IEC|RFC|IEEE|ANSI|ASTM|NIST|ETSI|"
     r"JIS|DIN|ECMA|ITU|CCITT)"
-    r"(?![A-Za-z])|§)[^0-9\n]{0,12}$"
+    r"(?![A-Za-z])|§)(?:[ \t]+[A-Z]{1,2}(?![A-Za-z]))?[ \t]*(?:no\.?|nr\.?|number|#)?"
+    r"[ \t:=#({]*$"
 )
 
 # A US ZIP+4 code ("Boston, MA 02110-1301, USA") has the shape of a national number with a

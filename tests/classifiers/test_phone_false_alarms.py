@@ -27,6 +27,7 @@ NOT_PHONES = {
     "zip+4 after a label": "ZIP code: 07102-1234",
     "clause number": 'only "Restricted Rights" as defined in Clause 252.227-7013 (c) (1)',
     "regulation number": "restrictions set forth in DFARS 252.227-7013 and FAR 52.227-19",
+    "regulation number written with hyphens": "see DFARS 252-227-7013",
     "float": "('0.960923', '2.2beta29', -1),",
     "float with a sign": "ExtendedContext.quantize(Decimal('+35236450.6'), Decimal('1e-2'))",
     "ratio in output": "vmresume         IPC: 0.11 (50/445)",
@@ -86,6 +87,9 @@ STILL_PHONES = [
     # capitals only: "far" is a word, FAR a regulation
     ("It is not far: 020 7946 0958 is the number", "020 7946 0958"),
     ("Section head: Dr Ng, mobile 07700 900123", "07700 900123"),
+    # a reference word reaches only the number right after it
+    ("Section A, 020 7946 0958", "020 7946 0958"),
+    ("ISO 27001 audit: ring 020 7946 0958", "020 7946 0958"),
     # a French freephone keeps its lone trunk 0
     ("Numéro vert : 0 800 123 456", "0 800 123 456"),
     ("+44 (0)20 7946 0958", "+44 (0)20 7946 0958"),
