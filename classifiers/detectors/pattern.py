@@ -24,7 +24,6 @@ How a text is scanned (all matching is RE2, so linear in the text):
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -139,18 +138,6 @@ class _WordFinder:
 
     def occurs_in(self, data: bytes) -> bool:
         return self.anywhere.search(data) is not None  # type: ignore[attr-defined]
-
-    @property
-    def longest(self) -> int:
-        """Bytes of the longest word, in UTF-8."""
-        return max(len(w.encode("utf-8")) for w in self.words)
-
-    def all_places(self, lowered: bytes) -> list[int] | None:
-        """Offsets in ``lowered`` (a whole lower-cased text) where a word starts, at least
-        one on every line that holds one; None when the words are not all ASCII."""
-        if self.anywhere_lowered is None:
-            return None
-        return [at for _, at, _ in self.anywhere_lowered.find_matches_as_indexes(lowered)]
 
     def places(self, data: bytes, lowered: bytes, start: int, end: int) -> Iterable[int]:
         """Offsets in ``data[start:end]`` where a word occurs (case-insensitive, anywhere in
@@ -335,7 +322,6 @@ class PatternDetector:
         findings: list[Finding] = []
         seen: set[tuple[int, int, int]] = set()
         lowered: bytes | None = None  # data.lower(), made when a context rule first runs
-        word_places: dict[tuple[str, ...], list[int] | None] = {}  # context words: places
         n = len(data)
         pos = 0
         while pos < n:
@@ -355,19 +341,8 @@ class PatternDetector:
                     lookback = max(0, pos - 4 * c.rule.context_window)
                     if lowered is None:
                         lowered = data.lower()
-                    context = c.context
-                    # the words' places in the whole text, found once per text and shared
-                    # by the rules with the same words (a word straddling ``lookback`` is
-                    # included: more lines than needed only cost time)
-                    if context.words not in word_places:
-                        word_places[context.words] = context.all_places(lowered)
-                    found = word_places[context.words]
-                    if found is None:
-                        places = context.places(data, lowered, lookback, end)
-                    else:
-                        places = found[bisect_left(found, lookback - context.longest)
-                                       : bisect_left(found, end)]
-                    for lo, hi in _context_lines(data, places, pos, end, c.rule.context_lines):
+                    for lo, hi in _context_lines(data, lowered, c.context, lookback, pos, end,
+                                                 c.rule.context_lines):
                         self._run_rule(index, data[lo:hi], lo, text, offsets, findings, seen)
                     continue
                 self._run_rule(index, chunk, pos, text, offsets, findings, seen)
@@ -442,8 +417,12 @@ class PatternDetector:
             else:
                 if b_start < last_byte:  # a value group before the previous one's end
                     last_byte, last_char = 0, char_base
-                start = last_char + _chars_in(chunk, last_byte, b_start)
-                end = start + _chars_in(chunk, b_start, b_end)
+                if chunk[last_byte:b_end].isascii():  # most gaps between candidates are
+                    start = last_char + b_start - last_byte
+                    end = start + b_end - b_start
+                else:
+                    start = last_char + _chars_in(chunk, last_byte, b_start)
+                    end = start + _chars_in(chunk, b_start, b_end)
                 last_byte, last_char = b_start, start
             if extend is None:
                 if end - start > MAX_VALUE_CHARS:
@@ -525,19 +504,19 @@ class PatternDetector:
 
 
 def _context_lines(
-    data: bytes, places: Iterable[int], start: int, end: int, after: int = 1
+    data: bytes, lowered: bytes, context: _WordFinder, lookback: int, start: int, end: int,
+    after: int = 1,
 ) -> list[tuple[int, int]]:
     """The whole lines of ``data[start:end]`` (a chunk cut at line ends) on which a value
-    could have a context word in its context region: a region is the value's own line
-    and part of the ``after`` lines before, so these are the line of each place a word
-    occurs (``places``, ascending: at least one on every line before ``end`` and back to
-    the context window's reach that holds a word, case-insensitive, anywhere in a word)
-    and the ``after`` lines after it. A rule never matches across a newline, so
+    could have one of ``context``'s words in its context region: a region is the value's
+    own line and part of the ``after`` lines before, so these are the line of each place
+    a word occurs (``data[lookback:end]``, case-insensitive, anywhere in a word: a
+    superset) and the ``after`` lines after it. A rule never matches across a newline, so
     matching these lines alone finds the same values with context as matching the whole
     chunk."""
     ranges: list[tuple[int, int]] = []
     line_end = -1  # end of the line holding the previous occurrence
-    for at in places:
+    for at in context.places(data, lowered, lookback, end):
         if at < line_end:
             continue  # same line as the previous occurrence
         nl = data.find(b"\n", at, end)

@@ -462,3 +462,27 @@ def test_negative_context_in_a_host_name_does_not_lower_a_score() -> None:
     assert finder.search("this is only an example.") == "example"
     assert finder.search("for example: DE44") == "example"
     assert finder.search("Test IBAN") == "test"
+
+
+def test_ascii_chunks_after_non_ascii_ones_have_exact_character_spans() -> None:
+    # chunks of ~16 KB: a non-ASCII one, then ASCII ones (mapped by one addition), then
+    # non-ASCII again (mapped from the previous candidate on)
+    part_a = "Grüße aus Köln 🙂 " + TOKEN + "\n"
+    part_b = "plain ascii line " + TOKEN + "\n"
+    text = part_a * 400 + part_b * 2000 + part_a * 400
+    found = detector(GITHUB).detect(text)
+    assert len(found) == 2800
+    assert all(text[f.start : f.end] == TOKEN == f.value for f in found)
+
+
+def test_values_on_one_line_after_mixed_gaps_have_exact_spans() -> None:
+    # a value group inside a longer match, several per line, with multi-byte characters
+    # in some gaps and not in others
+    d = detector(rule(id="num", entity_type="CUSTOM:num", prefilter="none",
+                      regex="(?:^|[^0-9])(?P<value>[0-9]{3}-[0-9]{3})(?:[^0-9]|$)",
+                      value_group="value"))
+    line = "é 123-456,234-567 ü 345-678 x 456-789 🙂 567-890"
+    text = "\n".join([line] * 3000)
+    found = d.detect(text)
+    assert [f.value for f in found] == ["123-456", "234-567", "345-678", "456-789",
+                                        "567-890"] * 3000
