@@ -614,12 +614,37 @@ _THING_AFTER_RE = re.compile(
 )
 
 
+# A word that ends like an abstract noun, never like a name ("Binary Authorization",
+# "Event Threat Detection", "Asset Management", "Firmware Update"; Clement and Trinity
+# are names, so -ment needs eight letters and -ity is not here).
+_ABSTRACT_NOUN_RE = re.compile(
+    r"\b(?:[A-Za-z]{2,}(?:tion|sion)s?|[A-Za-z]{4,}ments?|[A-Za-z]{2,}wares?)\b"
+)
+_PLACE_AFTER_RE = re.compile(r",[ ]?[A-Z]{2}[ ]+[0-9]{5}\b")
+_PREV_TOKEN_RE = re.compile(r"(\S+)[ ]$")
+
+
 def _reads_as_a_thing(text: str, start: int, end: int) -> bool:
     """Words the model calls a person that the text treats as a thing: an article or a
     determiner before them ("the Common Expression Language", "a new Assured Workloads
-    environment") or a noun of software after them ("List Apigee applications")."""
-    return (_THING_BEFORE_RE.search(text, max(0, start - 12), start) is not None
-            or _THING_AFTER_RE.match(text, end) is not None)
+    environment"), a noun of software after them ("List Apigee applications"), a state
+    and ZIP code after them ("Redwood Shores, CA 94065"), or the end of a longer
+    capitalised name ("Master Authorized Networks", "HTTP(S) Load Balancing")."""
+    if (_THING_BEFORE_RE.search(text, max(0, start - 12), start) is not None
+            or _ABSTRACT_NOUN_RE.search(text, start, end) is not None
+            or _THING_AFTER_RE.match(text, end) is not None
+            or _PLACE_AFTER_RE.match(text, end) is not None):
+        return True
+    prev = _PREV_TOKEN_RE.search(text, max(0, start - 30), start)
+    if prev is None:
+        return False
+    token = prev.group(1).lstrip("([{\"'“‘")
+    if not (token[:1].isupper() and any(ch.islower() for ch in token)):
+        return False  # a lower-case word, or an all-caps one ("WHEREAS Thảo Trần")
+    if token[-1] in ".:;!?,\"'”’":
+        return False  # the end of a sentence or a label
+    word = token.lower()
+    return word not in not_names() and word not in _HONORIFIC_WORDS
 
 
 def _cuts_a_word(text: str, start: int, end: int) -> bool:
@@ -707,8 +732,7 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _one_on_one_cue(text)
     yield from _self_intro_cue(text)
     yield from _introduction_cue(text)
-    yield from _anchored_cue(text, _RELATION_FINDER, _NAME_HERE, 0.8, "relation before a name",
-                             single=0.75, single_given_only=True)
+    yield from _relation_cue(text)
     yield from _given_after_cue(text)
     yield from _pnr_cue(text)
     yield from _wrote_cue(text)
@@ -765,6 +789,31 @@ def _label_cue(text: str) -> Iterator[_Span]:
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.75, "labelled field")
         if span is not None:
             yield span
+
+
+def _relation_cue(text: str) -> Iterator[_Span]:
+    """``his daughter Emily``, ``host Mei Chen``: a relation word, then the name (one word
+    only when a given name). A capitalised relation word in the middle of a sentence
+    begins a title, not a relation ("a new Partner Assured Workloads")."""
+    for anchor in _RELATION_FINDER.finditer(text):
+        if text[anchor.start()].isupper() and _mid_sentence(text, anchor.start()):
+            continue
+        m = _NAME_HERE.match(text, anchor.end())
+        if m is None:
+            continue
+        value = m.group("name")
+        if " " not in value.strip() and not is_given_name(value):
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.8, 0.75,
+                          "relation before a name")
+        if span is not None:
+            yield span
+
+
+def _mid_sentence(text: str, pos: int) -> bool:
+    """True when the word at ``pos`` follows another word of its sentence on its line."""
+    before = text[max(0, pos - 3):pos].rstrip(" \t")
+    return bool(before) and (before[-1].isalnum() or before[-1] == ",")
 
 
 def _addr_cue(text: str) -> Iterator[_Span]:

@@ -169,3 +169,19 @@ def test_a_possessive_is_not_part_of_the_name(cues: NameDetector) -> None:
 )
 def test_library_institution_and_licence_words_are_not_names(name: str) -> None:
     assert not looks_like_name(name)
+
+
+def test_a_capitalised_relation_word_inside_a_title_is_no_relation(cues: NameDetector) -> None:
+    text = ("The following command creates a new Partner Assured Workloads, with the "
+            "following settings.\n")
+    assert _people(cues, text) == []
+
+
+def test_a_relation_word_that_opens_a_chat_line_still_points_at_a_person(
+        cues: NameDetector) -> None:
+    assert _people(cues, "[14:02] Agent Priya: Sorry about that!") == ["Priya"]
+
+
+@pytest.mark.parametrize("name", ["Foo Bar", "Anonymous Coward", "Person McPherson"])
+def test_placeholder_people_of_examples_are_not_names(name: str) -> None:
+    assert not looks_like_name(name)
