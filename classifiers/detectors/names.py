@@ -737,6 +737,7 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _pnr_cue(text)
     yield from _wrote_cue(text)
     yield from _subject_cue(text)
+    yield from _surname_cue(text)
     yield from _list_cue(text)
     yield from _vocative_cue(text)
     yield from _anchored_cue(text, _HONORIFIC_FINDER, _NAME_HERE, 0.85, "honorific",
@@ -1038,6 +1039,40 @@ _WORDLIKE_GIVEN = frozenset(
     ken kim lee li jo pascal julia hugo maya jasmine milan santiago sally lynn roman elif
     hana miles poppy bea carol gemma magnus sage jasper oscar victor crystal amber""".split()
 )
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return _read_list("surnames.txt")
+
+
+@lru_cache(maxsize=1)
+def _surname_finder() -> Any:
+    """RE2: a word that points at a person, then one of the common surnames, capitalised
+    ("back from Johnson", "ask Okafor", "cc Nakamura")."""
+    forms = sorted({w[:1].upper() + w[1:] for w in surnames() if " " not in w},
+                   key=len, reverse=True)
+    alternation = "|".join(re2.escape(w) for w in forms)
+    return re2.compile(
+        r"\b(?:by|from|with|ask|asked|cc|ping|tell|told|call|called|email|emailed|per|"
+        r"thanks|(?:talk(?:ed|ing)?|speak(?:ing)?|spoke|reach(?:ed)?[ \t]+out)[ \t]+to)"
+        rf"[ \t]+({alternation})(?:[^\pL\pN_'’@\-]|$)",
+        _re2_options(),
+    )
+
+
+def _surname_cue(text: str) -> Iterator[_Span]:
+    """``did you get the contract back from Johnson?``: a lone common surname right after
+    a word that points at a person, unless another capitalised word, "&" or a company
+    suffix follows ("from Johnson Controls", "with Morgan Stanley", "by Smith & Co")."""
+    for m in _surname_finder().finditer(text):
+        start, end = m.start(1), m.end(1)
+        if _NEXT_CAPITAL_OR_AMP_RE.match(text, end) or _company_suffix_follows(text, end):
+            continue
+        yield _Span(start, end, 0.7, "surname after by/from/with")
+
+
+_NEXT_CAPITAL_OR_AMP_RE = re.compile(rf"[ \t]*(?:&|\+|and[ \t]+[{_UP}]|[{_UP}])")
 
 
 def _wrote_cue(text: str) -> Iterator[_Span]:
@@ -1454,6 +1489,7 @@ def _without_fiction(text: str, spans: list[_Span]) -> list[_Span]:
 _FICTION_WEAK_CUES = frozenset((
     "given name + capitalised surname", "honorific", "NER PERSON", "NER PERSON + given name",
     "given name before a verb", "given name after by/with/ask", "relation before a name",
+    "surname after by/from/with",
 ))
 
 

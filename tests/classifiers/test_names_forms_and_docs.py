@@ -185,3 +185,26 @@ def test_a_relation_word_that_opens_a_chat_line_still_points_at_a_person(
 @pytest.mark.parametrize("name", ["Foo Bar", "Anonymous Coward", "Person McPherson"])
 def test_placeholder_people_of_examples_are_not_names(name: str) -> None:
     assert not looks_like_name(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("did you get the contract back from Johnson?", ["Johnson"]),
+        ("ask Nguyen about the rota", ["Nguyen"]),
+        ("thanks Okafor!", ["Okafor"]),
+    ],
+)
+def test_a_lone_common_surname_after_a_word_pointing_at_a_person_is_found(
+        cues: NameDetector, text: str, expected: list[str]) -> None:
+    assert _people(cues, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We bought the sensors from Johnson Controls", "It was printed by Smith & Co",
+     "a loan with Morgan Stanley", "per Johnson & Johnson policy"],
+)
+def test_a_surname_that_begins_a_firm_name_is_not_a_person(cues: NameDetector,
+                                                             text: str) -> None:
+    assert _people(cues, text) == []
