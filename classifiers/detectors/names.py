@@ -11,9 +11,12 @@ four steps (docs/detection.md says why):
    ``Save it — Bea``), chat speakers (``[10:02] Ana Souza:``), honorifics and forms of
    address (``Dr Patel``, ``Herr Becker``), relations and roles (``his daughter Emily``,
    ``host Mei Chen``, ``talk to Priya``), one-to-one notes (``1:1 Jordan / Casey``),
-   CSV/Markdown columns whose header names a person, a letterhead in capitals above
-   contact details, and a capitalised run whose first word is a common given name (a weak
-   cue; data in ``resources/names/given_names.txt``).
+   self-introductions (``my name is``, ``ik ben``, ``je m'appelle``), CSV/Markdown
+   columns whose header names a person and vertical ``Label<TAB>value`` forms, a
+   letterhead in capitals above contact details, a capitalised run whose first word is a
+   common given name (a weak cue; data in ``resources/names/given_names.txt``), a lone
+   given name before a verb (``Hiroshi is joining``) and a lone common surname after
+   by/from/with (``back from Johnson``; ``resources/names/surnames.txt``).
 2. **NER on windows**: capitalised runs that no cue explained and that pass the filter of
    step 3 are looked at by the model, only the line around each run (never part of a
    word), all windows in one call inside a spaCy memory zone, within a character budget
@@ -23,7 +26,13 @@ four steps (docs/detection.md says why):
    organisation word (``resources/names/not_names.txt``), when it is an all-caps heading,
    when a street or company word follows (``Ben White Blvd``, ``Navali S.p.A.``), when its
    line holds an address at a domain reserved for examples (mock data), or when it is a
-   one-word honorific name in a paragraph about trademarks (``Dr. Pepper``).
+   one-word honorific name in a paragraph about trademarks (``Dr. Pepper``). CamelCase
+   words (``NumPy``, ``GObject``) are no name words; a "table" of code lines is no table;
+   a hyphen line among bullets is no signature. The model alone is not trusted on a
+   Markdown/reST heading, after an article, before a software noun or a state and ZIP,
+   on a word ending like an abstract noun (``Binary Authorization``) or at the end of a
+   longer capitalised name (``Master Authorized Networks``). Weak cues in a text about a
+   story (three words such as novel, chapter, plot, scene) name characters, not people.
 4. **Propagation**: once a full name is found, later mentions of it (or of its first or
    last word alone) are names too (``classifiers/name_mentions.py``).
 
