@@ -432,8 +432,8 @@ def looks_like_name(name: str, *, single_ok: bool = False) -> bool:
         low = w.lower()
         if low in blocked or any(part in blocked for part in low.split("-") if part):
             return False
-        if len(w) >= 2 and w.isupper():
-            return False
+        if any(len(part) >= 2 and part.isupper() for part in w.split("-")):
+            return False  # "NASA", "README-alpha": an acronym, not a name
         if _is_camel_case(w):
             return False
         letters += sum(ch.isalpha() for ch in w)
@@ -1081,7 +1081,10 @@ def _surname_cue(text: str) -> Iterator[_Span]:
         yield _Span(start, end, 0.7, "surname after by/from/with")
 
 
-_NEXT_CAPITAL_OR_AMP_RE = re.compile(rf"[ \t]*(?:&|\+|and[ \t]+[{_UP}]|[{_UP}])")
+# what follows a surname that begins a firm's name or a range ("from Edwards to Montgomery")
+_NEXT_CAPITAL_OR_AMP_RE = re.compile(
+    rf"[ \t]*(?:&|\+|(?:and|to)[ \t]+[{_UP}]|[{_UP}])"
+)
 
 
 def _wrote_cue(text: str) -> Iterator[_Span]:

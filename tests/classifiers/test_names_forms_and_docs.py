@@ -208,3 +208,11 @@ def test_a_lone_common_surname_after_a_word_pointing_at_a_person_is_found(
 def test_a_surname_that_begins_a_firm_name_is_not_a_person(cues: NameDetector,
                                                              text: str) -> None:
     assert _people(cues, text) == []
+
+
+def test_a_range_between_two_surnames_is_not_a_person(cues: NameDetector) -> None:
+    assert _people(cues, "don't transform from Edwards to Montgomery form") == []
+
+
+def test_an_acronym_joined_to_a_word_is_no_name_word(cues: NameDetector) -> None:
+    assert _people(cues, "doc/find-maint.texi: Remove README-alpha here, too.") == []
