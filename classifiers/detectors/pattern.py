@@ -6,8 +6,8 @@ How a text is scanned (all matching is RE2, so linear in the text):
 2. Keyword prefilter: one case-insensitive RE2 set of every rule's keywords tells which
    keywords occur anywhere in the text; a rule whose keywords are all absent cannot fire
    (rules with ``prefilter = "none"`` always can).
-3. The text is cut into chunks of about 16 KB at line ends (rule regexes never match a
-   newline). RE2 sets (32 rules per set) tell which rules can match in a chunk; only
+3. The text is cut into chunks of about 2 KB at line ends (rule regexes never match a
+   newline). RE2 sets (57 rules per set) tell which rules can match in a chunk; only
    those rules' own regexes run, and only over that chunk. A set holds each rule's
    *signature* (``classifiers.regex_signature``): a necessary condition of the regex
    without its leading ``[A-Za-z0-9_.-]*`` and its long counted repetitions, which made
@@ -40,10 +40,13 @@ from classifiers.rules import Rule, RulePack, re2_options, rule_pattern_text
 from classifiers.taxonomy import category_of, default_severity
 from classifiers.validators import VALIDATORS
 
-# RE2's set pays a fixed cost per call that grows with the number of rules, and scans
-# fast once running: chunks of ~16 KB (cut at line ends) balance that against running a
-# matched rule's own regex over more text than needed. Measured on 20 MB of mixed text.
-CHUNK_BYTES = 16 * 1024
+# RE2's set pays a fixed cost per call, and a rule whose signature hits in a chunk runs its
+# own regex over the whole chunk. On text dense with near-misses (the speed benchmark's
+# sparse text) signatures hit in nearly every chunk: chunks of ~2 KB (cut at line ends)
+# scan 14 MB of rule regexes per 2 MB of text against 41 MB for 16 KB chunks, for about the
+# same set cost (second pass over 2 MB: 276-315 ms against 345-353; Python source 43-46 ms
+# against 50; 1 KB and 512 B were no faster: the sets' per-call cost takes over).
+CHUNK_BYTES = 2 * 1024
 # RE2 memory budget per set (program + DFA cache). On 40 MB of mixed text the sets grew
 # the process by ~8 MB; 8 MB per set ran as fast as 64 MB, 4 MB ran out (the detector
 # then falls back to each rule's own regex). A long-running guard keeps every set's DFA

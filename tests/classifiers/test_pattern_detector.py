@@ -465,7 +465,7 @@ def test_negative_context_in_a_host_name_does_not_lower_a_score() -> None:
 
 
 def test_ascii_chunks_after_non_ascii_ones_have_exact_character_spans() -> None:
-    # chunks of ~16 KB: a non-ASCII one, then ASCII ones (mapped by one addition), then
+    # chunks cut at line ends: non-ASCII ones, then ASCII ones (mapped by one addition), then
     # non-ASCII again (mapped from the previous candidate on)
     part_a = "Grüße aus Köln 🙂 " + TOKEN + "\n"
     part_b = "plain ascii line " + TOKEN + "\n"
