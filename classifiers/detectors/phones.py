@@ -138,6 +138,8 @@ _USA_AFTER = re.compile(
 # Digits a person types when a form wants a number: 1234567890, 0000000, 9876543210.
 _ASCENDING = "01234567890123456789"
 _DESCENDING = _ASCENDING[::-1]
+_BINARY = frozenset("01")
+_NOT_DIGITS = str.maketrans("", "", "+()-./ ")
 # A decimal number (a float in code, a measurement), not a phone written with dots: the
 # part before the point is longer than a country code ("+35236450.6") or is a lone 0.
 _DECIMAL = re.compile(r"\+?(?:[0-9]{4,}|0)\.[0-9]+")
@@ -354,9 +356,10 @@ def _written_like_a_phone(value: str, shape: str) -> bool:
     freephone), or a NANP number without a real area code (``555``, ``0xx``, ``1xx``)."""
     if ".." in value or _DECIMAL.fullmatch(value) or value.startswith("+ "):
         return False
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if (len(set(digits)) == 1 or digits in _ASCENDING or digits in _DESCENDING
-            or digits == "12345678910" or set(digits) <= {"0", "1"}):
+    digits = value.translate(_NOT_DIGITS)  # a candidate holds digits and "+()-./ " only
+    used = set(digits)
+    if (len(used) == 1 or used <= _BINARY or digits in _ASCENDING or digits in _DESCENDING
+            or digits == "12345678910"):
         return False
     groups = [g for g in _SEPARATOR.split(value) if g]
     if len(groups) >= 4 and all(abs(int(b) - int(a)) == 1 for a, b in pairwise(groups)):
@@ -364,20 +367,20 @@ def _written_like_a_phone(value: str, shape: str) -> bool:
     if value[0] == "+":
         return not _ISO6709.fullmatch(value)
     if shape in ("national", "nanp"):
-        separators = set(_GAPS.findall(value))
-        if any("." in sep for sep in separators) and len(separators) > 1:
+        if "." in value and len(set(_GAPS.findall(value))) > 1:
             return False  # "0.857 438 2308", "252.227-7013": dots are all or nothing
         if "(" in value.lstrip("(")[1:].replace("(0)", ""):
             return False  # "02-16 (2002)": a bracket after the first group is a note
     if shape == "national" and not value.startswith("(0)"):
-        if any(len(g) == 1 for g in groups[1:]):
+        lengths = [len(g) for g in groups]
+        if min(lengths[1:]) == 1:
             return False
         if groups[0] == "0" and not (value[1] == " " and len(groups[1]) == 3
                                      and groups[1][0] == "8"):
             return False
-        if len(groups) < 5 and all(len(g) == 2 for g in groups):
+        if len(groups) < 5 and set(lengths) == {2}:
             return False  # pairs ("01 23 45 67 89") make ten digits; "01-02-03-04" is bytes
-        if all(len(g) == 4 and g[0] == "0" for g in groups):
+        if groups[1][0] == "0" and set(lengths) == {4} and all(g[0] == "0" for g in groups):
             return False  # code points ("0626 0649"): a subscriber number has no leading 0
     if shape == "nanp":
         if _NANP_HYPHEN_SPACE.search(value):
