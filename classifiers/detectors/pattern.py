@@ -189,38 +189,6 @@ def _alternation(patterns: Sequence[str]) -> object | None:
     return re2.compile("|".join(f"(?:{p})" for p in patterns), re2_options())
 
 
-class _OffsetMap:
-    """Maps UTF-8 byte offsets of the encoded text back to ``str`` offsets."""
-
-    _STEP = 1024  # bytes counted per lookup at most (a checkpoint every _STEP bytes)
-
-    def __init__(self, data: bytes, ascii_only: bool) -> None:
-        self._data = data
-        self.ascii_only = ascii_only
-        self._checkpoints: list[int] | None = None  # chars before byte k * _STEP
-
-    def char(self, offset: int) -> int:
-        if self.ascii_only:
-            return offset
-        if self._checkpoints is None:
-            self._checkpoints = self._build()
-        k, base = divmod(offset, self._STEP)
-        start = offset - base
-        return self._checkpoints[k] + self.chars_between(start, offset)
-
-    def chars_between(self, start: int, end: int) -> int:
-        # every byte that is not a UTF-8 continuation byte starts one character
-        return len(self._data[start:end].translate(None, _CONTINUATION))
-
-    def _build(self) -> list[int]:
-        points = [0]
-        total = 0
-        for start in range(0, len(self._data), self._STEP):
-            total += self.chars_between(start, start + self._STEP)
-            points.append(total)
-        return points
-
-
 class PatternDetector:
     """Runs the rules of ``packs`` (minus ``disabled_rules``, full ids like
     ``secrets/jwt``). Immutable after construction, so one instance serves every thread."""
@@ -316,7 +284,7 @@ class PatternDetector:
         enabled = self._enabled_rules(data)
         if not enabled:
             return []
-        offsets = _OffsetMap(data, len(data) == len(text))
+        ascii_text = len(data) == len(text)
         sets = [
             (base, rule_set)
             for base, rule_set in self._rule_sets
@@ -327,6 +295,7 @@ class PatternDetector:
         lowered: bytes | None = None  # data.lower(), made when a context rule first runs
         n = len(data)
         pos = 0
+        char_pos = 0  # characters before byte ``pos``
         while pos < n:
             cut = pos + CHUNK_BYTES
             if cut >= n:
@@ -346,9 +315,12 @@ class PatternDetector:
                         lowered = data.lower()
                     for lo, hi in _context_lines(data, lowered, c.context, lookback, pos, end,
                                                  c.rule.context_lines):
-                        self._run_rule(index, data[lo:hi], lo, text, offsets, findings, seen)
+                        lo_char = char_pos + (lo - pos if ascii_text else _chars_in(chunk, 0,
+                                                                                     lo - pos))
+                        self._run_rule(index, data[lo:hi], lo_char, text, findings, seen)
                     continue
-                self._run_rule(index, chunk, pos, text, offsets, findings, seen)
+                self._run_rule(index, chunk, char_pos, text, findings, seen)
+            char_pos += end - pos if ascii_text else _chars_in(chunk, 0, end - pos)
             pos = end
         findings.sort(key=lambda f: (f.start, f.end, f.recognizer))
         return findings
@@ -381,9 +353,8 @@ class PatternDetector:
         self,
         index: int,
         chunk: bytes,
-        base: int,
+        char_base: int,
         text: str,
-        offsets: _OffsetMap,
         findings: list[Finding],
         seen: set[tuple[int, int, int]],
     ) -> None:
@@ -395,9 +366,9 @@ class PatternDetector:
         # a match object per call (~10 us); this returns the groups' byte spans directly
         match = c.rule.pattern._regexp.Match  # type: ignore[union-attr]
         n = len(chunk)
-        # byte offsets in the chunk to characters: an ASCII chunk by one addition, another
-        # by counting characters from the previous candidate on (matches come in order)
-        char_base = offsets.char(base)
+        # byte offsets in the chunk to characters (``char_base``: characters before it): an
+        # ASCII chunk by one addition, another by counting characters from the previous
+        # candidate on (matches come in order)
         ascii_chunk = chunk.isascii()
         last_byte, last_char = 0, char_base
         pos = 0
