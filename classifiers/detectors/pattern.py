@@ -285,11 +285,12 @@ class PatternDetector:
         if not enabled:
             return []
         ascii_text = len(data) == len(text)
-        sets = [
-            (base, rule_set)
-            for base, rule_set in self._rule_sets
-            if any(i in enabled for i in range(base, base + _SET_GROUP))
-        ]
+        # each set with its enabled rules, as the set's own indexes (1 + rule - base)
+        sets: list[tuple[int, object, frozenset[int]]] = []
+        for base, rule_set in self._rule_sets:
+            local = frozenset(i - base + 1 for i in enabled if base <= i < base + _SET_GROUP)
+            if local:
+                sets.append((base, rule_set, local))
         findings: list[Finding] = []
         seen: set[tuple[int, int, int]] = set()
         lowered: bytes | None = None  # data.lower(), made when a context rule first runs
@@ -304,7 +305,7 @@ class PatternDetector:
                 nl = data.find(b"\n", cut)
                 end = n if nl == -1 else nl + 1
             chunk = data[pos:end]
-            for index in self._rules_in(chunk, enabled, sets):
+            for index in self._rules_in(chunk, sets):
                 c = self._rules[index]
                 if c.rule.requires_context and c.context is not None:
                     # Run the rule only on the lines where a value can have a context
@@ -338,15 +339,14 @@ class PatternDetector:
 
     @staticmethod
     def _rules_in(
-        chunk: bytes, enabled: frozenset[int], sets: Sequence[tuple[int, object]]
+        chunk: bytes, sets: Sequence[tuple[int, object, frozenset[int]]]
     ) -> list[int]:
         found: list[int] = []
-        for base, rule_set in sets:
+        for base, rule_set, local in sets:
             hits = rule_set.Match(chunk)  # type: ignore[attr-defined]
             if hits is None:  # no sentinel: the set failed, so try every enabled rule
-                found.extend(i for i in range(base, base + _SET_GROUP) if i in enabled)
-            else:
-                found.extend(base + i - 1 for i in hits if i > 0 and base + i - 1 in enabled)
+                hits = sorted(local)
+            found += [base + i - 1 for i in hits if i in local]
         return found
 
     def _run_rule(
