@@ -70,6 +70,7 @@ NOT_PHONES = {
     "code points": "FBF9\t\t<isolated> 0626 0649\n0435 0308 ; [.23C0.0020.0002] # CYRILLIC",
     "section of a standard": "  // C++14 20.8.2.2.4",
     "hex groups": " * <pre>191B1D 02 1F2123 01 050505 02 050505 01 910505 02 910505 00</pre>",
+    "message number": "\t    exec(): 0509-036 Cannot load program ./lsof because of",
     "octal escapes": "/Notice (Copyright \\050c\\051 1997, 2009 American Mathematical Society)",
 }
 
@@ -89,6 +90,8 @@ STILL_PHONES = [
     ("Section head: Dr Ng, mobile 07700 900123", "07700 900123"),
     # a reference word reaches only the number right after it
     ("Section A, 020 7946 0958", "020 7946 0958"),
+    # a short national number needs its phone word
+    ("Tel: 0711 317", "0711 317"),
     ("ISO 27001 audit: ring 020 7946 0958", "020 7946 0958"),
     # a French freephone keeps its lone trunk 0
     ("Numéro vert : 0 800 123 456", "0 800 123 456"),
