@@ -30,7 +30,8 @@ use) directly, behind a cheap pre-scan:
    (``01 02 03 04 05``), code points (``0626 0649``), an ISO 6709 coordinate, a trunk 0
    standing alone (``0 1 2 3 4 5 6``; the French ``0 800 123 456`` is kept) or dots mixed
    with other separators (``252.227-7013``); a ``ddddd-dddd`` after a US state or before
-   "USA" is a ZIP+4 code;
+   "USA" is a ZIP+4 code, and a national number of fewer than eight digits needs a phone
+   word;
 5. ``phonenumbers`` decides whether the digits can be a number of a region (valid, or for
    NANP-shaped and ``+``-written numbers, possible: fictional 555-01xx numbers are still
    written as phones, but area code 555 and N11 are no one's; a ``00`` prefix needs a
