@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import ipaddress
 import json
 import re
 from collections.abc import Callable
@@ -285,27 +286,45 @@ def _looks_random(v: str) -> bool:
     return False
 
 
+_INTERFACE_ID = (1 << 64) - 1
+
+
 def network_address(value: str) -> bool:
     """A dotted quad ending in .0 or .255: a network or its broadcast address, and far more
-    often a version (Chrome 131.0.0.0) than a host."""
-    parts = value.strip().split(".")
+    often a version (Chrome 131.0.0.0) than a host. An IPv6 address whose interface id (the
+    last 64 bits) is zero is a prefix too: ``2002::/16``, ``2620:4f:8000::/48`` and
+    ``2600:1901:0:0:0:0:0:0/64`` in tables of blocks and CLI examples, never a host."""
+    v = value.strip().strip("[]")
+    if ":" in v:
+        try:
+            return int(ipaddress.IPv6Address(v)) & _INTERFACE_ID == 0
+        except ValueError:
+            return False
+    parts = v.split(".")
     return len(parts) == 4 and parts[-1] in ("0", "255")
 
 
 def section_number(value: str) -> bool:
-    """A dotted quad of small numbers (7.1.1.1, 22.1.4.1, 1.10.2.3): in text it is a
-    section, clause or table-of-contents number or a four-part version far more often than
-    a host. The first part is below 32 and the other three below 16; the few real hosts of
-    that shape are public resolvers (1.1.1.1, 8.8.8.8, 9.9.9.9), which are not personal
-    data either."""
+    """A dotted quad of small numbers (7.1.1.1, 22.1.4.1, 1.10.2.3, 7.1.4.34): in text it is
+    a section, clause or table-of-contents number or a four-part version (AIX's
+    ``7.1.4.34``) far more often than a host. The first part is below 32 and the second and
+    third below 16; the last may be anything (a build or patch number). About one public
+    address in 2,000 has that shape, and the best-known ones are public resolvers (1.1.1.1,
+    8.8.8.8, 9.9.9.9), which are not personal data either. The X.500 and X.509 object
+    identifiers ``2.5.4.x`` (attribute types) and ``2.5.29.x`` (certificate extensions) are
+    four-part dotted numbers too."""
     v = value.strip()
-    if len(v) > 11:  # 31.15.15.15 is the longest; most addresses are longer: no split
+    if len(v) > 12:  # 31.15.15.255 is the longest; most addresses are longer: no split
         return False
     parts = v.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and p.isascii() and len(p) <= 2 for p in parts):
+    if len(parts) != 4 or not all(p.isdigit() and p.isascii() and len(p) <= 3 for p in parts):
         return False
-    first, *rest = (int(p) for p in parts)
-    return first < 32 and all(n < 16 for n in rest)
+    if any(len(p) > 1 and p[0] == "0" for p in parts):
+        return False
+    first, second, third, _ = (int(p) for p in parts)
+    if first == 2 and second == 5 and third in (4, 29):
+        return True
+    return first < 32 and second < 16 and third < 16
 
 
 # Well-known public DNS resolvers: services, not anyone's address (1.1.1.1, 8.8.8.8 and
@@ -380,6 +399,25 @@ def password_label(value: str) -> bool:
     return all(c.isalpha() or c in _LABEL_CHARS for c in v)
 
 
+_PASCAL_WORD = re.compile(r"[A-Z][a-z]*")
+_DOTTED_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\(.*\)")
+
+
+def code_identifier(value: str) -> bool:
+    """A name from code where a password value would be: a PascalCase type or class name
+    (``password: FilterOrBool = False``, ``- pass: BatchedProviderA``) or a dotted call
+    (``"DbPassword": mock_random.get_random_string(32)``). PascalCase means letters only,
+    a capital first, and at least two of its capitalised words four letters long or more:
+    random mixes of case (hGtNvxblvkJv, QxVmtrnLpA) have short or no such words."""
+    v = value.strip()
+    if _DOTTED_CALL.fullmatch(v):
+        return True
+    if not (v.isascii() and v.isalpha() and v[:1].isupper()):
+        return False
+    words = _PASCAL_WORD.findall(v)
+    return "".join(words) == v and sum(len(w) >= 4 for w in words) >= 2
+
+
 # Domains that can never hold a real mailbox: RFC 2606 and RFC 6761 reserve example.com,
 # example.net and example.org (with every subdomain) and the top-level names .example,
 # .test, .invalid and .localhost for documentation and testing. Nothing else: example.de,
@@ -417,6 +455,7 @@ FILTERS: dict[str, Callable[[str], bool]] = {
     "public_resolver": public_resolver,
     "documentation_jwt": documentation_jwt,
     "password_label": password_label,
+    "code_identifier": code_identifier,
     "reserved_domain": reserved_domain,
     "published_test_card": published_test_card,
 }

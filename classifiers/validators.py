@@ -331,9 +331,19 @@ def _public_ipv4(text: str) -> bool | None:
     return not any(low <= number <= high for low, high in _V4_NOT_GLOBAL)
 
 
+# IPv6 blocks that Python 3.11's ipaddress still calls global: 3fff::/20 is the second
+# documentation prefix (RFC 9637, 2024) and 3ffe::/16 was the 6bone test network, returned
+# to IANA in 2006 (RFC 3701): addresses in both appear in docs and tests, never on hosts.
+_V6_NOT_GLOBAL = (
+    ipaddress.IPv6Network("3fff::/20"),
+    ipaddress.IPv6Network("3ffe::/16"),
+)
+
+
 def public_ip(value: str) -> bool:
     """A globally routable IPv4/IPv6 address (not loopback, private, link-local,
-    documentation, multicast, unspecified or reserved)."""
+    documentation (2001:db8::/32, 3fff::/20), the former 6bone 3ffe::/16, multicast,
+    unspecified or reserved)."""
     text = value.strip().strip("[]")
     fast = _public_ipv4(text)
     if fast is not None:
@@ -344,8 +354,11 @@ def public_ip(value: str) -> bool:
         ip = ipaddress.ip_address(text)
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif any(ip in net for net in _V6_NOT_GLOBAL):
+            return False
     return ip.is_global and not (
         ip.is_multicast
         or ip.is_loopback

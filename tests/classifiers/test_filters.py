@@ -311,3 +311,32 @@ def test_sequence_pre_check_never_changes_the_answer(value: str) -> None:
         )
     )
     assert filters.sequence(value) is expected
+
+
+@pytest.mark.parametrize("value", ["7.1.4.34", "1.5.4.200", "2.5.29.17", "2.5.4.3"])
+def test_section_number_drops_four_part_versions_and_x500_object_identifiers(value: str) -> None:
+    assert FILTERS["section_number"](value)
+
+
+@pytest.mark.parametrize("value", ["2002::", "2620:4f:8000::", "[2001:102A::]",
+                                   "2600:1901:0:0:0:0:0:0", "81.2.69.0"])
+def test_network_address_drops_ipv6_prefixes_with_a_zero_interface_id(value: str) -> None:
+    assert FILTERS["network_address"](value)
+
+
+@pytest.mark.parametrize("value", ["2a00:1450:4001:82a::200e", "2001:db8:42::80",
+                                   "81.2.69.160", "not:an:address"])
+def test_network_address_keeps_host_addresses(value: str) -> None:
+    assert not FILTERS["network_address"](value)
+
+
+@pytest.mark.parametrize("value", ["FilterOrBool", "BatchedProviderA", "TestSignRequest",
+                                   "mock_random.get_random_string(32)", "os.urandom(16)"])
+def test_code_identifier_drops_type_names_and_dotted_calls(value: str) -> None:
+    assert FILTERS["code_identifier"](value)
+
+
+@pytest.mark.parametrize("value", ["hGtNvxblvkJv", "QxVmtrnLpA", "fOXvaiCPCS", "QazWsxEdc",
+                                   "Summer(2024)", "Tr0ub4dor&3", "Password"])
+def test_code_identifier_keeps_random_case_mixes_and_passwords(value: str) -> None:
+    assert not FILTERS["code_identifier"](value)

@@ -104,3 +104,18 @@ def test_card_score_is_high_when_validated(detector: PatternDetector) -> None:
                   f.entity_type == "CREDIT_CARD"]
     assert finding.score >= 0.9
     assert "luhn" in finding.explanation
+
+
+@pytest.mark.parametrize("text", [
+    "    5 86400000.0\n    6 4031078400000.0\n    7 3.3197663987712e+18",
+    ">>> rng = np.random.default_rng(2435908729190400)",
+    "torch.manual_seed(4539148803436467)",
+])
+def test_the_whole_part_of_a_float_and_a_random_seed_are_not_cards(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "CREDIT_CARD") == []
+
+
+def test_a_card_at_the_end_of_a_sentence_is_still_a_card(detector: PatternDetector) -> None:
+    assert _found(detector, "My card is 4539 1488 0343 6467.", "CREDIT_CARD") == [
+        "4539 1488 0343 6467"]

@@ -195,3 +195,27 @@ def test_each_marking_form_is_found_with_its_exact_value(text: str, expected: st
 )
 def test_marking_words_in_ordinary_text_produce_no_finding(text: str) -> None:
     assert found(text) == []
+
+
+# --- "internal use only" in code is a remark, not a label --------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    'def collect_fields():\n    """Collect the fields.\n\n    For internal use only.\n    """',
+    '"""Rules of the validation step.\n\nFor internal use only.\n"""',
+    "    terboundary   : terminating multipart boundary\n            (for internal use only)",
+    "# for internal use only\nimport os",
+    "This page is for internal use only and must not be shared.",
+])
+def test_internal_use_only_inside_code_or_a_sentence_is_not_a_marking(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Q4 pricing deck\nFor internal use only\n\nSlide 1", "For internal use only"),
+    ("Onboarding checklist\n-- Internal use only --", "Internal use only"),
+    ("Q4 roadmap\nInternal Use Only", "Internal Use Only"),
+    ("    INTERNAL USE ONLY    \nBoard pack", "INTERNAL USE ONLY"),
+])
+def test_internal_use_only_as_a_label_line_is_a_marking(text: str, value: str) -> None:
+    assert value in found(text)

@@ -269,3 +269,81 @@ def test_every_value_of_a_one_separator_list_is_found(
 def test_licence_boilerplate_and_copyright_lines_are_not_addresses(
         detector: PatternDetector, text: str) -> None:
     assert _found(detector, text, "STREET_ADDRESS") == []
+
+
+# --- third-party text: copyright lines, versions, OIDs and prefixes ------------------------
+
+DEBIAN_COPYRIGHT = """\
+Files: gio/*
+Copyright:
+ 2006-2008 Hans Breuer
+ 2001 Hidetoshi Tajima
+ 2010 Ryan Lortie
+ 2021 Iain Lane
+ 2018-2021 Igalia S.L
+License: LGPL-2.1+
+"""
+
+ICON_CREDITS = """\
+ © 2003 Paul Duffy
+ © 2005 Philibert Ndandali
+ © 2014 Piotr Drąg
+ © 2008 Praveen A
+"""
+
+
+@pytest.mark.parametrize("text", [DEBIAN_COPYRIGHT, ICON_CREDITS])
+def test_a_copyright_year_and_a_name_are_not_a_street_address(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "STREET_ADDRESS") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Please update my address to 2014 Maple Lane.", "2014 Maple Lane"),
+    ("Ship to: 1999 Oak Street, Springfield, IL 62701", "1999 Oak Street, Springfield, IL 62701"),
+    ("billing address 2000 Pennsylvania Avenue", "2000 Pennsylvania Avenue"),
+])
+def test_a_year_shaped_house_number_is_an_address_next_to_an_address_word(
+        detector: PatternDetector, text: str, value: str) -> None:
+    assert value in _found(detector, text, "STREET_ADDRESS")
+
+
+def test_a_street_suffix_must_end_its_word_in_any_script(detector: PatternDetector) -> None:
+    # RE2's \b only knows ASCII: "Dr" of "Drąg" used to end a street name.
+    assert _found(detector, "met 12 Oak Drâguignan", "STREET_ADDRESS") == []
+    assert _found(detector, "lives at 12 Oak Dr. now", "STREET_ADDRESS") == ["12 Oak Dr."]
+
+
+@pytest.mark.parametrize("text", [
+    "    Return a Tuple[str, int] e.g., ['7.1.4.34', 1806]",
+    'KEY_USAGE = ObjectIdentifier("2.5.29.15")',
+    "commonName OID 2.5.4.3 in the subject",
+    "dpkg (1.16.4.3) unstable; urgency=low",
+])
+def test_versions_oids_and_changelog_headings_are_not_ip_addresses(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "IP_ADDRESS") == []
+
+
+@pytest.mark.parametrize("text", [
+    '_ALLOWED = (\n    "2002::/16",\n    "2620:4f:8000::/48",\n)',
+    "gcloud compute networks subnets create --internal-ipv6-prefix 2600:1901:0:0:0:0:0:0/64",
+    "conn = client.HTTPConnection('[2001:102A::]')",
+    "assertBadAddressPart('3ffe::1.net')",
+    "the new documentation prefix: 3fff:12:34::5",
+])
+def test_ipv6_prefixes_and_documentation_ranges_are_not_ip_addresses(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "IP_ADDRESS") == []
+
+
+def test_a_client_address_is_still_found_next_to_prefixes(detector: PatternDetector) -> None:
+    text = "blocked 2a00:1450:4001:82a::200e and 81.2.69.160 (rule 2002::/16)"
+    assert set(_found(detector, text, "IP_ADDRESS")) == {"2a00:1450:4001:82a::200e",
+                                                         "81.2.69.160"}
+
+
+def test_a_surname_that_means_birth_is_not_a_birth_date_word(detector: PatternDetector) -> None:
+    text = "2022-05-18  Victor Do Nascimento  <victor.donascimento@arm.com>"
+    assert _found(detector, text, "DATE_OF_BIRTH") == []
+    assert _found(detector, "Data de nascimento: 22/09/1976", "DATE_OF_BIRTH") == ["22/09/1976"]

@@ -318,3 +318,13 @@ def test_basic_auth_b64_wants_a_user_a_colon_and_a_password() -> None:
     assert not VALIDATORS["basic_auth_b64"](b64("user:"))
     assert not VALIDATORS["basic_auth_b64"](b64("hello world"))
     assert not VALIDATORS["basic_auth_b64"](base64.b64encode(bytes(range(200, 230))).decode())
+
+
+@pytest.mark.parametrize("value", ["3ffe::1", "3ffe:831f::5", "3fff:12:34::5", "3fff::1"])
+def test_public_ip_rejects_the_6bone_and_the_new_documentation_prefix(value: str) -> None:
+    assert not VALIDATORS["public_ip"](value)
+
+
+@pytest.mark.parametrize("value", ["2a00:1450:4001:82a::200e", "3001:4860::1", "2600:1f18::7"])
+def test_public_ip_keeps_global_unicast_addresses_outside_those_blocks(value: str) -> None:
+    assert VALIDATORS["public_ip"](value)
