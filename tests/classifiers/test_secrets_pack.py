@@ -504,3 +504,36 @@ def test_a_secret_far_from_any_aws_word_is_generic_not_an_aws_key() -> None:
 )
 def test_code_and_names_are_not_secret_values(text: str) -> None:
     assert found(text) == set()
+
+
+# --- third-party text: test logs, type names, changelogs ---------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Running binutils-all/addr2line.exp ...\nPASS: addr2line\nPASS: addr2line -f option\n"
+    "PASS: gnu-debuglink (objdump 1)\nFAIL: Run size-3e",
+    "=== RUN   TestParse\n--- PASS: TestParse/case_1 (0.00s)\nok  \tpkg/parse\t0.012s",
+    "def input_dialog(\n    password: FilterOrBool = False,\n    style: BaseStyle | None = None,",
+    '"DbUser": db_user,\n"DbPassword": mock_random.get_random_string(32),',
+    "base-passwd (3.5.52) unstable; urgency=medium",
+    "Since update-passwd is single-threaded, this is unnecessary.",
+    '    "AWS::IAM::AccessKey": "62d91b17309e76c8",\n    "AWS::IAM::Group": "23f995735d09b1c4",',
+])
+def test_test_results_type_names_and_changelogs_hold_no_secret(text: str) -> None:
+    assert found(text) == set()
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("DB_PASS: Qm8-zz1-Lw", "Qm8-zz1-Lw"),
+    ("Pass: Xk9!rT2q", "Xk9!rT2q"),
+    ("hey – my login for staging is m.oduya@brightlane.io / password Tr0ub4dor&3x, it fails",
+     "Tr0ub4dor&3x"),
+    ("user: ana.kim@corp.io, password: Winter#2025 (temporary)", "Winter#2025"),
+])
+def test_passwords_next_to_their_labels_or_an_account_are_found(text: str, value: str) -> None:
+    assert ("PASSWORD", value) in found(text)
+
+
+def test_an_api_key_in_a_compact_json_object_is_still_found() -> None:
+    key = tok(ALNUM, 32)
+    assert ("GENERIC_SECRET", key) in found(f'{{"user":"svc","api_key":"{key}"}}')
