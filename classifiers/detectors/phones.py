@@ -303,15 +303,17 @@ class PhoneDetector:
         before = text[max(line_start, cand.start - 40) : cand.start]
         labelled = bool(_PHONE_WORDS.search(before))
         near = labelled or bool(_PHONE_NEAR.search(before))
-        if not near and before.endswith(":") and before[-2:-1].isalnum() and value[0] != "+":
-            return None  # a field of a token: "fd:03 960637" (a device number, an inode)
-        if not near and (_ID_WORDS.search(before) or _REFERENCE_WORDS.search(before)):
-            return None
         shape = _shape(value)
         if shape is None:
             if not labelled:
                 return None
             shape = "bare"
+        if not near:
+            if before.endswith(":") and before[-2:-1].isalnum() and value[0] != "+":
+                return None  # a field of a token: "fd:03 960637" (a device number, an inode)
+            if _ID_WORDS.search(before) or (shape != "international"
+                                            and _REFERENCE_WORDS.search(before)):
+                return None
         if not _written_like_a_phone(value, shape):
             return None
         if not labelled and _zip_plus_4(text, cand.start, cand.end, value):
@@ -365,11 +367,11 @@ def _written_like_a_phone(value: str, shape: str) -> bool:
     if (len(used) == 1 or used <= _BINARY or digits in _ASCENDING or digits in _DESCENDING
             or digits == "12345678910"):
         return False
+    if value[0] == "+":
+        return not _ISO6709.fullmatch(value)
     groups = [g for g in _SEPARATOR.split(value) if g]
     if len(groups) >= 4 and all(abs(int(b) - int(a)) == 1 for a, b in pairwise(groups)):
         return False
-    if value[0] == "+":
-        return not _ISO6709.fullmatch(value)
     if shape in ("national", "nanp"):
         if "." in value and len(set(_GAPS.findall(value))) > 1:
             return False  # "0.857 438 2308", "252.227-7013": dots are all or nothing
