@@ -193,9 +193,15 @@ _SIGNOFF_RE = re.compile(
     re.MULTILINE,
 )
 _TIME = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]?[AaPp][Mm])?"
+# A date before the time, as in WhatsApp exports ("3/28/2023, 07:42 - Maximilian: ...").
+_CHAT_DATE = r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}(?:T[0-9:]{5,8}Z?)?,?[ \t]+"
 _CHAT_RE = re.compile(
     rf"^[ \t]*(?:\[[^\]\n]{{0,30}}{_TIME}\]|\(?{_TIME}\)?)[ \t]*(?:-[ \t]*)?<?"
     rf"(?P<name>{_NAME})>?[ \t]*:",
+    re.MULTILINE,
+)
+_DATED_CHAT_RE = re.compile(
+    rf"^[ \t]*{_CHAT_DATE}{_TIME}[ \t]*-[ \t]*(?P<name>{_NAME})[ \t]*:[ \t]",
     re.MULTILINE,
 )
 _CHAT_NAME_FIRST_RE = re.compile(
@@ -732,6 +738,7 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
                              single=0.75)
     yield from _regex_cue(text, _CHAT_RE, 0.85, "chat speaker", single=0.8)
     yield from _chat_name_first_cue(text)
+    yield from _dated_chat_cue(text)
     if _DISCORD_GATE.search(text):
         yield from _regex_cue(text, _DISCORD_RE, 0.85, "chat speaker", single=0.8)
     yield from _speaker_cue(text)
@@ -813,11 +820,21 @@ def _relation_cue(text: str) -> Iterator[_Span]:
             continue
         value = m.group("name")
         if " " not in value.strip() and not is_given_name(value):
-            continue
+            # one word: a name after a family word ("pt's daughter Dimitris"), not after a
+            # role ("agent Smith" may be a product, "host Server")
+            if _FAMILY_WORD_RE.match(anchor.group().strip()) is None:
+                continue
         span = _name_span(text, m.start("name"), m.end("name"), 0.8, 0.75,
                           "relation before a name")
         if span is not None:
             yield span
+
+
+_FAMILY_WORD_RE = re.compile(
+    r"(?i:wife|husband|son|daughter|mother|mum|mom|father|dad|brother|sister|aunt|uncle|"
+    r"grandson|granddaughter|nephew|niece|fianc[ée]e?|girlfriend|boyfriend|femme|mari|fille|"
+    r"fils|frau|mann|tochter|sohn|esposa|marido|hija|hijo|filha|filho)$"
+)
 
 
 def _mid_sentence(text: str, pos: int) -> bool:
@@ -1004,6 +1021,20 @@ def _speaker_cue(text: str) -> Iterator[_Span]:
 def _chat_name_first_cue(text: str) -> Iterator[_Span]:
     """``Ana Souza  10:02`` / ``Ingrid 09:12``: one word only when it is a given name."""
     for m in _CHAT_NAME_FIRST_RE.finditer(text):
+        value = m.group("name")
+        if " " not in value and not is_given_name(value):
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
+        if span is not None:
+            yield span
+
+
+def _dated_chat_cue(text: str) -> Iterator[_Span]:
+    """WhatsApp exports, ``3/28/2023, 07:42 - Maximilian: did you get the keys?``; one
+    word only when it is a given name (a log line reads "2024-01-02 10:00 - Scheduler:")."""
+    if " - " not in text:
+        return
+    for m in _DATED_CHAT_RE.finditer(text):
         value = m.group("name")
         if " " not in value and not is_given_name(value):
             continue

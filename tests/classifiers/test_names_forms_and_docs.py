@@ -216,3 +216,23 @@ def test_a_range_between_two_surnames_is_not_a_person(cues: NameDetector) -> Non
 
 def test_an_acronym_joined_to_a_word_is_no_name_word(cues: NameDetector) -> None:
     assert _people(cues, "doc/find-maint.texi: Remove README-alpha here, too.") == []
+
+
+def test_whatsapp_export_speakers_are_found(cues: NameDetector) -> None:
+    text = ("3/28/2023, 07:42 - Maximilian: did you get the keys?\n"
+            "12/31/21, 9:41 PM - Ana Souza: yes, at the desk\n")
+    assert _people(cues, text) == ["Maximilian", "Ana Souza"]
+
+
+def test_a_dated_log_line_with_a_component_name_is_not_a_chat(cues: NameDetector) -> None:
+    assert _people(cues, "2024-01-02, 10:00 - Scheduler: job started\n") == []
+
+
+def test_one_word_after_a_family_word_is_a_name_even_outside_the_given_name_list(
+        cues: NameDetector) -> None:
+    text = "P: review in clinic; pt's daughter Dimitris to call (512) 781-4652"
+    assert _people(cues, text) == ["Dimitris"]
+
+
+def test_one_word_after_a_role_word_still_needs_a_given_name(cues: NameDetector) -> None:
+    assert _people(cues, "escalated to the agent Smith queue") == []
