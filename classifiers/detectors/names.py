@@ -739,6 +739,7 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _regex_cue(text, _CHAT_RE, 0.85, "chat speaker", single=0.8)
     yield from _chat_name_first_cue(text)
     yield from _dated_chat_cue(text)
+    yield from _signature_line_cue(text)
     if _DISCORD_GATE.search(text):
         yield from _regex_cue(text, _DISCORD_RE, 0.85, "chat speaker", single=0.8)
     yield from _speaker_cue(text)
@@ -1025,6 +1026,24 @@ def _chat_name_first_cue(text: str) -> Iterator[_Span]:
         if " " not in value and not is_given_name(value):
             continue
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
+        if span is not None:
+            yield span
+
+
+_SIGNATURE_LINE_RE = re.compile(rf"_{{3,}}[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:$|_|,|\(|[ ]{{2}}))",
+                                re.MULTILINE)
+
+
+def _signature_line_cue(text: str) -> Iterator[_Span]:
+    """``____________ Åsa Lindqvist``: the name printed beside a line to sign on (one word
+    only when a given name)."""
+    if "___" not in text:
+        return
+    for m in _SIGNATURE_LINE_RE.finditer(text):
+        value = m.group("name")
+        if " " not in value and not is_given_name(value):
+            continue
+        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "signature line")
         if span is not None:
             yield span
 

@@ -236,3 +236,14 @@ def test_one_word_after_a_family_word_is_a_name_even_outside_the_given_name_list
 
 def test_one_word_after_a_role_word_still_needs_a_given_name(cues: NameDetector) -> None:
     assert _people(cues, "escalated to the agent Smith queue") == []
+
+
+def test_names_printed_beside_signature_lines_are_found(cues: NameDetector) -> None:
+    text = "IN WITNESS WHEREOF: ____________ Zawadi Kariuki   ____________ Søren Peña\n"
+    assert _people(cues, text) == ["Zawadi Kariuki", "Søren Peña"]
+
+
+@pytest.mark.parametrize("text", ["Signed: __________ Date: ________\n", "______ Print Name\n",
+                                  "def __init__ Method docs\n"])
+def test_blank_signature_lines_and_dunders_name_nobody(cues: NameDetector, text: str) -> None:
+    assert _people(cues, text) == []
