@@ -119,3 +119,23 @@ def test_the_whole_part_of_a_float_and_a_random_seed_are_not_cards(
 def test_a_card_at_the_end_of_a_sentence_is_still_a_card(detector: PatternDetector) -> None:
     assert _found(detector, "My card is 4539 1488 0343 6467.", "CREDIT_CARD") == [
         "4539 1488 0343 6467"]
+
+
+@pytest.mark.parametrize("text", [
+    "aws acm-pca describe-certificate-authority-audit-report "
+    "--audit-report-id 11111111-2222-3333-4444-555555555555",
+    '"SID": "S-1-2-34-5678901234-5678901234-5678910123-4574"',
+    "request 4539-148803436467-77 failed",
+])
+def test_a_group_of_a_dashed_identifier_is_not_a_card(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "CREDIT_CARD") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Amex 3782-822463-10013 declined", "3782-822463-10013"),
+    ("- 4539-1488-0343-6467 (card on file)", "4539-1488-0343-6467"),
+])
+def test_dashed_card_numbers_are_still_cards(
+        detector: PatternDetector, text: str, value: str) -> None:
+    assert _found(detector, text, "CREDIT_CARD") == [value]

@@ -64,10 +64,9 @@ def test_findings_scored_0_8_or_more_are_right_at_least_nine_times_in_ten(
 
 @needs_model
 def test_few_clean_documents_are_flagged(report: Report) -> None:
-    # Target 2%. What is left (docs/detection.md): fictional characters and a firm's name
-    # taken for people, organisations' phone lines and a 555 example number, a ZIP+4 read as
-    # a phone; a role mailbox under the reporting threshold counts here too (7 of 187).
-    assert report.clean_flagged_rate <= 0.05, report.clean_flagged
+    # Target 2%. What is left (docs/detection.md): organisations' phone lines and role
+    # mailboxes under the reporting threshold, which count here too (4 of 205 with batch 9).
+    assert report.clean_flagged_rate <= 0.03, report.clean_flagged
 
 
 def test_no_clean_document_gets_a_rule_finding_at_the_reporting_threshold() -> None:
@@ -78,6 +77,29 @@ def test_no_clean_document_gets_a_rule_finding_at_the_reporting_threshold() -> N
     flagged = {d.id: [f.recognizer for f in engine.scan(d.text).findings if f.score >= 0.5]
                for d in load_docs() if d.clean}
     assert not {k: v for k, v in flagged.items() if v}
+
+
+# Rule-pack types: everything but names and phones, which other detectors find.
+_RULE_TYPES_SKIPPED = {"PERSON", "PHONE_NUMBER"}
+
+
+def test_every_rule_pack_value_of_the_first_person_requests_and_code_files_is_found() -> None:
+    # Batch 9: "Hi, I'm ..., my SSN is ..." requests to an assistant in seven languages, KYC
+    # records and secrets in code of many languages; each labelled value of a rule-pack type
+    # must come out of the rule packs alone, with its type.
+    engine = Engine([PatternDetector(load_builtin_packs(None))])
+    missed = []
+    for doc in load_docs():
+        if not doc.id.startswith("b9-") or doc.clean:
+            continue
+        findings = engine.scan(doc.text).findings
+        for lab in doc.labels:
+            if lab.entity_type in _RULE_TYPES_SKIPPED:
+                continue
+            if not any(f.entity_type == lab.entity_type and f.start < lab.end and lab.start < f.end
+                       for f in findings):
+                missed.append((doc.id, lab.entity_type))
+    assert not missed
 
 
 # --- helpers ------------------------------------------------------------------------------

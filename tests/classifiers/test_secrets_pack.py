@@ -537,3 +537,15 @@ def test_passwords_next_to_their_labels_or_an_account_are_found(text: str, value
 def test_an_api_key_in_a_compact_json_object_is_still_found() -> None:
     key = tok(ALNUM, 32)
     assert ("GENERIC_SECRET", key) in found(f'{{"user":"svc","api_key":"{key}"}}')
+
+
+def test_forty_characters_of_an_aws_documentation_url_are_not_a_secret_key() -> None:
+    text = ("For more information, see `Amazon EBS snapshots <https://docs.aws.amazon.com/"
+            "AWSEC2/latest/UserGuide/EBSSnapshots.html>`__ in the *Amazon EC2 User Guide*.")
+    assert found(text) == set()
+
+
+def test_an_aws_secret_key_next_to_its_key_id_is_still_found() -> None:
+    secret = tok(B64, 40)
+    text = f"aws_access_key_id = {AWS_ID}\naws_secret_access_key = {secret}"
+    assert ("AWS_SECRET_KEY", secret) in found(text)
