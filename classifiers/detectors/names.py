@@ -201,7 +201,7 @@ _CHAT_RE = re.compile(
     re.MULTILINE,
 )
 _DATED_CHAT_RE = re.compile(
-    rf"^[ \t]*{_CHAT_DATE}{_TIME}[ \t]*-[ \t]*(?P<name>{_NAME})[ \t]*:[ \t]",
+    rf"^[ \t]*(?P<date>{_CHAT_DATE}){_TIME}[ \t]*-[ \t]*(?P<name>{_NAME})[ \t]*:[ \t]",
     re.MULTILINE,
 )
 _CHAT_NAME_FIRST_RE = re.compile(
@@ -1048,15 +1048,21 @@ def _signature_line_cue(text: str) -> Iterator[_Span]:
             yield span
 
 
+_COMPONENT_ENDINGS = ("er", "or", "ice", "ion", "ing", "ers", "ors")
+
+
 def _dated_chat_cue(text: str) -> Iterator[_Span]:
-    """WhatsApp exports, ``3/28/2023, 07:42 - Maximilian: did you get the keys?``; one
-    word only when it is a given name (a log line reads "2024-01-02 10:00 - Scheduler:")."""
+    """WhatsApp exports, ``3/28/2023, 07:42 - Maximilian: did you get the keys?``. One
+    word that is not a given name counts only in WhatsApp's own shape, a comma between
+    date and time (a log line reads "2024-01-02 10:00:00 - Scheduler: started")."""
     if " - " not in text:
         return
     for m in _DATED_CHAT_RE.finditer(text):
         value = m.group("name")
-        if " " not in value and not is_given_name(value):
-            continue
+        if " " not in value and not is_given_name(value) and (
+            "," not in m.group("date") or value.lower().endswith(_COMPONENT_ENDINGS)
+        ):
+            continue  # "Scheduler", "Worker", "Service": a program's part, not a person
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
         if span is not None:
             yield span

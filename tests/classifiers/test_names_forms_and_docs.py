@@ -247,3 +247,14 @@ def test_names_printed_beside_signature_lines_are_found(cues: NameDetector) -> N
                                   "def __init__ Method docs\n"])
 def test_blank_signature_lines_and_dunders_name_nobody(cues: NameDetector, text: str) -> None:
     assert _people(cues, text) == []
+
+
+def test_a_whatsapp_speaker_outside_the_given_name_list_is_found(cues: NameDetector) -> None:
+    assert _people(cues, "9/7/2020, 15:42 - Dimitris: see also #31546\n") == ["Dimitris"]
+
+
+@pytest.mark.parametrize("text", ["2024-01-02 10:00 - Gateway: up\n",
+                                  "2024-01-02, 10:00 - Service: up\n"])
+def test_a_program_part_in_a_dated_line_is_not_a_speaker(cues: NameDetector,
+                                                         text: str) -> None:
+    assert _people(cues, text) == []
