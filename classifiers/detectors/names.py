@@ -200,10 +200,9 @@ _CHAT_RE = re.compile(
     rf"(?P<name>{_NAME})>?[ \t]*:",
     re.MULTILINE,
 )
-_DATED_CHAT_RE = re.compile(
-    rf"^[ \t]*(?P<date>{_CHAT_DATE}){_TIME}[ \t]*-[ \t]*(?P<name>{_NAME})[ \t]*:[ \t]",
-    re.MULTILINE,
-)
+# RE2 finds the date, time and dash at a line start (one linear pass); re reads the name.
+_DATED_CHAT_FINDER = re2.compile(rf"(?m)^[ \t]*{_CHAT_DATE}{_TIME}[ \t]*-[ \t]*", _re2_options())
+_DATED_CHAT_NAME_RE = re.compile(rf"(?P<name>{_NAME})[ \t]*:[ \t]")
 _CHAT_NAME_FIRST_RE = re.compile(
     rf"^[ \t]*(?P<name>{_NAME}),?[ \t]+(?:\[|\()?{_TIME}(?:\]|\))?[ \t]*(?::|$)", re.MULTILINE
 )
@@ -216,7 +215,7 @@ _INTRO_FINDER = re2.compile(
     r"ich[ \t]+hei(?:ß|ss)e|mein[ \t]+name[ \t]+ist|me[ \t]+llamo|mi[ \t]+nombre[ \t]+es|"
     r"soy|mi[ \t]+chiamo|il[ \t]+mio[ \t]+nome[ \t]+[èe]|sono|meu[ \t]+nome[ \t]+[ée]|"
     r"chamo-me|eu[ \t]+sou|ik[ \t]+ben|mijn[ \t]+naam[ \t]+is|ik[ \t]+heet|"
-    r"nazywam[ \t]+si[ęe]|mam[ \t]+na[ \t]+imi[ęe]|jestem)[ \t]+",
+    r"nazywam[ \t]+si[ęe]|mam[ \t]+na[ \t]+imi[ęe]|jestem)[ \t]+\p{Lu}",
     _re2_options(),
 )
 # the introductions after which a lone capitalised word is as often a nationality, a
@@ -1037,9 +1036,15 @@ _SIGNATURE_LINE_RE = re.compile(rf"_{{3,}}[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:$|_
 def _signature_line_cue(text: str) -> Iterator[_Span]:
     """``____________ Åsa Lindqvist``: the name printed beside a line to sign on (one word
     only when a given name)."""
-    if "___" not in text:
-        return
-    for m in _SIGNATURE_LINE_RE.finditer(text):
+    pos = text.find("___")
+    while pos >= 0:
+        m = _SIGNATURE_LINE_RE.match(text, pos)
+        end = pos + 3
+        while end < len(text) and text[end] == "_":
+            end += 1
+        pos = text.find("___", end)
+        if m is None:
+            continue
         value = m.group("name")
         if " " not in value and not is_given_name(value):
             continue
@@ -1057,10 +1062,13 @@ def _dated_chat_cue(text: str) -> Iterator[_Span]:
     date and time (a log line reads "2024-01-02 10:00:00 - Scheduler: started")."""
     if " - " not in text:
         return
-    for m in _DATED_CHAT_RE.finditer(text):
+    for anchor in _DATED_CHAT_FINDER.finditer(text):
+        m = _DATED_CHAT_NAME_RE.match(text, anchor.end())
+        if m is None:
+            continue
         value = m.group("name")
         if " " not in value and not is_given_name(value) and (
-            "," not in m.group("date") or value.lower().endswith(_COMPONENT_ENDINGS)
+            "," not in anchor.group() or value.lower().endswith(_COMPONENT_ENDINGS)
         ):
             continue  # "Scheduler", "Worker", "Service": a program's part, not a person
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
@@ -1178,7 +1186,7 @@ def _introduction_cue(text: str) -> Iterator[_Span]:
     giving their name. After "I am", "this is" and their kin the name must start with a
     common given name ("I'm Canadian", "Ich bin Berliner", "This is Visual Studio")."""
     for anchor in _INTRO_FINDER.finditer(text):
-        m = _INTRO_NAME_RE.match(text, anchor.end())
+        m = _INTRO_NAME_RE.match(text, anchor.end() - 1)  # the finder took the capital
         if m is None:
             continue
         value = m.group("name")
