@@ -47,13 +47,13 @@ from classifiers.validators import VALIDATORS
 # same set cost (second pass over 2 MB: 276-315 ms against 345-353; Python source 43-46 ms
 # against 50; 1 KB and 512 B were no faster: the sets' per-call cost takes over).
 CHUNK_BYTES = 2 * 1024
-# RE2 memory budget per set (program + DFA cache). On 40 MB of mixed text the sets grew
-# the process by ~8 MB; 8 MB per set ran as fast as 64 MB, 4 MB ran out (the detector
-# then falls back to each rule's own regex). A long-running guard keeps every set's DFA
-# cache: over 2,000 corpus documents 32 MB per set grew the process by 51 MB and 16 MB by
-# 32 MB, but on the speed benchmark's text 16 MB ran at 2.0 MB/s against 5.7 (the cache
-# thrashes): 32 MB stays, bounding 7 sets at 224 MB.
-_SET_MAX_MEM = 32 << 20
+# RE2 memory budget per set (program + DFA cache). RE2 builds DFA states as it meets text
+# and, when the budget is full, resets the cache; resetting too often makes it give up on
+# the DFA for a slower engine. After 3 MB of the corpus mix and 3 MB of Python source, two
+# sets of 57 signatures at 32 MB each ran at 3.1 MB/s on 3 MB of licence text, at 48 MB
+# 5.2, at 64 MB 23 MB/s (96 MB: 25); the process grew by 23 MB more than at 32 MB. The
+# budget is a cap, not an allocation: 2 sets bound it at 128 MB.
+_SET_MAX_MEM = 64 << 20
 # Longest value a rule reports without an extender. Longer runs (a rule's open-ended
 # repetition over a 1 MB line) are no credential or identifier, and would only feed
 # megabytes to the filters.
