@@ -47,21 +47,24 @@ from classifiers.validators import VALIDATORS
 # same set cost (second pass over 2 MB: 276-315 ms against 345-353; Python source 43-46 ms
 # against 50; 1 KB and 512 B were no faster: the sets' per-call cost takes over).
 CHUNK_BYTES = 2 * 1024
-# RE2 memory budget per set (program + DFA cache). RE2 builds DFA states as it meets text
-# and, when the budget is full, resets the cache; resetting too often makes it give up on
-# the DFA for a slower engine. After 3 MB of the corpus mix and 3 MB of Python source, two
-# sets of 57 signatures at 32 MB each ran at 3.1 MB/s on 3 MB of licence text, at 48 MB
-# 5.2, at 64 MB 23 MB/s (96 MB: 25); the process grew by 23 MB more than at 32 MB. The
-# budget is a cap, not an allocation: 2 sets bound it at 128 MB.
-_SET_MAX_MEM = 64 << 20
+# RE2 memory budget per set (program + DFA cache). RE2 builds DFA states as it meets new
+# text and, when the budget is full, resets the cache; resetting too often makes it give up
+# on the DFA for a slower engine. What counts is text the sets have not seen (a second pass
+# over the same text is several times faster and says little). Engine, names off, fresh
+# process, 6 MB each of the corpus mix, Python source and licence text in turn, MB/s:
+# sets of 57 at 32 MB 2.9 / 4.5 / 2.8 (licence text: 3.1 for the sets alone after the
+# others); 57 at 64 MB 2.9 / 4.5 / 2.8, peak RSS 208 MB; 29 at 64 MB 3.4 / 6.4 / 6.4, 190 MB;
+# 38 at 48 MB 3.6 / 6.4 / 10.8, 166 MB. The budget is a cap, not an allocation.
+_SET_MAX_MEM = 48 << 20
 # Longest value a rule reports without an extender. Longer runs (a rule's open-ended
 # repetition over a 1 MB line) are no credential or identifier, and would only feed
 # megabytes to the filters.
 MAX_VALUE_CHARS = 16_384
-# Rules per RE2 set (of their signatures): one set of all 113 built-in rules built a DFA
-# that ran at 2.7 MB/s on licence text; on 2 MB each of Python source, licence text and the
-# corpus mix, sets of 57 ran at 107 / 73 / 79 MB/s against 50 / 60 / 59 for sets of 32.
-_SET_GROUP = 57
+# Rules per RE2 set (of their signatures): fewer, larger sets scan known text faster (57
+# per set: ~80-100 MB/s on a second pass) but build DFA states more slowly on new text,
+# which is what a scan meets; one set of all rules blew up (2.7 MB/s on licence text).
+# Measured on new text (above): 38.
+_SET_GROUP = 38
 # Context-line ranges closer than this are matched as one: a regex call costs ~10 us in the
 # wrapper, scanning 2 KB more costs less.
 _CONTEXT_MERGE_GAP = 2048
