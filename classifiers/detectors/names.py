@@ -1018,13 +1018,19 @@ def _speaker_cue(text: str) -> Iterator[_Span]:
             yield _Span(start, end, score, "speaker label")
 
 
+
+def _named_group_span(text: str, m: re.Match[str], cue: str) -> _Span | None:
+    """The span of ``m``'s ``name`` group found by a layout cue (0.85 for two words or
+    more, 0.8 for one); one word only counts when it is a given name."""
+    value = m.group("name")
+    if " " not in value and not is_given_name(value):
+        return None
+    return _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, cue)
+
 def _chat_name_first_cue(text: str) -> Iterator[_Span]:
     """``Ana Souza  10:02`` / ``Ingrid 09:12``: one word only when it is a given name."""
     for m in _CHAT_NAME_FIRST_RE.finditer(text):
-        value = m.group("name")
-        if " " not in value and not is_given_name(value):
-            continue
-        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "chat speaker")
+        span = _named_group_span(text, m, "chat speaker")
         if span is not None:
             yield span
 
@@ -1045,10 +1051,7 @@ def _signature_line_cue(text: str) -> Iterator[_Span]:
         pos = text.find("___", end)
         if m is None:
             continue
-        value = m.group("name")
-        if " " not in value and not is_given_name(value):
-            continue
-        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "signature line")
+        span = _named_group_span(text, m, "signature line")
         if span is not None:
             yield span
 
@@ -1173,10 +1176,7 @@ def _self_intro_cue(text: str) -> Iterator[_Span]:
         m = _SELF_INTRO_BEFORE.search(text, max(line_start, anchor.start() - 60), anchor.start())
         if m is None:
             continue
-        value = m.group("name")
-        if " " not in value and not is_given_name(value):
-            continue
-        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "self-introduction")
+        span = _named_group_span(text, m, "self-introduction")
         if span is not None:
             yield span
 
@@ -1223,12 +1223,9 @@ def _dash_signature_cue(text: str) -> Iterator[_Span]:
     """``— Chris`` alone on a line: a signature (one word only when a given name); and a
     given name after a dash at the end of a line of text (``Save it — Bea``)."""
     for m in _DASH_SIGNATURE_RE.finditer(text):
-        value = m.group("name")
-        if " " not in value and not is_given_name(value):
-            continue
         if _in_bullet_list(text, m.start(), m.end()):
             continue  # "- Connection Timeouts" between other items: a list, not a signature
-        span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "signature")
+        span = _named_group_span(text, m, "signature")
         if span is not None:
             yield span
     if "—" not in text and "–" not in text and "--" not in text:
