@@ -189,6 +189,9 @@ COLUMN_TYPES: dict[str, str] = {
                     "ROUTING"),
     **dict.fromkeys(("account_number", "bank_account", "bank_account_number", "acct",
                      "acct_no", "account_no"), "US_BANK_NUMBER"),
+    # a bare "Account" column is a bank account only beside a routing column (payroll and
+    # direct-deposit exports); elsewhere it names customers' accounts, logins, ledgers
+    "account": "ACCOUNT_BESIDE_ROUTING",
 }
 _COLUMN_KEYS = frozenset(COLUMN_TYPES)
 _ID_VALUE = re.compile(r"(?:[A-Z]{1,4}[-/]?)?[0-9][0-9\-]{3,14}[0-9]|[A-Z]{1,3}[0-9]{5,12}")
@@ -223,9 +226,17 @@ class ColumnDetector:
         from classifiers import validators as v
 
         found: list[Finding] = []
-        for key, start, end in table_cells(text, _COLUMN_KEYS, encoded):
+        cells = list(table_cells(text, _COLUMN_KEYS, encoded))
+        # rows (by line start) that hold a routing-number cell
+        routing_rows = {text.rfind("\n", 0, start) + 1
+                        for key, start, _ in cells if COLUMN_TYPES[key] == "ROUTING"}
+        for key, start, end in cells:
             value = text[start:end]
             kind = COLUMN_TYPES[key]
+            if kind == "ACCOUNT_BESIDE_ROUTING":
+                if text.rfind("\n", 0, start) + 1 not in routing_rows:
+                    continue
+                kind = "US_BANK_NUMBER"
             ok = False
             score = 0.85
             if kind == "DATE_OF_BIRTH":

@@ -61,3 +61,23 @@ def test_split_cells_keeps_quoted_delimiters_together() -> None:
 def test_text_without_a_utf8_form_is_still_read() -> None:
     text = "bad \ud800\nname,phone\nAda,020 7946 0958\n"
     assert _cells(text) == [("phone", "020 7946 0958")]
+
+
+def _bank_numbers(text: str) -> list[str]:
+    from classifiers.detectors.phones import PhoneDetector
+    from classifiers.detectors.table_columns import ColumnDetector
+
+    found = ColumnDetector(PhoneDetector()).detect(text)
+    return [text[f.start:f.end] for f in found if f.entity_type == "US_BANK_NUMBER"]
+
+
+def test_a_bare_account_column_beside_a_routing_column_holds_bank_accounts() -> None:
+    text = ("Employee\tRouting\tAccount\tNet pay\n"
+            "Carla Mendoza\t021000021\t4432189067\t2,914.55\n"
+            "Tyrone Brooks\t011000015\t7781045923\t3,102.10\n")
+    assert _bank_numbers(text) == ["021000021", "4432189067", "011000015", "7781045923"]
+
+
+def test_a_bare_account_column_without_a_routing_column_is_not_a_bank_account() -> None:
+    text = "Customer,Account,Plan,Balance\nAcme Ltd,1002345,Pro,120.00\nBeta,1002346,Free,0\n"
+    assert _bank_numbers(text) == []
