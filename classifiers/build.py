@@ -92,21 +92,20 @@ def detector_names(engine: Engine) -> Sequence[str]:
     return [d.name for d in engine.detectors]
 
 
-def warm_up_text() -> str:
-    """Every example of every built-in rule, one per line: text that makes each rule's
-    regex and each RE2 set meet the shapes it was written for."""
-    from classifiers.rules import load_builtin_packs
-
+def warm_up_text(engine: Engine) -> str:
+    """Every example of every rule ``engine`` runs, one per line: text that makes each
+    rule's regex and each RE2 set meet the shapes it was written for. Taken from the
+    engine's own compiled rules (built-in and custom packs), not loaded again."""
     lines: list[str] = []
-    for pack in load_builtin_packs():
-        for rule in pack.rules:
+    for detector in engine.detectors:
+        for rule in getattr(detector, "rules", ()):
             lines.extend(text for text, _ in rule.examples.match)
             lines.extend(rule.examples.no_match)
     return "\n".join(lines)
 
 
 def warm_up(engine: Engine) -> None:
-    """Run ``engine`` once over ``warm_up_text()`` and load the name model if the engine
+    """Run ``engine`` once over ``warm_up_text(engine)`` and load the name model if the engine
     uses it, so that the first real text is as fast as the later ones: RE2 builds its
     automata's states as it meets text, phonenumbers loads a country's metadata on its
     first number from there, the name model loads on first use. Never raises: a failure
@@ -116,6 +115,6 @@ def warm_up(engine: Engine) -> None:
             from classifiers.nlp import load_ner
 
             load_ner()
-        engine.scan(warm_up_text(), source="warm-up")
+        engine.scan(warm_up_text(engine), source="warm-up")
     except Exception:  # warming is best effort; the real scan reports
         return

@@ -7,7 +7,7 @@ How a text is scanned (all matching is RE2, so linear in the text):
    keywords occur anywhere in the text; a rule whose keywords are all absent cannot fire
    (rules with ``prefilter = "none"`` always can).
 3. The text is cut into chunks of about 2 KB at line ends (rule regexes never match a
-   newline). RE2 sets (57 rules per set) tell which rules can match in a chunk; only
+   newline). RE2 sets (38 rules per set) tell which rules can match in a chunk; only
    those rules' own regexes run, and only over that chunk. A set holds each rule's
    *signature* (``classifiers.regex_signature``): a necessary condition of the regex
    without its leading ``[A-Za-z0-9_.-]*`` and its long counted repetitions, which made
@@ -86,8 +86,9 @@ class _WordFinder:
     engine: the pattern is built here from escaped literals (an alternation of fixed
     words between character classes, no nested repetition) and the region is bounded, so
     it is linear, and about ten times cheaper per call than RE2's Python wrapper on such
-    short strings. ``occurs_in`` answers "is any word anywhere in this chunk?" with RE2,
-    which is much faster than the standard library on long texts.
+    short strings. ``places`` finds where any word occurs in a long chunk (Aho-Corasick on
+    lower-cased bytes, or RE2 when a word is not ASCII), much faster than the standard
+    library there.
     """
 
     words: tuple[str, ...]
@@ -141,9 +142,6 @@ class _WordFinder:
         if m is None and self.camel is not None:
             m = self.camel.search(region)
         return None if m is None else m.group(1).lower()
-
-    def occurs_in(self, data: bytes) -> bool:
-        return self.anywhere.search(data) is not None  # type: ignore[attr-defined]
 
     def places(self, data: bytes, lowered: bytes, start: int, end: int) -> Iterable[int]:
         """Offsets in ``data[start:end]`` where a word occurs (case-insensitive, anywhere in
@@ -231,6 +229,7 @@ class PatternDetector:
         # a window without a group's keywords skips that group's set entirely.
         compiled.sort(key=lambda c: c.rule.prefilter != "none" and bool(c.rule.keywords))
         self._rules = tuple(compiled)
+        self.rules = tuple(r.rule for r in compiled)  # what runs, in set order
         self.rule_ids = tuple(r.full_id for r in compiled)
         self._always = frozenset(
             i for i, r in enumerate(compiled) if r.rule.prefilter == "none" or not r.rule.keywords
