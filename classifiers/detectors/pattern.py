@@ -6,23 +6,31 @@ How a text is scanned (all matching is RE2, so linear in the text):
 2. Keyword prefilter: one case-insensitive RE2 set of every rule's keywords tells which
    keywords occur anywhere in the text; a rule whose keywords are all absent cannot fire
    (rules with ``prefilter = "none"`` always can).
-3. The text is cut into chunks of about 2 KB at line ends (rule regexes never match a
-   newline). RE2 sets (38 rules per set) tell which rules can match in a chunk; only
-   those rules' own regexes run, and only over that chunk. A set holds each rule's
-   *signature* (``classifiers.regex_signature``): a necessary condition of the regex
-   without its leading ``[A-Za-z0-9_.-]*`` and its long counted repetitions, which made
-   a set of the password rules build a huge DFA (5 MB/s on Python source; 160-250 MB/s
-   with signatures). A rule that
-   requires context runs only on the lines of the chunk where one of its context words
-   occurs and the lines after them (a value's context region is its own line and part
-   of the one before).
-4. Each match goes through its rule's value group, extender, minimum length, allowlist,
+3. Anchored rules (most of them): ``classifiers.regex_literals`` finds, for each rule
+   regex, literals one of which every match must hold (``AKIA``, ``-----begin ``,
+   ``password``); a rule that needs context and has none uses its context words. One
+   Aho-Corasick pass over the lower-cased text finds every anchor, and each rule's regex
+   runs only on the lines holding one of its anchors (and, for context words, the
+   ``context_lines`` below them): rule regexes never match a newline, so no match is
+   lost. This replaced RE2 sets for these rules: on text the sets had not seen, building
+   their DFA states was most of a scan's cost (~10 MB/s against ~200 for the pass).
+4. The other rules (digits-only shapes such as card numbers and IP addresses, street
+   addresses): the text is cut into chunks of about 2 KB at line ends. RE2 sets (38
+   rules per set) tell which rules can match in a chunk; only those rules' own regexes
+   run, and only over that chunk. A set holds each rule's *signature*
+   (``classifiers.regex_signature``): a necessary condition of the regex without its
+   leading ``[A-Za-z0-9_.-]*`` and its long counted repetitions. A rule that requires
+   context runs only on the lines of the chunk where one of its context words occurs
+   and the lines after them (a value's context region is its own line and part of the
+   one before).
+5. Each match goes through its rule's value group, extender, minimum length, allowlist,
    filters, entropy threshold, validator and context words, and becomes a ``Finding``
    whose explanation says which of those steps applied (never the value).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +43,7 @@ from classifiers.errors import RulePackError
 from classifiers.extenders import EXTENDERS
 from classifiers.filters import FILTERS
 from classifiers.model import Category, Finding, Severity
+from classifiers.regex_literals import required_literals
 from classifiers.regex_signature import signature
 from classifiers.rules import Rule, RulePack, re2_options, rule_pattern_text
 from classifiers.taxonomy import category_of, default_severity
@@ -184,6 +193,74 @@ class _CompiledRule:
     severity: Severity
 
 
+def _anchors_of(c: _CompiledRule) -> tuple[frozenset[str], int] | None:
+    """What finds the lines a rule can match on, with how many lines below each place
+    count too: the literals every match holds (``classifiers.regex_literals``), or for a
+    rule that needs context its context words (when all are ASCII); None: neither, the
+    rule goes in an RE2 set."""
+    literals = required_literals(c.rule.regex)
+    if literals:
+        return literals, 0
+    if (c.rule.requires_context and c.context is not None
+            and c.context.anywhere_lowered is not None):
+        return frozenset(c.context.words), c.rule.context_lines
+    return None
+
+
+# RE2 folds ASCII k and s, under case-insensitivity, to these two letters as well
+_KELVIN = "\u212a".encode()
+_LONG_S = "\u017f".encode()
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchors:
+    """Every anchor of every anchored rule in one Aho-Corasick automaton over lower-cased
+    UTF-8 (a DFA: ~200 MB/s with thousands of hits per MB, against ~10 MB/s for RE2 sets
+    building their states on new text)."""
+
+    finder: ahocorasick_rs.BytesAhoCorasick
+    owners: tuple[tuple[int, ...], ...]  # per anchor string, the rules it anchors
+    after: dict[int, int]  # rule index -> lines below a place that count too
+    rules: tuple[int, ...]
+
+    @classmethod
+    def build(cls, items: Sequence[tuple[int, tuple[frozenset[str], int] | None]]
+              ) -> _Anchors | None:
+        owners: dict[str, list[int]] = {}
+        after: dict[int, int] = {}
+        for index, anchors in items:
+            assert anchors is not None
+            words, lines_after = anchors
+            after[index] = lines_after
+            for word in words:
+                owners.setdefault(word, []).append(index)
+        if not owners:
+            return None
+        keys = sorted(owners)
+        finder = ahocorasick_rs.BytesAhoCorasick(
+            [k.encode() for k in keys], implementation=ahocorasick_rs.Implementation.DFA
+        )
+        return cls(finder, tuple(tuple(owners[k]) for k in keys), after, tuple(sorted(after)))
+
+    def line_ranges(self, data: bytes, lowered: bytes, wanted: frozenset[int]
+                    ) -> dict[int, list[tuple[int, int]]]:
+        """For each rule of ``wanted`` with an anchor in ``lowered``, the line ranges of
+        ``data`` it must run on."""
+        places: dict[int, list[int]] = {}
+        owners = self.owners
+        for pattern, start, _ in self.finder.find_matches_as_indexes(lowered, overlapping=True):
+            for index in owners[pattern]:
+                if index in wanted:
+                    found = places.get(index)
+                    if found is None:
+                        places[index] = [start]
+                    else:
+                        found.append(start)
+        n = len(data)
+        return {index: _lines_after(data, sorted(at), 0, n, self.after[index])
+                for index, at in places.items()}
+
+
 def _alternation(patterns: Sequence[str]) -> object | None:
     if not patterns:
         return None
@@ -225,10 +302,20 @@ class PatternDetector:
                 )
         if duplicates:
             raise RulePackError("rule packs", duplicates)
-        # Rules that always run share sets; keyword-gated ones are grouped after them, so
-        # a window without a group's keywords skips that group's set entirely.
-        compiled.sort(key=lambda c: c.rule.prefilter != "none" and bool(c.rule.keywords))
+        # Rules with anchors (literals every match holds, or for a rule that needs context
+        # its context words) are found by one Aho-Corasick pass and need no RE2 set; the
+        # others come first, and of those the rules that always run share sets and
+        # keyword-gated ones are grouped after them, so a text without a group's keywords
+        # skips that group's set entirely.
+        anchors_of = {id(c): _anchors_of(c) for c in compiled}
+        compiled.sort(key=lambda c: (anchors_of[id(c)] is not None,
+                                     c.rule.prefilter != "none" and bool(c.rule.keywords)))
         self._rules = tuple(compiled)
+        self._set_rules = sum(1 for c in compiled if anchors_of[id(c)] is None)
+        self._anchors = _Anchors.build(
+            [(i, anchors_of[id(c)]) for i, c in enumerate(compiled)
+             if anchors_of[id(c)] is not None]
+        )
         self.rules = tuple(r.rule for r in compiled)  # what runs, in set order
         self.rule_ids = tuple(r.full_id for r in compiled)
         self._always = frozenset(
@@ -236,8 +323,9 @@ class PatternDetector:
         )
         self._keyword_set, self._keyword_rules = self._build_keyword_set(compiled)
         self._rule_sets = [
-            (base, self._build_rule_set(compiled[base : base + _SET_GROUP]))
-            for base in range(0, len(compiled), _SET_GROUP)
+            (base, self._build_rule_set(compiled[base : min(base + _SET_GROUP,
+                                                              self._set_rules)]))
+            for base in range(0, self._set_rules, _SET_GROUP)
         ]
 
     # --- construction -------------------------------------------------------------------
@@ -286,19 +374,52 @@ class PatternDetector:
         enabled = self._enabled_rules(data)
         if not enabled:
             return []
-        ascii_text = len(data) == len(text)
+        findings: list[Finding] = []
+        seen: set[tuple[int, int, int]] = set()
+        chars = _CharOffsets(data, len(data) == len(text))
+        self._detect_anchored(data, text, enabled, chars, findings, seen)
+        self._detect_by_sets(data, text, enabled, chars, findings, seen)
+        findings.sort(key=lambda f: (f.start, f.end, f.recognizer))
+        return findings
+
+    def _detect_anchored(
+        self, data: bytes, text: str, enabled: frozenset[int], chars: _CharOffsets,
+        findings: list[Finding], seen: set[tuple[int, int, int]],
+    ) -> None:
+        """Each enabled rule with anchors, on the lines where one of them occurs."""
+        anchors = self._anchors
+        if anchors is None:
+            return
+        wanted = [i for i in anchors.rules if i in enabled]
+        if not wanted:
+            return
+        if _KELVIN in data or _LONG_S in data:
+            # RE2 folds k and s to two non-ASCII letters that lower-casing bytes misses:
+            # such a text runs every rule over all of it
+            ranges = {i: [(0, len(data))] for i in wanted}
+        else:
+            ranges = anchors.line_ranges(data, data.lower(), frozenset(wanted))
+        for index, spans in ranges.items():
+            for lo, hi in spans:
+                self._run_rule(index, data[lo:hi], chars.at(lo), text, findings, seen)
+
+    def _detect_by_sets(
+        self, data: bytes, text: str, enabled: frozenset[int], chars: _CharOffsets,
+        findings: list[Finding], seen: set[tuple[int, int, int]],
+    ) -> None:
+        """The rules without anchors: RE2 sets of their signatures, chunk by chunk."""
         # each set with its enabled rules, as the set's own indexes (1 + rule - base)
         sets: list[tuple[int, object, frozenset[int]]] = []
         for base, rule_set in self._rule_sets:
-            local = frozenset(i - base + 1 for i in enabled if base <= i < base + _SET_GROUP)
+            local = frozenset(i - base + 1 for i in enabled if base <= i < base + _SET_GROUP
+                              and i < self._set_rules)
             if local:
                 sets.append((base, rule_set, local))
-        findings: list[Finding] = []
-        seen: set[tuple[int, int, int]] = set()
+        if not sets:
+            return
         lowered: bytes | None = None  # data.lower(), made when a context rule first runs
         n = len(data)
         pos = 0
-        char_pos = 0  # characters before byte ``pos``
         while pos < n:
             cut = pos + CHUNK_BYTES
             if cut >= n:
@@ -316,17 +437,12 @@ class PatternDetector:
                     lookback = max(0, pos - 4 * c.rule.context_window)
                     if lowered is None:
                         lowered = data.lower()
-                    for lo, hi in _context_lines(data, lowered, c.context, lookback, pos, end,
-                                                 c.rule.context_lines):
-                        lo_char = char_pos + (lo - pos if ascii_text else _chars_in(chunk, 0,
-                                                                                     lo - pos))
-                        self._run_rule(index, data[lo:hi], lo_char, text, findings, seen)
+                    places = c.context.places(data, lowered, lookback, end)
+                    for lo, hi in _lines_after(data, places, pos, end, c.rule.context_lines):
+                        self._run_rule(index, data[lo:hi], chars.at(lo), text, findings, seen)
                     continue
-                self._run_rule(index, chunk, char_pos, text, findings, seen)
-            char_pos += end - pos if ascii_text else _chars_in(chunk, 0, end - pos)
+                self._run_rule(index, chunk, chars.at(pos), text, findings, seen)
             pos = end
-        findings.sort(key=lambda f: (f.start, f.end, f.recognizer))
-        return findings
 
     def _enabled_rules(self, data: bytes) -> frozenset[int]:
         if self._keyword_set is None:
@@ -479,22 +595,25 @@ class PatternDetector:
         )
 
 
-def _context_lines(
-    data: bytes, lowered: bytes, context: _WordFinder, lookback: int, start: int, end: int,
-    after: int = 1,
+def _lines_after(
+    data: bytes, places: Iterable[int], start: int, end: int, after: int = 1,
 ) -> list[tuple[int, int]]:
-    """The whole lines of ``data[start:end]`` (a chunk cut at line ends) on which a value
-    could have one of ``context``'s words in its context region: a region is the value's
-    own line and part of the ``after`` lines before, so these are the line of each place
-    a word occurs (``data[lookback:end]``, case-insensitive, anywhere in a word: a
-    superset) and the ``after`` lines after it. A rule never matches across a newline, so
-    matching these lines alone finds the same values with context as matching the whole
-    chunk."""
+    """The whole lines of ``data[start:end]`` (cut at line ends) that hold one of
+    ``places`` (ascending byte offsets, some maybe before ``start``) or lie at most
+    ``after`` lines below one, as ranges; ranges closer than ``_CONTEXT_MERGE_GAP`` are
+    joined.
+
+    With ``after = 0`` and the places of a rule's anchors, these are the lines that can hold
+    a match (a rule never matches across a newline). With the places of its context words
+    (case-insensitive, anywhere in a word: a superset) and ``after`` its ``context_lines``,
+    the lines on which a value can have a context word in its region (the value's own line
+    and part of the ``after`` lines before): matching these lines alone finds the same
+    values with context as matching the whole text."""
     ranges: list[tuple[int, int]] = []
-    line_end = -1  # end of the line holding the previous occurrence
-    for at in context.places(data, lowered, lookback, end):
+    line_end = -1  # end of the line holding the previous place
+    for at in places:
         if at < line_end:
-            continue  # same line as the previous occurrence
+            continue  # same line as the previous place
         nl = data.find(b"\n", at, end)
         line_end = end if nl == -1 else nl + 1
         hi = line_end
@@ -509,6 +628,33 @@ def _context_lines(
         else:
             ranges.append((lo, hi))
     return ranges
+
+
+class _CharOffsets:
+    """Byte offsets of a UTF-8 text to character offsets: by identity for ASCII, else by
+    counting characters from the nearest offset asked before (each call is cheap when
+    offsets come mostly in order, as ranges of one rule do)."""
+
+    __slots__ = ("_data", "_ascii", "_known")
+
+    def __init__(self, data: bytes, ascii_text: bool) -> None:
+        self._data = data
+        self._ascii = ascii_text
+        self._known: list[tuple[int, int]] = [(0, 0)]  # ascending (byte, char) pairs
+
+    def at(self, byte: int) -> int:
+        if self._ascii:
+            return byte
+        known = self._known
+        i = bisect.bisect_right(known, (byte, _BIG)) - 1
+        base_byte, base_char = known[i]
+        char = base_char + _chars_in(self._data, base_byte, byte)
+        if byte != base_byte:
+            known.insert(i + 1, (byte, char))
+        return char
+
+
+_BIG = 1 << 62
 
 
 def _chars_in(data: bytes, start: int, end: int) -> int:

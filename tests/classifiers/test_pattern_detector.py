@@ -486,3 +486,65 @@ def test_values_on_one_line_after_mixed_gaps_have_exact_spans() -> None:
     found = d.detect(text)
     assert [f.value for f in found] == ["123-456", "234-567", "345-678", "456-789",
                                         "567-890"] * 3000
+
+
+# --- anchored rules: one Aho-Corasick pass, then each rule only on its anchors' lines ---
+
+def _reference(packs: list[RulePack], monkeypatch: pytest.MonkeyPatch) -> PatternDetector:
+    """The same packs with every rule in the RE2 sets (no anchors): what the anchored
+    path must reproduce exactly."""
+    import classifiers.detectors.pattern as pattern_module
+
+    with monkeypatch.context() as m:
+        m.setattr(pattern_module, "_anchors_of", lambda c: None)
+        return PatternDetector(packs)
+
+
+def _spans(findings: list) -> list[tuple[int, int, str, float, str]]:  # type: ignore[type-arg]
+    return [(f.start, f.end, f.recognizer, round(f.score, 6), f.explanation) for f in findings]
+
+
+def test_anchored_rules_find_what_the_rule_sets_find_on_every_builtin_example(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from classifiers.rules import load_builtin_packs
+
+    packs = load_builtin_packs()
+    fast, slow = PatternDetector(packs), _reference(packs, monkeypatch)
+    assert fast._anchors is not None and len(fast._anchors.rules) > 80
+    lines = [text for p in packs for r in p.rules for text, _ in r.examples.match]
+    lines += [text for p in packs for r in p.rules for text in r.examples.no_match]
+    # one text of every example (anchors far apart, values after non-ASCII text), and
+    # each example on its own
+    noisy = "\n".join(f"{line} — Grüße {i}" if i % 3 else f"日本 {line}"
+                      for i, line in enumerate(lines))
+    for text in [noisy, *lines]:
+        assert _spans(fast.detect(text)) == _spans(slow.detect(text)), text[:80]
+
+
+def test_a_context_word_anchors_its_rule_on_its_line_and_the_lines_below() -> None:
+    d = detector(AWS)  # requires context, context words all ASCII: anchored on them
+    assert d._anchors is not None and d._set_rules == 0
+    far = "\n".join(["filler line"] * 40)
+    text = f"aws_secret_access_key:\n{AWS_SECRET}\n{far}\nnothing {AWS_SECRET.lower()[::-1]}x"
+    assert [f.value for f in d.detect(text)] == [AWS_SECRET]
+    # context on the line below the value does not count (the region looks back)
+    assert d.detect(f"{AWS_SECRET}\naws_secret_access_key") == []
+
+
+def test_a_case_insensitive_anchor_still_matches_rare_unicode_case_folds() -> None:
+    # RE2 folds "k" to U+212A KELVIN SIGN under (?i); lower-casing bytes does not, so such
+    # texts run every anchored rule over the whole text
+    d = detector(rule(id="kv", entity_type="GENERIC_SECRET",
+                      regex=r"(?i)token_key=(?P<value>[a-z0-9]{12})", value_group="value",
+                      keywords=["token"]))
+    assert d._anchors is not None
+    value = "q8x2l0m4v6c1"
+    assert [f.value for f in d.detect(f"TOKEN_\u212aEY={value}")] == [value]
+    assert [f.value for f in d.detect(f"x\nToken_Key={value}")] == [value]
+
+
+def test_anchored_findings_have_character_offsets_after_non_ascii_text() -> None:
+    text = "é日本\n" * 50 + f"Grüße {TOKEN}\n" + "ß" * 3000 + f"\n— {TOKEN}"
+    found = detector(GITHUB).detect(text)
+    assert [text[f.start:f.end] for f in found] == [TOKEN, TOKEN]

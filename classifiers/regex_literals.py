@@ -1,0 +1,223 @@
+"""Literal anchors of a rule regex: strings one of which every match must contain.
+
+``required_literals(regex)`` returns a small set of lower-case ASCII strings such that any
+text the regex matches holds at least one of them (compared case-insensitively), or None
+when no such set is selective enough or the regex is not understood. The pattern detector
+finds every anchor of every rule in one Aho-Corasick pass over the lower-cased text and
+runs a rule's regex only on the lines where one of its anchors occurs (rule regexes never
+match a newline, so a match lies on its anchor's line). That replaces the RE2 sets for
+these rules: on text the sets have not seen, building their DFA states was most of a
+scan's cost.
+
+How the set is found, on the parse tree of ``classifiers.regex_signature``:
+
+* a run of consecutive items that each match one of a few known strings (a literal, a
+  small class such as ``[:=]`` or ``[Pp]``, a group of such alternatives like
+  ``(?:password|passwd|pwd)``) is one candidate: the product of those strings, capped;
+  zero-width items (``\\b``, ``^``) and inline flags do not break a run, anything else
+  does (an optional item, a wide class, a repetition after its first copy);
+* a group that must occur once (``qmin >= 1``) and whose every alternative has a
+  candidate is a candidate too: the union of the alternatives' sets;
+* of a sequence's candidates the most selective is kept (longest shortest string, then
+  fewest strings): all of them are necessary, one is enough.
+
+Letters are lower-cased (case-insensitive rules, ``(?i)`` groups and case-sensitive ones
+alike: lower-casing both sides can only find more). A non-ASCII literal breaks a run:
+``bytes.lower`` leaves non-ASCII as it is. RE2 folds ``k`` to U+212A KELVIN SIGN and ``s``
+to U+017F LONG S under case-insensitivity; the detector checks texts holding those two
+characters the slow way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifiers.regex_signature import _Item, _Parser, _Unsupported
+
+# a product larger than this is given up (it would mostly be a class's letters)
+_MAX_STRINGS = 64
+# a class of more characters than this is not enumerated
+_MAX_CLASS = 6
+# shortest anchor worth a scan: two characters are everywhere in ordinary text ("st",
+# "dr", "sk", "gh"), except a few that ordinary text seldom holds
+MIN_ANCHOR = 3
+# measured per MB of lower-cased text: "pw" 25 in Python's standard library, ~0 in licence
+# prose; "@" is where e-mail addresses are (a rule anchored on it runs on their lines)
+SHORT_ANCHORS = frozenset({"pw", "@"})
+
+_SIMPLE_ESCAPE = {"t": "\t", "f": "\f", "v": "\v", "r": "\r", "n": "\n", "a": "\a"}
+
+Strings = frozenset[str]
+
+
+def _char(text: str) -> str | None:
+    """The one character a literal item stands for, lower-cased; None when unknown or not
+    ASCII."""
+    if len(text) == 1:
+        c = text
+    elif text.startswith("\\x") and len(text) == 4:
+        c = chr(int(text[2:], 16))
+    elif text.startswith("\\x{") and text.endswith("}"):
+        c = chr(int(text[3:-1], 16))
+    elif len(text) == 2 and text[0] == "\\":
+        e = text[1]
+        if e in _SIMPLE_ESCAPE:
+            c = _SIMPLE_ESCAPE[e]
+        elif not e.isalnum():
+            c = e
+        else:
+            return None  # an escape this module does not know (a back-reference, \0…)
+    else:
+        return None
+    return c.lower() if c.isascii() else None
+
+
+_CLASS_BODY = re.compile(r"\[((?:\\[^A-Za-z0-9]|[^\]\\\[^-])+)\]")
+
+
+def _class_chars(text: str) -> Strings | None:
+    """The characters of a small class written as a plain list (``[:=]``, ``[Pp]``,
+    ``[\\-_]``), lower-cased; None for ranges, negations, escapes such as ``\\d``, or more
+    than ``_MAX_CLASS`` characters."""
+    m = _CLASS_BODY.fullmatch(text)
+    if m is None:
+        return None
+    chars: set[str] = set()
+    body = m.group(1)
+    i = 0
+    while i < len(body):
+        if body[i] == "\\":
+            chars.add(body[i + 1])
+            i += 2
+        else:
+            chars.add(body[i])
+            i += 1
+    if not all(c.isascii() for c in chars):
+        return None
+    lowered = frozenset(c.lower() for c in chars)
+    return lowered if len(lowered) <= _MAX_CLASS else None
+
+
+def _exact(item: _Item) -> Strings | None:
+    """The strings one copy of ``item`` can match, when few and known."""
+    if item.kind == "lit":
+        c = _char(item.text)
+        return None if c is None else frozenset({c})
+    if item.kind == "class":
+        return _class_chars(item.text)
+    if item.kind == "group" and item.branches is not None:
+        out: set[str] = set()
+        for branch in item.branches:
+            strings = _exact_seq(branch)
+            if strings is None:
+                return None
+            out |= strings
+            if len(out) > _MAX_STRINGS:
+                return None
+        return frozenset(out)
+    return None
+
+
+def _exact_seq(seq: list[_Item]) -> Strings | None:
+    """The strings ``seq`` can match, when it is a fixed concatenation of exact items."""
+    out: Strings = frozenset({""})
+    for item in seq:
+        if item.kind in ("zw", "flag"):
+            continue
+        if item.qmin != 1 or item.qmax != 1:
+            return None
+        strings = _exact(item)
+        if strings is None:
+            return None
+        out = _product(out, strings)
+        if out is None:
+            return None
+    return out
+
+
+def _product(left: Strings, right: Strings) -> Strings | None:
+    if len(left) * len(right) > _MAX_STRINGS:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _better(a: Strings | None, b: Strings | None) -> Strings | None:
+    """The more selective of two candidates (longer shortest string, then fewer)."""
+    if a is None or not a or "" in a:
+        return b if b and "" not in b else None
+    if b is None or not b or "" in b:
+        return a
+    ka = (min(map(len, a)), -len(a))
+    kb = (min(map(len, b)), -len(b))
+    return a if ka >= kb else b
+
+
+def _required_seq(seq: list[_Item]) -> Strings | None:
+    best: Strings | None = None
+    run: Strings = frozenset({""})
+
+    def close() -> None:
+        nonlocal best, run
+        best = _better(best, run)
+        run = frozenset({""})
+
+    for item in seq:
+        if item.kind in ("zw", "flag"):
+            continue
+        if item.qmin == 0:
+            close()
+            continue
+        strings = _exact(item)
+        if strings is not None:
+            grown = _product(run, strings)
+            if grown is None:  # too many: keep what was found, start again from this item
+                close()
+                run = strings
+            else:
+                run = grown
+            if item.qmax != 1:  # more copies may follow: the run cannot go on past one
+                close()
+                run = strings
+            continue
+        close()
+        if item.kind == "group" and item.branches is not None:
+            inner: set[str] = set()
+            for branch in item.branches:
+                found = _required_seq(branch)
+                if found is None:
+                    inner = set()
+                    break
+                inner |= found
+            if inner and len(inner) <= _MAX_STRINGS:
+                best = _better(best, frozenset(inner))
+    close()
+    return best
+
+
+def required_literals(regex: str, min_length: int = MIN_ANCHOR) -> Strings | None:
+    """Lower-case ASCII strings of at least ``min_length`` characters, one of which every
+    match of ``regex`` contains (case-insensitively); None when there is no such set."""
+    try:
+        branches = _Parser(regex).parse()
+    except (_Unsupported, IndexError, ValueError):
+        return None
+    out: set[str] = set()
+    for branch in branches:
+        found = _required_seq(branch)
+        if found is None:
+            return None
+        out |= found
+    if not out or len(out) > _MAX_STRINGS:
+        return None
+    kept = _minimal(frozenset(out))
+    if any(len(s) < min_length and s not in SHORT_ANCHORS for s in kept):
+        return None
+    return kept
+
+
+def _minimal(strings: Strings) -> Strings:
+    """Drop strings that contain another of the set: finding the shorter one is enough."""
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+
+
+__all__ = ["MIN_ANCHOR", "SHORT_ANCHORS", "required_literals"]

@@ -1,0 +1,122 @@
+"""Literal anchors of a rule regex: every match holds one of them, so the pattern detector
+may run a rule only on the lines where an anchor occurs."""
+
+from __future__ import annotations
+
+import re
+
+import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifiers.regex_literals import required_literals
+from classifiers.rules import load_builtin_packs, re2_options, rule_pattern_text
+
+
+def _match(regex: str, text: str, case_insensitive: bool = False) -> str | None:
+    pattern = rule_pattern_text(regex)
+    if case_insensitive:
+        pattern = f"(?i:{pattern})"
+    m = re2.compile(pattern, re2_options(single_line=True)).search(text)
+    return None if m is None else m.group(0)
+
+
+def test_literal_runs_small_classes_and_alternatives_make_anchors() -> None:
+    assert required_literals(r"\b(?P<value>AKIA[0-9A-Z]{16})\b") == {"akia"}
+    assert required_literals(r"(?:sk|rk)_live_[0-9a-zA-Z]{24}") == {"sk_live_", "rk_live_"}
+    assert required_literals(r"gh[pousr]_[A-Za-z0-9]{36}") == {
+        "ghp_", "gho_", "ghu_", "ghs_", "ghr_"}
+    # of the candidates the one with the longest shortest string wins
+    assert required_literals(r"-----BEGIN [A-Z ]*PRIVATE KEY-----") == {"private key-----"}
+
+
+def test_optional_and_repeated_items_break_a_run() -> None:
+    # "pass" then an optional "word": only "pass" is certain
+    assert required_literals(r"pass(?:word)?\s*=") == {"pass"}
+    # a repeated literal can be followed by more copies: "ab+c" holds "ab" and "bc"
+    assert required_literals(r"xyab+cde") in ({"xyab"}, {"bcde"})
+
+
+def test_unselective_or_unknown_regexes_give_none() -> None:
+    assert required_literals(r"\d{3}-\d{2}-\d{4}") is None  # "-" is everywhere
+    assert required_literals(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}") is None
+    assert required_literals(r"(?:foo|\d+)bar?") is None  # "ba" is too short
+    assert required_literals(r"(?:foo|\d+)") is None  # one alternative has no literal
+    assert required_literals(r"\QAKIA\E") is None  # not understood: no anchors
+    # two characters only where ordinary text seldom has them
+    assert required_literals(r"\bpw\s*=") == {"pw"}
+    assert required_literals(r"\bst\s+\d") is None
+    assert required_literals(r"[a-z]+@[a-z]+\.com") == {".com"}
+    assert required_literals(r"[a-z]+@[a-z]+\.[a-z]{2,}") == {"@"}
+
+
+def test_non_ascii_literals_are_not_anchors() -> None:
+    # bytes.lower() leaves "É" as it is, so "Éco" could not be found case-insensitively
+    assert required_literals(r"(?i)Écoute[0-9]+") == {"coute"}
+    assert required_literals(r"Straße\s+\d+") == {"stra"}
+
+
+def test_every_builtin_rule_match_example_holds_one_of_its_anchors() -> None:
+    checked = 0
+    for pack in load_builtin_packs():
+        for rule in pack.rules:
+            anchors = required_literals(rule.regex)
+            if anchors is None:
+                continue
+            for text, _ in rule.examples.match:
+                found = _match(rule.regex, text, rule.case_insensitive)
+                if found is not None:
+                    assert any(a in found.lower() for a in anchors), rule.full_id
+                    checked += 1
+    assert checked > 150
+
+
+# --- property: every match holds an anchor -----------------------------------------------
+
+_ALPHABET = "abcAB01-_ =:\"'xé"
+_atoms = st.sampled_from(
+    ["a", "b", "c", "ab", "abc", "A", "0", "-", "=", ":", "x", "é", "[ab]", "[Aa]", "[^a]",
+     "[0-9]", r"\d", r"\s", r"\b", r"\-", r"\x41", "^", "$", "."]
+)
+_quants = st.sampled_from(["", "", "", "*", "+", "?", "{2}", "{1,3}", "{0,2}", "{2,}", "*?"])
+
+
+def _regex(depth: int = 0) -> st.SearchStrategy[str]:
+    item = st.tuples(_atoms, _quants).map(
+        lambda t: t[0] if t[0] in (r"\b", "^", "$") else
+        (f"(?:{t[0]})" if len(t[0]) > 1 and t[0][0] not in "[\\" else t[0]) + t[1]
+    )
+    if depth < 2:
+        group = st.tuples(
+            st.sampled_from(["(?:", "(", "(?P<value>", "(?i:"]),
+            st.lists(st.deferred(lambda: _regex(depth + 1)), min_size=1, max_size=3),
+            _quants,
+        ).map(lambda t: f"{t[0]}{'|'.join(t[1])}){t[2]}")
+        item = st.one_of(item, item, group)
+    return st.lists(item, min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), regex=_regex(),
+       case_insensitive=st.booleans(),
+       noise=st.lists(st.text(alphabet=_ALPHABET, max_size=30), max_size=6))
+def test_every_match_holds_one_of_the_anchors(
+    data: st.DataObject, regex: str, case_insensitive: bool, noise: list[str]
+) -> None:
+    try:
+        re2.compile(rule_pattern_text(regex), re2_options())
+        python = re.compile(regex)
+    except (re2.error, re.error):
+        return
+    anchors = required_literals(regex, min_length=1)
+    if anchors is None:
+        return
+    texts = list(noise)
+    # texts made to match (Python's engine reads these regexes as RE2 does)
+    texts += [data.draw(st.from_regex(python, fullmatch=True).filter(lambda s: "\n" not in s))
+              for _ in range(3)]
+    texts += [t.swapcase() for t in texts]
+    for text in texts:
+        found = _match(regex, text, case_insensitive)
+        if found is not None:
+            assert any(a in found.lower() for a in anchors), (regex, anchors, text, found)
