@@ -212,21 +212,50 @@ _KELVIN = "\u212a".encode()
 _LONG_S = "\u017f".encode()
 
 
+def _case_variants(word: str) -> list[str]:
+    """``word`` (lower case) with its ASCII letters in lower case and each other letter in
+    every case RE2's case-insensitive matching takes for it (its single-character upper
+    and lower forms and the letters that fold to them: "ß" and "ẞ")."""
+    forms: list[list[str]] = []
+    for c in word:
+        if c.isascii():
+            forms.append([c])
+            continue
+        orbit = {c, c.lower(), c.upper(), c.casefold()}
+        orbit |= {_FOLDS_TO.get(x, x) for x in tuple(orbit)}
+        orbit |= {k for k, v in _FOLDS_TO.items() if v in orbit}
+        forms.append(sorted(f for f in orbit if len(f) == 1 and not f.isascii()) or [c])
+    out = [""]
+    for options in forms:
+        out = [prefix + o for prefix in out for o in options]
+    return out
+
+
+# letters whose lower-case form is another letter's (so ``lower`` alone misses the pair)
+_FOLDS_TO = {"\u1e9e": "\u00df", "\u212b": "\u00e5", "\u2126": "\u03c9"}
+
+
 @dataclass(frozen=True, slots=True)
 class _Anchors:
-    """Every anchor of every anchored rule in one Aho-Corasick automaton over lower-cased
-    UTF-8 (a DFA: ~200 MB/s with thousands of hits per MB, against ~10 MB/s for RE2 sets
-    building their states on new text)."""
+    """Every anchor of every anchored rule, and every keyword of three or more ASCII
+    characters, in one Aho-Corasick automaton over lower-cased UTF-8 (a DFA: ~200 MB/s
+    with thousands of hits per MB, against ~10 MB/s for RE2 sets building their states on
+    new text). Shorter keywords are looked for one by one (``in``: most occur early, in
+    ordinary text)."""
 
     finder: ahocorasick_rs.BytesAhoCorasick
-    owners: tuple[tuple[int, ...], ...]  # per anchor string, the rules it anchors
+    owners: tuple[tuple[int, ...], ...]  # per string, the rules it anchors
+    keyword_of: tuple[tuple[int, ...], ...]  # per string, the rules it is a keyword of
     after: dict[int, int]  # rule index -> lines below a place that count too
-    rules: tuple[int, ...]
+    rules: tuple[int, ...]  # the anchored rules
+    short_keywords: tuple[tuple[bytes, tuple[int, ...]], ...]
 
     @classmethod
-    def build(cls, items: Sequence[tuple[int, tuple[frozenset[str], int] | None]]
-              ) -> _Anchors | None:
+    def build(cls, items: Sequence[tuple[int, tuple[frozenset[str], int] | None]],
+              keywords: Sequence[tuple[int, tuple[str, ...]]] = ()) -> _Anchors | None:
         owners: dict[str, list[int]] = {}
+        keyword_of: dict[str, list[int]] = {}
+        short: dict[bytes, list[int]] = {}
         after: dict[int, int] = {}
         for index, anchors in items:
             assert anchors is not None
@@ -234,31 +263,55 @@ class _Anchors:
             after[index] = lines_after
             for word in words:
                 owners.setdefault(word, []).append(index)
-        if not owners:
+        for index, rule_keywords in keywords:
+            for kw in {k.lower() for k in rule_keywords}:
+                if not kw.isascii():
+                    # the automaton reads ASCII lower-cased and the rest as it is: the
+                    # keyword in each case of its other letters ("straße", "straẞe")
+                    for variant in _case_variants(kw):
+                        keyword_of.setdefault(variant, []).append(index)
+                elif len(kw) < 3:
+                    short.setdefault(kw.encode(), []).append(index)
+                else:
+                    keyword_of.setdefault(kw, []).append(index)
+        keys = sorted(set(owners) | set(keyword_of))
+        if not keys:
             return None
-        keys = sorted(owners)
         finder = ahocorasick_rs.BytesAhoCorasick(
             [k.encode() for k in keys], implementation=ahocorasick_rs.Implementation.DFA
         )
-        return cls(finder, tuple(tuple(owners[k]) for k in keys), after, tuple(sorted(after)))
+        return cls(finder, tuple(tuple(owners.get(k, ())) for k in keys),
+                   tuple(tuple(keyword_of.get(k, ())) for k in keys), after,
+                   tuple(sorted(after)), tuple((k, tuple(v)) for k, v in short.items()))
 
-    def line_ranges(self, data: bytes, lowered: bytes, wanted: frozenset[int]
+    def find(self, lowered: bytes) -> list[tuple[int, int, int]]:
+        return self.finder.find_matches_as_indexes(lowered, overlapping=True)
+
+    def keyword_rules(self, lowered: bytes, hits: list[tuple[int, int, int]]) -> set[int]:
+        """The rules one of whose keywords occurs (case-insensitively, anywhere)."""
+        rules: set[int] = set()
+        keyword_of = self.keyword_of
+        for string in {h[0] for h in hits}:
+            rules.update(keyword_of[string])
+        for kw, owners in self.short_keywords:
+            # a rule already enabled by another keyword need not look for this one
+            if not rules.issuperset(owners) and kw in lowered:
+                rules.update(owners)
+        return rules
+
+    def line_ranges(self, data: bytes, hits: list[tuple[int, int, int]], wanted: frozenset[int]
                     ) -> dict[int, list[tuple[int, int]]]:
-        """For each rule of ``wanted`` with an anchor in ``lowered``, the line ranges of
+        """For each rule of ``wanted`` with an anchor among ``hits``, the line ranges of
         ``data`` it must run on."""
-        places: dict[int, list[int]] = {}
-        owners = self.owners
-        for pattern, start, _ in self.finder.find_matches_as_indexes(lowered, overlapping=True):
-            for index in owners[pattern]:
-                if index in wanted:
-                    found = places.get(index)
-                    if found is None:
-                        places[index] = [start]
-                    else:
-                        found.append(start)
+        places: dict[int, list[int]] = {index: [] for index in wanted}
+        # each anchor's wanted rules, as their place lists
+        lists = [[places[i] for i in rules if i in wanted] for rules in self.owners]
+        for pattern, start, _ in hits:
+            for found in lists[pattern]:
+                found.append(start)
         n = len(data)
         return {index: _lines_after(data, sorted(at), 0, n, self.after[index])
-                for index, at in places.items()}
+                for index, at in places.items() if at}
 
 
 def _alternation(patterns: Sequence[str]) -> object | None:
@@ -312,15 +365,20 @@ class PatternDetector:
                                      c.rule.prefilter != "none" and bool(c.rule.keywords)))
         self._rules = tuple(compiled)
         self._set_rules = sum(1 for c in compiled if anchors_of[id(c)] is None)
-        self._anchors = _Anchors.build(
-            [(i, anchors_of[id(c)]) for i, c in enumerate(compiled)
-             if anchors_of[id(c)] is not None]
-        )
         self.rules = tuple(r.rule for r in compiled)  # what runs, in set order
         self.rule_ids = tuple(r.full_id for r in compiled)
         self._always = frozenset(
             i for i, r in enumerate(compiled) if r.rule.prefilter == "none" or not r.rule.keywords
         )
+        keywords = [(i, tuple(c.rule.keywords)) for i, c in enumerate(compiled)
+                    if i not in self._always]
+        self._anchors = _Anchors.build(
+            [(i, anchors_of[id(c)]) for i, c in enumerate(compiled)
+             if anchors_of[id(c)] is not None],
+            keywords,
+        )
+        # every keyword in one RE2 set: for texts holding the two letters RE2 folds k and s
+        # to (lower-casing bytes misses them), and when there is no automaton
         self._keyword_set, self._keyword_rules = self._build_keyword_set(compiled)
         self._rule_sets = [
             (base, self._build_rule_set(compiled[base : min(base + _SET_GROUP,
@@ -371,34 +429,43 @@ class PatternDetector:
         if not text or not self._rules:
             return []
         data = text.encode("utf-8", "surrogatepass")
-        enabled = self._enabled_rules(data)
+        anchors = self._anchors
+        if anchors is None or _KELVIN in data or _LONG_S in data:
+            hits = None
+            enabled = self._enabled_rules(data)
+        else:
+            lowered = data.lower()
+            hits = anchors.find(lowered)
+            enabled = self._always | anchors.keyword_rules(lowered, hits)
         if not enabled:
             return []
         findings: list[Finding] = []
         seen: set[tuple[int, int, int]] = set()
         chars = _CharOffsets(data, len(data) == len(text))
-        self._detect_anchored(data, text, enabled, chars, findings, seen)
+        self._detect_anchored(data, hits, text, enabled, chars, findings, seen)
         self._detect_by_sets(data, text, enabled, chars, findings, seen)
         findings.sort(key=lambda f: (f.start, f.end, f.recognizer))
         return findings
 
     def _detect_anchored(
-        self, data: bytes, text: str, enabled: frozenset[int], chars: _CharOffsets,
+        self, data: bytes, hits: list[tuple[int, int, int]] | None, text: str,
+        enabled: frozenset[int], chars: _CharOffsets,
         findings: list[Finding], seen: set[tuple[int, int, int]],
     ) -> None:
-        """Each enabled rule with anchors, on the lines where one of them occurs."""
+        """Each enabled rule with anchors, on the lines where one of them occurs
+        (``hits``: the automaton's matches in the lower-cased text)."""
         anchors = self._anchors
         if anchors is None:
             return
         wanted = [i for i in anchors.rules if i in enabled]
         if not wanted:
             return
-        if _KELVIN in data or _LONG_S in data:
+        if hits is None:
             # RE2 folds k and s to two non-ASCII letters that lower-casing bytes misses:
             # such a text runs every rule over all of it
             ranges = {i: [(0, len(data))] for i in wanted}
         else:
-            ranges = anchors.line_ranges(data, data.lower(), frozenset(wanted))
+            ranges = anchors.line_ranges(data, hits, frozenset(wanted))
         for index, spans in ranges.items():
             for lo, hi in spans:
                 self._run_rule(index, data[lo:hi], chars.at(lo), text, findings, seen)
@@ -610,23 +677,30 @@ def _lines_after(
     and part of the ``after`` lines before): matching these lines alone finds the same
     values with context as matching the whole text."""
     ranges: list[tuple[int, int]] = []
+    find, rfind = data.find, data.rfind
+    lo = hi = -1  # the range being built
     line_end = -1  # end of the line holding the previous place
     for at in places:
         if at < line_end:
             continue  # same line as the previous place
-        nl = data.find(b"\n", at, end)
+        nl = find(b"\n", at, end)
         line_end = end if nl == -1 else nl + 1
-        hi = line_end
+        top = line_end
         for _ in range(after):
-            nl = data.find(b"\n", hi, end) if hi < end else -1
-            hi = end if nl == -1 else nl + 1
-        lo = max(start, data.rfind(b"\n", start, at) + 1)
-        if hi <= start:
+            nl = find(b"\n", top, end) if top < end else -1
+            top = end if nl == -1 else nl + 1
+        if top <= start:
             continue
-        if ranges and lo <= ranges[-1][1] + _CONTEXT_MERGE_GAP:
-            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], hi))
-        else:
+        if lo >= 0 and at <= hi + _CONTEXT_MERGE_GAP:
+            if top > hi:
+                hi = top
+            continue
+        if lo >= 0:
             ranges.append((lo, hi))
+        lo = max(start, rfind(b"\n", start, at) + 1, hi)
+        hi = top
+    if lo >= 0:
+        ranges.append((lo, hi))
     return ranges
 
 

@@ -548,3 +548,16 @@ def test_anchored_findings_have_character_offsets_after_non_ascii_text() -> None
     text = "é日本\n" * 50 + f"Grüße {TOKEN}\n" + "ß" * 3000 + f"\n— {TOKEN}"
     found = detector(GITHUB).detect(text)
     assert [text[f.start:f.end] for f in found] == [TOKEN, TOKEN]
+
+
+def test_keywords_are_found_by_the_same_pass_in_any_case_and_any_length() -> None:
+    gated = rule(id="g", entity_type="GENERIC_SECRET", regex=r"zz(?P<value>[0-9]{6})zz",
+                 value_group="value", keywords=["pw", "straße", "credential"])
+    d = detector(gated)
+    assert d._anchors is not None and d._set_rules == 1  # "zz" is too short: a set
+    value = "zz493817zz"
+    assert d.detect(value) == []  # no keyword: the rule does not run
+    for keyword in ("PW", "Credential", "STRAẞE", "straße", "STRAßE"):
+        assert [f.value for f in d.detect(f"{keyword}: {value}")] == ["493817"], keyword
+    # the letters RE2 folds k and s to: the keyword set decides, as RE2 would
+    assert [f.value for f in d.detect(f"\u017ftraße {value}")] == ["493817"]

@@ -3,8 +3,6 @@ may run a rule only on the lines where an anchor occurs."""
 
 from __future__ import annotations
 
-import re
-
 import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,6 +77,10 @@ _atoms = st.sampled_from(
      "[0-9]", r"\d", r"\s", r"\b", r"\-", r"\x41", "^", "$", "."]
 )
 _quants = st.sampled_from(["", "", "", "*", "+", "?", "{2}", "{1,3}", "{0,2}", "{2,}", "*?"])
+_pieces = st.lists(
+    st.sampled_from(["a", "b", "c", "ab", "abc", "A", "B", "C", "AB", "0", "1", "-", "=", ":",
+                     "x", "é", "É", " ", "\t"]), max_size=16
+).map("".join)
 
 
 def _regex(depth: int = 0) -> st.SearchStrategy[str]:
@@ -105,16 +107,15 @@ def test_every_match_holds_one_of_the_anchors(
 ) -> None:
     try:
         re2.compile(rule_pattern_text(regex), re2_options())
-        python = re.compile(regex)
-    except (re2.error, re.error):
+    except re2.error:
         return
     anchors = required_literals(regex, min_length=1)
     if anchors is None:
         return
     texts = list(noise)
     # texts made to match (Python's engine reads these regexes as RE2 does)
-    texts += [data.draw(st.from_regex(python, fullmatch=True).filter(lambda s: "\n" not in s))
-              for _ in range(3)]
+    # texts made of the regexes' own pieces, so that many of them match
+    texts += [data.draw(_pieces) for _ in range(6)]
     texts += [t.swapcase() for t in texts]
     for text in texts:
         found = _match(regex, text, case_insensitive)
