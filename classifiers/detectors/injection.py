@@ -1025,7 +1025,16 @@ class InjectionDetector:
                 whole.append(fold_for_matching(text))
             return whole[0]
 
-        doc_meta = _MetaCount(self.book.meta, lambda: fold_whole().text)
+        def meta_text() -> str:
+            # Words about attacks are counted over the whole text. Folding all of it costs
+            # more than the count: for ASCII text the count over its lower-cased form (no
+            # space runs collapsed) is the same, as the words' pattern takes any run of
+            # non-word characters between words and only non-word ones around them.
+            if whole or not text.isascii():
+                return fold_whole().text
+            return _ascii_translate(text, _FOLD_BYTES)
+
+        doc_meta = _MetaCount(self.book.meta, meta_text)
         counted: list[int] = []
 
         def mixed_words() -> int:  # the leet stage's count over the whole text (up to 2)
