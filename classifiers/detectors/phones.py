@@ -23,7 +23,8 @@ use) directly, behind a cheap pre-scan:
    ``C++14 20.8``), an amount (``$1 250 000``), a date, a time, an IP or version number, or
    more digit groups than a phone has; it is dropped after an id word (order, invoice,
    ticket, ref, tracking, ...) or a reference word (clause, section, ISSN, DFARS, ISO,
-   RFC, ZIP code, ...) unless a phone word is closer;
+   RFC, ZIP code, ...) unless a phone word is closer, and in the first column of a table
+   whose heading names ids (``Part No.``, ``SKU``, ``Order #``);
 4. it must be written the way people write phones (``_written_like_a_phone``): not a
    decimal (``0.960923``, ``1.602 176 6208``), a range (``0..999999``), a sum
    (``+ 2789545``), a placeholder (``1234567890``), binary digits, a counting sequence
@@ -314,6 +315,10 @@ class PhoneDetector:
             if _ID_WORDS.search(before) or (shape != "international"
                                             and _REFERENCE_WORDS.search(before)):
                 return None
+            if not text[line_start : cand.start].strip(" \t|") and _first_column_of_ids(
+                text, line_start
+            ):
+                return None  # a row of a table whose first column holds part numbers
         if not _written_like_a_phone(value, shape):
             return None
         if not labelled and _zip_plus_4(text, cand.start, cand.end, value):
@@ -410,6 +415,34 @@ def _country_code_written_whole(value: str) -> bool:
         national = _phonenumbers().national_significant_number(parsed)
         return national[:1] not in ("0", "1") and national[:3] not in _NANP_NOT_AREA
     return True
+
+
+# lines looked back for the heading line of a table block (a blank line ends a block)
+_HEADER_LOOKBACK = 60
+_CELL_BREAK = re.compile(r"\t|\||,|;| {2,}")
+
+
+def _first_column_of_ids(text: str, line_start: int) -> bool:
+    """Whether the line at ``line_start`` is a row of a table (a block of lines without a
+    blank one) whose first line heads the first column with an id word: "Part No.",
+    "SKU", "Order #", "Serial" (parts lists and order exports are full of numbers shaped
+    like phones; a column headed with a phone word is the table detector's)."""
+    top = line_start
+    for _ in range(_HEADER_LOOKBACK):
+        if top == 0:
+            break
+        above = text.rfind("\n", 0, top - 1) + 1
+        if not text[above : top - 1].strip():
+            break
+        top = above
+    if top == line_start:
+        return False  # no line above in the block: no heading
+    end = text.find("\n", top)
+    heading = text[top : end if end != -1 else len(text)].strip(" \t|")
+    cells = [c.strip() for c in _CELL_BREAK.split(heading) if c.strip()]
+    if len(cells) < 2:
+        return False  # a title ("Account details"), not a table's heading
+    return bool(_ID_WORDS.search(cells[0])) and not _PHONE_WORDS.search(cells[0])
 
 
 def _zip_plus_4(text: str, start: int, end: int, value: str) -> bool:

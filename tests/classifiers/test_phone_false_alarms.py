@@ -125,3 +125,21 @@ def test_phone_next_to_the_same_cues_is_still_reported(
 def test_a_one_letter_label_needs_a_colon_not_an_assignment(phone: PhoneDetector) -> None:
     assert _phones(phone, "T: 020 7946 0958") == ["020 7946 0958"]
     assert _phones(phone, "t = 2125550147") == []
+
+
+def test_part_numbers_in_the_first_column_of_a_parts_table_are_not_phones() -> None:
+    from classifiers.detectors.phones import PhoneDetector
+
+    d = PhoneDetector()
+    parts = ("Bill of materials\n\nPart No.        Description        Qty\n"
+             "07-3391-2208    Hinge, steel        2\n555-0142-33     Gasket              1\n")
+    sku = "| SKU | Item | Price |\n|---|---|---|\n| 06-2210-4417 | Bracket | 4.20 |\n"
+    orders = "Order #\tCustomer\tTotal\n03-5521-7788\tACME\t120.00\n"
+    for text in (parts, sku, orders):
+        assert [f.value for f in d.detect(text)] == [], text
+    # a title is not a table heading; a phone column is not an id column
+    kept = ["Account details\n020 7946 0958 (home)\n",
+            "Contact   Role\n020 7946 0958   reception\n",
+            "Name  Phone\nAna   020 7946 0958\n"]
+    for text in kept:
+        assert [f.value for f in d.detect(text)] == ["020 7946 0958"], text
