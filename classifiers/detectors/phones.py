@@ -337,10 +337,12 @@ class PhoneDetector:
         else:
             score = 0.85 if near else 0.7
         why = f"phone shape {shape}" + (", phone word before it" if near else "")
+        # A business's line is no one's personal data: kept in the result, under the
+        # reporting threshold (as role mailboxes are), so a policy may still act on it.
         if _service_number(value):
-            score, why = 0.55, why + "; a toll-free, shared-cost or premium service number"
+            score, why = 0.45, why + "; a toll-free, shared-cost or premium service number"
         elif _organisation_line(text, cand.start, cand.end, line_start):
-            score, why = 0.55, why + "; introduced as an organisation's line"
+            score, why = 0.45, why + "; introduced as an organisation's line"
         return make_finding("PHONE_NUMBER", text, cand.start, cand.end, score, RECOGNIZER,
                             explanation=why)
 

@@ -158,8 +158,9 @@ ORGANISATION_LINES = [
 @pytest.mark.parametrize(("text", "value"), ORGANISATION_LINES)
 def test_a_number_introduced_as_an_organisations_line_is_reported_with_low_confidence(
         phone: PhoneDetector, text: str, value: str) -> None:
+    # kept in the result, under the reporting threshold (0.5), like role mailboxes
     scores = {f.value: f.score for f in phone.detect(text)}
-    assert 0.5 <= scores[value] < 0.6
+    assert 0.4 <= scores[value] < 0.5
 
 
 @pytest.mark.parametrize(("text", "value"), [
