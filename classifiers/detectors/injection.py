@@ -2285,7 +2285,7 @@ def _triggers(book: PhraseBook) -> _Triggers:
     return found
 
 
-def _is_cut(text: str, pos: int) -> bool:
+def _is_cut(text: str, pos: int) -> bool:  # the definition `_CUT` finds (tests compare)
     """Whether folding ``text[:pos]`` and ``text[pos:]`` apart gives the same text as
     folding it whole, with a line start at ``pos``: a lone newline (or CR LF) between two
     ASCII characters that are not whitespace."""
@@ -2298,27 +2298,34 @@ def _is_cut(text: str, pos: int) -> bool:
     return before.isascii() and after.isascii() and not before.isspace() and not after.isspace()
 
 
+# a cut (``_is_cut``): an ASCII character that is not whitespace, a lone newline (or CR LF),
+# another such character; the cut is after the newline
+_CUT = re.compile(r"[\x00-\x08\x0e-\x1b\x21-\x7f]\r?\n(?=[\x00-\x08\x0e-\x1b\x21-\x7f])")
+
+
 def _cut_before(text: str, pos: int) -> int:
-    while pos > 0:
-        nl = text.rfind("\n", 0, pos)
-        if nl < 1:
-            return 0
-        if _is_cut(text, nl + 1):
-            return nl + 1
-        pos = nl
-    return 0
+    """The last cut at or before ``pos`` after its text's first newline, else 0 (one regex
+    pass over a window before ``pos``, doubled until it holds a cut: in indented code the
+    nearest one can be hundreds of lines back)."""
+    span = 4096
+    while True:
+        lo = max(0, pos - span)
+        last = 0
+        for m in _CUT.finditer(text, lo, min(len(text), pos + 1)):
+            cut = m.end()
+            if cut <= pos and cut - 1 >= 1:
+                last = cut
+        if last or lo == 0:
+            return last
+        span *= 4
 
 
 def _cut_after(text: str, pos: int) -> int:
-    size = len(text)
-    while pos < size:
-        nl = text.find("\n", pos)
-        if nl == -1:
-            return size
-        if _is_cut(text, nl + 1):
-            return nl + 1
-        pos = nl + 1
-    return size
+    """The first cut whose newline is at or after ``pos``, else the text's end."""
+    m = _CUT.search(text, max(0, pos - 2))
+    while m is not None and m.end() - 1 < pos:
+        m = _CUT.search(text, m.start() + 1)
+    return len(text) if m is None else m.end()
 
 
 # prescan bytes around a letter-spaced run read by ``_may_spell`` (``_spaced`` reads 40

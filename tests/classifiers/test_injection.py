@@ -716,3 +716,40 @@ def test_words_about_attacks_are_counted_alike_without_folding_the_whole_text(
     discussed = DET.detect(about + filler + attack)
     assert plain and (not discussed or discussed[0].score < plain[0].score)
     assert _findings(discussed) == _every_stage(about + filler + attack)
+
+
+def _walk_before(text: str, pos: int) -> int:  # the definition: newline by newline
+    while pos > 0:
+        nl = text.rfind("\n", 0, pos)
+        if nl < 1:
+            return 0
+        if _inj._is_cut(text, nl + 1):
+            return nl + 1
+        pos = nl
+    return 0
+
+
+def _walk_after(text: str, pos: int) -> int:
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        if nl == -1:
+            return len(text)
+        if _inj._is_cut(text, nl + 1):
+            return nl + 1
+        pos = nl + 1
+    return len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\r", "\t", "é", "\x1c", "  ", "\n\n", "\r\n",
+                                 "\n    x = 1", "\u00a0"]), max_size=60).map("".join),
+       st.integers(min_value=0, max_value=400))
+def test_region_cuts_are_found_where_walking_newline_by_newline_finds_them(
+        text: str, pos: int) -> None:
+    pos = min(pos, len(text))
+    assert _inj._cut_before(text, pos) == _walk_before(text, pos)
+    assert _inj._cut_after(text, pos) == _walk_after(text, pos)
+    # far back in indented code (the window before ``pos`` grows until it holds a cut)
+    code = "x\ny" + "\n    pass" * 2000 + text
+    far = min(len(code), 3 + 9 * 2000 + pos)
+    assert _inj._cut_before(code, far) == _walk_before(code, far)
