@@ -33,6 +33,10 @@ POSITIVES = [
     ("US_SSN", "applicant social security number 536904399 on file", "536904399"),
     ("US_PASSPORT", "Traveller passport no. 912803456, issued 2019", "912803456"),
     ("US_PASSPORT", "Passport Number: A12345678", "A12345678"),
+    # US forms (DS-11, DS-82, I-9) ask for the "passport book number" and "passport card number"
+    ("US_PASSPORT", "Section 3: passport book number 480213377, issue date 04/2016", "480213377"),
+    ("US_PASSPORT", "Passport Card No.: C07719204", "C07719204"),
+    ("US_PASSPORT", "traveller:\n  passport_no: '553019284'", "553019284"),
     ("US_DRIVER_LICENSE", "Driver's License #: D1234567 (CA), exp 2027", "D1234567"),
     ("US_DRIVER_LICENSE", "DL: 480921736", "480921736"),
     ("UK_NINO", "Your National Insurance number is AB 12 34 56 C.", "AB 12 34 56 C"),
@@ -47,6 +51,15 @@ POSITIVES = [
     ("STREET_ADDRESS", "Flat 2, 12 High Street, Oxford OX1 4AH", "12 High Street, Oxford OX1 4AH"),
     ("STREET_ADDRESS", "Lieferadresse: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
     ("STREET_ADDRESS", "Adresse : 8 rue de Rivoli, 75004 Paris", "8 rue de Rivoli, 75004 Paris"),
+    # Italian street types and Roman numerals in a street's name
+    ("STREET_ADDRESS", "Destinatario: Corso Re Umberto I 88, 10128 Torino",
+     "Corso Re Umberto I 88, 10128 Torino"),
+    ("STREET_ADDRESS", "sede legale in Largo Augusto 7, 20122 Milano", "Largo Augusto 7, 20122 Milano"),
+    ("STREET_ADDRESS", "abita in Vicolo del Cinque 14", "Vicolo del Cinque 14"),
+    ("STREET_ADDRESS", "Piazzale degli Eroi 3, 00136 Roma", "Piazzale degli Eroi 3, 00136 Roma"),
+    ("STREET_ADDRESS", "Strada Comunale San Vito 21", "Strada Comunale San Vito 21"),
+    ("STREET_ADDRESS", "consegna in Via Pio XI 40, 20900 Monza", "Via Pio XI 40, 20900 Monza"),
+    ("STREET_ADDRESS", "Viale Papa Giovanni XXIII 102, Bergamo", "Viale Papa Giovanni XXIII 102"),
     ("MEDICAL_RECORD_NUMBER", "Pt: F, 54y. MRN: 00482913. Admitted for chest pain.", "00482913"),
     ("MEDICAL_RECORD_NUMBER", "Patient ID: PT-88213 | Ward 4B", "PT-88213"),
 ]
@@ -84,6 +97,7 @@ HARD_NEGATIVES = [
     ("US_SSN", "ISBN 978-3-16-148410-0"),
     ("US_PASSPORT", "reference 912803456 was closed"),
     ("US_PASSPORT", "passport photo upload v1 failed at p95 latency"),
+    ("US_PASSPORT", "passport book ordered; card 912803456 on file"),
     ("US_DRIVER_LICENSE", "driver v1 supports x64; p95 in Q3; s3 bucket h1"),
     ("US_DRIVER_LICENSE", "duplicate license key 7723419 for the installer"),
     ("US_DRIVER_LICENSE", "Updated the NVIDIA GPU driver to 5512345"),
@@ -95,6 +109,7 @@ HARD_NEGATIVES = [
     ("STREET_ADDRESS", "We shipped 3 Docker images on the way home"),
     ("STREET_ADDRESS", "Step 2 Dr Smith reviews the chart"),
     ("STREET_ADDRESS", "Spring 2024 release, via the API 2 times"),
+    ("STREET_ADDRESS", "the corso 2 times a week, largo 3 bars"),
     ("MEDICAL_RECORD_NUMBER", "The patient waited 45 minutes; record 1234567 updated"),
     ("MEDICAL_RECORD_NUMBER", "order id 4455667 shipped"),
 ]
@@ -347,3 +362,31 @@ def test_a_surname_that_means_birth_is_not_a_birth_date_word(detector: PatternDe
     text = "2022-05-18  Victor Do Nascimento  <victor.donascimento@arm.com>"
     assert _found(detector, text, "DATE_OF_BIRTH") == []
     assert _found(detector, "Data de nascimento: 22/09/1976", "DATE_OF_BIRTH") == ["22/09/1976"]
+
+
+@pytest.mark.parametrize("text", [
+    "The prime minister met the union leaders at 10 Downing Street on Monday.",
+    "Budget papers left 11 Downing Street, London SW1A 2AB, at noon.",
+    "Crowds gathered outside 1600 Pennsylvania Avenue NW after the speech.",
+    "Letters to the White House, 1600 Pennsylvania Ave., Washington, DC 20500",
+    "The governor general dined at 24 Sussex Drive, Ottawa.",
+    "Le président a reçu le chancelier au palais de l'Élysée, 55 rue du Faubourg-Saint-Honoré.",
+    "Conferenza stampa a Palazzo Chigi, Piazza Colonna 370, Roma",
+])
+def test_famous_official_addresses_in_the_news_are_not_personal_addresses(
+        detector: PatternDetector, text: str) -> None:
+    assert _found(detector, text, "STREET_ADDRESS") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # the same street names elsewhere, or another number on them, are someone's address
+    ("Ship to: 10 Downing Street, Cambridge CB2 3DY", "10 Downing Street, Cambridge CB2 3DY"),
+    ("Billing: 1600 Pennsylvania Avenue, Baltimore, MD 21217",
+     "1600 Pennsylvania Avenue, Baltimore, MD 21217"),
+    ("She moved to 14 Downing Street, Farnham", "14 Downing Street, Farnham"),
+    ("Adresse : 57 rue du Faubourg-Saint-Honoré, 75008 Paris",
+     "57 rue du Faubourg-Saint-Honoré, 75008 Paris"),
+])
+def test_a_home_near_a_famous_address_is_still_an_address(
+        detector: PatternDetector, text: str, value: str) -> None:
+    assert value in _found(detector, text, "STREET_ADDRESS")

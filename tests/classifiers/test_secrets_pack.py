@@ -549,3 +549,46 @@ def test_an_aws_secret_key_next_to_its_key_id_is_still_found() -> None:
     secret = tok(B64, 40)
     text = f"aws_access_key_id = {AWS_ID}\naws_secret_access_key = {secret}"
     assert ("AWS_SECRET_KEY", secret) in found(text)
+
+
+# --- password keys in other languages ----------------------------------------------------
+# Teams outside the English-speaking world name the key in their own language: an .env
+# line, a config or a chat message holds the password after it just the same.
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("# staging\nERP_DB_PASSWORT=Birke#2026-ost\nERP_DB_HOST=10.4.1.9", "Birke#2026-ost"),
+    ("Zugang Testserver\nBenutzer: s.krause\nKennwort: Moos!Weg-31", "Moos!Weg-31"),
+    ("netwerk.wachtwoord = Duin_48_Zand", "Duin_48_Zand"),
+    ("$config = ['usuario' => 'informes', 'contraseña' => 'Ciruelo.7713'];", "Ciruelo.7713"),
+    ("Usuario: rgarcia\nClave de acceso: Pinar_2290", "Pinar_2290"),
+    ("SMTP_CLAVE=Roble#5521", "Roble#5521"),
+    ("spring.datasource.senha=Goiaba!402", "Goiaba!402"),
+    ("Identifiant : jdupont\nMot de passe : Falaise-9921", "Falaise-9921"),
+    ("le mdp: Menhir#77bzh", "Menhir#77bzh"),
+    ("Konto VPN — login: k.wisniewska, hasło: Brzoza_3390", "Brzoza_3390"),
+    ("SFTP_LOSENORD='Ekbacke7!'", "Ekbacke7!"),
+])
+def test_a_password_after_its_key_in_another_language_is_found(text: str, value: str) -> None:
+    assert ("PASSWORD", value) in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    # "clave" alone is any key: key/value prose, keywords, product and registry codes
+    "La clave: valor_por_defecto_2 se lee del fichero",
+    '{"clave": "pedido_2291", "valor": 14}',
+    'palabra_clave = "seguridad-2024"',
+    "CLAVE_ELECTOR: GMVLMR80070501M100",
+    "Clave SAT: 84111506-A",
+    # "resenha" (a review) ends like "senha"; MDP is also a Markov decision process
+    "Resenha: 4/5 - nota 8.5",
+    "MDP: (S, A, P, R, gamma=0.9)",
+    # words about a password in these languages are labels, not passwords
+    '"senha": "Esqueceu a senha?"',
+    '"contraseña": "Contraseña olvidada"',
+    "Kennwort: siehe Tresor",
+    "Mot de passe : ********",
+    "DB_PASSWORT=${DB_PASSWORT}",
+    "wachtwoord: <uw-wachtwoord>",
+])
+def test_foreign_password_words_need_a_real_value_and_clave_needs_a_compound(text: str) -> None:
+    assert {v for t, v in found(text) if t == "PASSWORD"} == set()
