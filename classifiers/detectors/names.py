@@ -11,7 +11,9 @@ four steps (docs/detection.md says why):
    ``Save it — Bea``), chat speakers (``[10:02] Ana Souza:``), honorifics and forms of
    address (``Dr Patel``, ``Herr Becker``), relations and roles (``his daughter Emily``,
    ``host Mei Chen``, ``talk to Priya``), one-to-one notes (``1:1 Jordan / Casey``),
-   self-introductions (``my name is``, ``ik ben``, ``je m'appelle``), CSV/Markdown
+   self-introductions (``my name is``, ``ik ben``, ``je m'appelle``), a lower-case name
+   after a name label (``name on card is jessica tran``), Slack/Teams display names above
+   a message (``**dave mitchell** 9:41 AM``), CSV/Markdown
    columns whose header names a person and vertical ``Label<TAB>value`` forms, a
    letterhead in capitals above contact details, a capitalised run whose first word is a
    common given name (a weak cue; data in ``resources/names/given_names.txt``), a lone
@@ -33,7 +35,11 @@ four steps (docs/detection.md says why):
    on a word ending like an abstract noun (``Binary Authorization``) or at the end of a
    longer capitalised name (``Master Authorized Networks``). Weak cues in a text about a
    story (three words such as novel, chapter, plot, scene) name characters, not people.
-4. **Propagation**: once a full name is found, later mentions of it (or of its first or
+4. **Public figures**: a weakly cued name right after a public office or a firm's
+   leadership title ("French President Emmanuel Macron", "Apple chief executive Tim
+   Cook", "le chancelier allemand Olaf Scholz"), and its other weak mentions, are news,
+   not personal data: dropped ("our CEO Dana Whitfield" is a colleague: kept).
+5. **Propagation**: once a full name is found, later mentions of it (or of its first or
    last word alone) are names too (``classifiers/name_mentions.py``).
 
 Scores: NER and a cue agree 0.9; strong cue alone (header, label, CSV column, signature,
@@ -181,7 +187,15 @@ _SIGNOFF_WORDS = (
     r"(?:un[ \t]+)?saludos?(?:[ \t]+cordiales)?|atentamente|cumprimentos|"
     r"atenciosamente|abra[çc]os|un[ \t]+saluto|cordiali[ \t]+saluti|distinti[ \t]+saluti|"
     r"met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|hälsningar|mvh|bises|bisous|"
-    r"amiti[ée]s|[àa][ \t]+bient[ôo]t|(?:un[ \t]+)?abrazos?|besos|grazie|danke|"
+    r"amiti[ée]s|[àa][ \t]+bient[ôo]t|(?:un[ \t]+)?abrazos?|besos|"
+    # thanks and closings of other languages ("Gracias,\nMarta", "Merci,\nCamille")
+    r"(?:muchas[ \t]+|mil[ \t]+)?gracias|merci(?:[ \t]+(?:beaucoup|bien|encore))?|"
+    r"(?:muito[ \t]+)?obrigad[oa]|grazie(?:[ \t]+mille)?|saluti|a[ \t]+presto|"
+    r"(?:vielen|herzlichen|besten)[ \t]+dank|danke(?:[ \t]+(?:sch[öo]n|sehr))?|"
+    r"(?:herzliche|sch[öo]ne)[ \t]+gr[üu](?:ß|ss)e|bis[ \t]+bald|bedankt|"
+    r"dank[ \t]+(?:je|u)(?:[ \t]+wel)?|groetjes|hartelijke[ \t]+groet(?:en)?|"
+    r"vriendelijke[ \t]+groet(?:en)?|hasta[ \t]+(?:pronto|luego)|beijos?|abra[çc]o|"
+    r"pozdrawiam|dzi[ęe]kuj[ęe]|tack|kiitos|"
     r"(?:liebe|viele|beste)?[ \t]*gr[üu](?:ß|ss)e?|lg|vg))"
 )
 # RE2 finds the sign-off lines (one pass, linear); re reads the name on the next line.
@@ -466,7 +480,8 @@ class NameDetector:
             spans = self._with_ner(text, spans, pairs)
         spans = _without_samples(text, spans)
         spans = _without_fiction(text, spans)
-        spans = _propagate(text, spans)
+        spans, public = _without_public_figures(text, spans)
+        spans = _propagate(text, spans, public)
         return [
             make_finding("PERSON", text, s.start, s.end, s.score, RECOGNIZER,
                          explanation=s.cue)
@@ -748,6 +763,7 @@ def _cue_spans(text: str, pairs: list[_Pair]) -> Iterator[_Span]:
     yield from _one_on_one_cue(text)
     yield from _self_intro_cue(text)
     yield from _introduction_cue(text)
+    yield from _lower_label_cue(text)
     yield from _relation_cue(text)
     yield from _given_after_cue(text)
     yield from _pnr_cue(text)
@@ -856,8 +872,39 @@ def _addr_cue(text: str) -> Iterator[_Span]:
             continue  # "Pallets <contact@palletsprojects.com>": the organisation
         span = _name_span(text, m.start("name"), m.end("name"), 0.9, 0.8,
                           "name next to an e-mail address")
+        if span is None:
+            span = _spelled_in_address(text, m.start("name"), m.end("name"),
+                                       text[anchor.start():anchor.end()],
+                                       "name next to an e-mail address")
         if span is not None:
             yield span
+
+
+_LOCAL_PART_RE = re.compile(r"[<(\[ \t]*(?:mailto:)?(?P<local>[A-Za-z0-9.+%_\-]+)@")
+
+
+def _spelled_in_address(text: str, start: int, end: int, after: str, cue: str) -> _Span | None:
+    """A name of two or more words, the first a common given name, whose every word is
+    spelled in the address beside it (``Imogen Price <imogen.price@x.co.uk>``, or by its
+    last word and first letter, ``Will Page <wpage@x>``): a person even when a word of it
+    is also a common word (Price, Page) that the precision filter drops."""
+    start, end = _trim_name(text, start, end)
+    words = _tokens(text[start:end])
+    if len(words) < 2 or len(words) > 4:
+        return None
+    m = _LOCAL_PART_RE.match(after)
+    if m is None:
+        return None
+    local = m.group("local").lower()
+    folded = [_fold(w.lower()).replace("'", "").replace("’", "") for w in words]
+    if not all(w[:1].isupper() for w in words) or any(len(w) < 2 for w in folded):
+        return None
+    spelled = all(w in local for w in folded) or (
+        folded[-1] in local and local.startswith(folded[0][0]) and len(folded[-1]) >= 3
+    )
+    if not spelled or not is_given_name(words[0]) or words[0].lower() in not_names():
+        return None  # "Unit Price <unit.price@shop.com>": a mailbox, not a person
+    return _Span(start, end, 0.85, cue)
 
 
 _DOMAIN_AFTER_RE = re.compile(r"[A-Za-z0-9.\-]*")
@@ -988,6 +1035,9 @@ def _header_cue(text: str) -> Iterator[_Span]:
             start = base + s + nm.start("name")
             span = _name_span(text, start, start + len(nm.group("name")), 0.9, 0.8,
                               "e-mail header")
+            if span is None:
+                span = _spelled_in_address(text, start, start + len(nm.group("name")),
+                                           raw[nm.end():], "e-mail header")
             if span is not None:
                 yield span
 
@@ -1033,6 +1083,58 @@ def _chat_name_first_cue(text: str) -> Iterator[_Span]:
         span = _named_group_span(text, m, "chat speaker")
         if span is not None:
             yield span
+    yield from _display_name_cue(text)
+
+
+# Slack and Teams copies: a line holding only a display name (often lower case, often in
+# bold) and a time, the message on the next line ("**dave mitchell** 9:41 AM", "tom h
+# 9:52 AM", "Priya Shah 10:02"). RE2 finds the line starts that may be one; re reads it.
+_DISPLAY_NAME_FINDER = re2.compile(
+    r"(?m)^[ \t]*(?:\*\*|__)?\pL[\pL'\x{2019}.\-]*(?: \pL[\pL'\x{2019}.\-]*){0,2}"
+    r"(?:\*\*|__)?[ \t]+[\[(]?[0-9]{1,2}:[0-9]{2}",
+    _re2_options(),
+)
+_DISPLAY_NAME_RE = re.compile(
+    rf"[ \t]*(?P<bold>\*\*|__)?(?P<name>[{_UP}{_LOW}][{_UP}{_LOW}'’\-]*"
+    rf"(?:[ ][{_UP}{_LOW}][{_UP}{_LOW}'’\-]*\.?){{0,2}})(?P=bold)?[ \t]+"
+    rf"[\[(]?{_TIME}[\])]?[ \t]*\n[ \t]*\S"
+)
+_LOWER_NAME_WORD_RE = re.compile(rf"[{_LOW}][{_LOW}'’\-]*\.?")
+
+
+def _display_name_cue(text: str) -> Iterator[_Span]:
+    """A display name alone with a time above a message. In lower case ("dave mitchell")
+    it counts when its first word is a common given name (not one that is as often a word:
+    "mark 10:00" is a note), its other words are no common words (a last name or an
+    initial), and it is in bold or another such line is in the text ("standup 9:30" is a
+    schedule)."""
+    found: list[tuple[int, int, bool]] = []
+    for anchor in _DISPLAY_NAME_FINDER.finditer(text):
+        m = _DISPLAY_NAME_RE.match(text, anchor.start())
+        if m is None:
+            continue
+        found.append((m.start("name"), m.end("name"), m.group("bold") is not None))
+    for start, end, bold in found:
+        value = text[start:end]
+        words = _tokens(value)
+        if value[:1].isupper():
+            span = _name_span(text, start, end, 0.85, 0.8, "chat speaker")
+            if span is not None and (len(words) >= 2 or is_given_name(words[0])):
+                yield span
+            continue
+        if not all(_LOWER_NAME_WORD_RE.fullmatch(w) for w in words):
+            continue
+        first = words[0]
+        blocked = not_names()
+        if (not is_given_name(first) or first in blocked or first in _AMBIGUOUS_GIVEN
+                or first in _WORDLIKE_GIVEN
+                or any(w.rstrip(".") in blocked for w in words[1:])):
+            continue
+        if not bold and len(found) < 2:
+            continue
+        if len(words) == 1 and len(found) < 2:
+            continue
+        yield _Span(start, end, 0.8, "chat speaker")
 
 
 _SIGNATURE_LINE_RE = re.compile(rf"_{{3,}}[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:$|_|,|\(|[ ]{{2}}))",
@@ -1196,6 +1298,61 @@ def _introduction_cue(text: str) -> Iterator[_Span]:
         span = _name_span(text, m.start("name"), m.end("name"), 0.85, 0.8, "self-introduction")
         if span is not None:
             yield span
+
+
+# An explicit name label before a name typed in lower case ("name on card is jessica
+# tran", "my name is omar haddad", "cardholder name: li wei", "je m'appelle élodie roux").
+# A generic "name" counts at the start of a line or after a word of a person ("full name",
+# "customer name"), not after a thing's ("file name is", "host name:").
+_LOWER_LABEL_FINDER = re2.compile(
+    r"(?i:\bmy[ \t]+(?:full[ \t]+)?name[ \t]+is|\bmy[ \t]+name's|"
+    r"\bname[ \t]+on[ \t]+(?:the[ \t]+|my[ \t]+)?(?:card|account)(?:[ \t]+is|[ \t]*[:=])|"
+    r"\b(?:card|account)[ \t]?holder(?:'s)?(?:[ \t]+name)?(?:[ \t]+is|[ \t]*[:=])|"
+    r"\b(?:full|first|customer|client|patient|guest|passenger|contact|sender|recipient|"
+    r"legal)[ \t_]name(?:[ \t]+is|[ \t]*[:=])|(?:^|\n)[ \t]*name[ \t]*[:=]|"
+    r"je[ \t]+m['\x{2019}]appelle|mon[ \t]+nom[ \t]+est|me[ \t]+llamo|mi[ \t]+nombre[ \t]+es|"
+    r"mi[ \t]+chiamo|mein[ \t]+name[ \t]+ist|ich[ \t]+hei(?:ß|ss)e|mijn[ \t]+naam[ \t]+is|"
+    r"ik[ \t]+heet|meu[ \t]+nome[ \t]+[ée]|chamo-me)[ \t]*[\pL]",
+    _re2_options(),
+)
+_LOWER_NAME_RE = re.compile(
+    rf"(?P<name>[{_LOW}][{_LOW}'’\-]*(?:[ ](?:(?:{_LOW_PARTICLE})[ ]){{0,2}}"
+    rf"[{_LOW}][{_LOW}'’\-]*)?)(?![{_LOW}{_UP}0-9_@])"
+)
+# Words after a lower-case given name that end the name rather than continue it.
+_NOT_SURNAME_WORDS = frozenset(
+    """and or but the a an i im i'm is was from at in on of to for with by and so if it
+    its this that here there exp expires expiry card number dob born please thanks thx
+    not too also just only pls plz thx ty btw fyi lol tho asap again now""".split()
+)
+
+
+def _lower_label_cue(text: str) -> Iterator[_Span]:
+    """``name on card is jessica tran``: a name label makes a lower-case given name and
+    the word after it a name (one word alone only after "my name is" and its kin)."""
+    blocked = not_names()
+    for anchor in _LOWER_LABEL_FINDER.finditer(text):
+        m = _LOWER_NAME_RE.match(text, anchor.end() - 1)  # the finder took the letter
+        if m is None:
+            continue
+        words = _tokens(m.group("name"))
+        first = words[0]
+        if not is_given_name(first) or first in blocked:
+            continue
+        if len(words) > 1 and (words[-1] in _NOT_SURNAME_WORDS or words[-1] in blocked):
+            words = words[:1]
+        if len(words) == 1:
+            intro = anchor.group().lower()
+            if first in _AMBIGUOUS_GIVEN or first in _WORDLIKE_GIVEN or not (
+                    "my" in intro or "appelle" in intro or "llamo" in intro
+                    or "chiamo" in intro or "nom" in intro or "heiß" in intro
+                    or "heiss" in intro or "naam" in intro or "heet" in intro):
+                continue
+        start = m.start("name")
+        end = start + len(" ".join(words)) if len(words) > 1 else start + len(first)
+        if " ".join(words) != text[start:end]:
+            continue
+        yield _Span(start, end, 0.8 if len(words) > 1 else 0.75, "lower-case name after a label")
 
 
 def _pnr_cue(text: str) -> Iterator[_Span]:
@@ -1570,11 +1727,151 @@ def _weak_in_fiction(span: _Span) -> bool:
     return span.cue in _FICTION_WEAK_CUES and span.score <= _WEAK_FICTION_SCORE
 
 
+# --- public figures ----------------------------------------------------------------------------
+
+# A public office or the head of a firm right before a name, as news writes it: "French
+# President Emmanuel Macron", "Apple chief executive Tim Cook", "UK Prime Minister Keir
+# Starmer", "le chancelier allemand Olaf Scholz", "Bundeskanzler Olaf Scholz", "el
+# presidente del Gobierno, Pedro Sánchez", "Tesla-Chef Elon Musk". A nationality or a
+# firm before the title needs no reading (the title ends right before the name); Romance
+# languages put the nationality after it ("le président américain"), and an office may
+# carry a complement ("Secretary of State", "président de la République", "CEO of X,").
+# Private titles (Mr, Dr, Frau, nurse, manager) are not here: their names are reported.
+# Titles that are words or surnames too need their own shape: "Secretary" and "Rep." only
+# capitalised ("company secretary Jane" is staff), a "-chef" only in a German compound
+# ("Konzernchef", not "head chef"), the French "patron" only with its firm ("le patron de
+# Renault"; an English "library patron" is a customer).
+_PUBLIC_TITLES = (
+    r"(?:vice[ \t-]?|deputy[ \t]+|acting[ \t]+|former[ \t]+|ex-)?"
+    r"(?:president(?:-elect)?|prime[ \t]+minister|premier|chancellor|"
+    r"(?:[a-z]+[ \t]+)?minister|senator|sen\.|congress(?:wo)?man|congressmember|governor|"
+    r"gov\.|mayor|king|queen|(?:crown[ \t]+)?prince(?:ss)?|pope|emperor|empress|sultan|"
+    r"ambassador|chief[ \t]+executive(?:[ \t]+officer)?|ceo|chairman|chairwoman|"
+    r"chairperson|(?:co-?)?founder|billionaire|tycoon|magnate|mogul|"
+    # French
+    r"pr[ée]sidente?|premi[eè]re?[ \t]+ministre|ministre|chanceli[eè]re?|s[ée]nat(?:eur|rice)|"
+    r"d[ée]put[ée]e?|maire|gouverneure?|roi|reine|pape|pdg|p\.-?d\.?g\.?|"
+    r"(?:co)?fondat(?:eur|rice)|direct(?:eur|rice)[ \t]+g[ée]n[ée]rale?|"
+    # German (compounds: Bundeskanzler, Außenminister, Ministerpräsidentin, Konzernchef)
+    r"[a-zäöüß]*pr[äa]sident(?:in)?|[a-zäöüß]*kanzler(?:in)?|[a-zäöüß]*minister(?:in)?|"
+    r"[a-zäöüß]*b[üu]rgermeister(?:in)?|k[öo]nig(?:in)?|papst|(?!sous)[a-zäöüß]+-?chef(?:in)?|"
+    r"vorstandsvorsitzende[rn]?|(?:mit)?gr[üu]nder(?:in)?|senator(?:in)?|"
+    # Spanish, Italian, Portuguese
+    r"presidenta|primer[oa]?[ \t-]+ministr[oa]|primo[ \t]+ministro|ministr[oa]|canciller|"
+    r"chanceler|cancelliere|senador(?:a)?|senat(?:ore|rice)|diputad[oa]|deputat[oa]|"
+    r"gobernador(?:a)?|governat(?:ore|rice)|governador(?:a)?|alcalde(?:sa)?|sindac[oa]|"
+    r"prefeit[oa]|rey|reina|rei|rainha|papa|"
+    r"consejer[oa][ \t]+delegad[oa]|director[a]?[ \t]+ejecutiv[oa]|"
+    r"amministrat(?:ore|rice)[ \t]+delegat[oa]|(?:co)?fundador(?:a)?|(?:co)?fondat(?:ore|rice)|"
+    # Dutch
+    r"minister-president|(?:bonds)?kanselier|burgemeester|koning(?:in)?|paus|oprichter|"
+    r"topman|topvrouw|bestuursvoorzitter)"
+)
+_CASED_PUBLIC_TITLES = r"(?:Secretary(?:[ \t-]General)?|Rep\.)"
+# Nationalities after a Romance title ("le chancelier allemand", "el presidente francés",
+# "il premier britannico", "o presidente americano"), every gender and number.
+_NATIONALITY_AFTER = (
+    r"(?:allemand|fran[çc]ais|am[ée]ricain|britannique|italien|espagnol|russe|chinois|"
+    r"ukrainien|japonais|canadien|belge|suisse|portugais|n[ée]erlandais|polonais|turc|"
+    r"isra[ée]lien|indien|br[ée]silien|mexicain|argentin|autrichien|grec|su[ée]dois|"
+    r"irlandais|europ[ée]en|alem[áa]n|alemana|franc[ée]sa?|estadounidense|brit[áa]nic|"
+    r"britannic|american|italian|espa[ñn]ol|rus|russ|chin|ucranian|ucrain|japon[ée]s|"
+    r"canadiense|mexican|brasile[ñn]|brasileir|portugu[ée]s|tedesc|francese|inglese|"
+    r"spagnol|cinese|giapponese|statunitense|alem[ãa]o|alem[ãa]|franc[êe]s|ingl[ée]s|"
+    r"chin[êe]s|europe)(?:e|a|o|i|ne|nne|es|s|as|os|he|a)?"
+)
+_OFFICE_COMPLEMENT = (
+    r"[ \t]+(?:of|de|del|della|dello|des|du|der|van|von|da|do|dos|di)"
+    r"(?:[ \t]+(?:the|la|le|el|lo|il|los|las|a|o))?[ \t]*(?:l['’][ \t]*)?"
+    r"[\w\-]+(?:[ \t]+[" + _UP + r"][\w\-]+)?"
+)
+_PUBLIC_TITLE_BEFORE_RE = re.compile(
+    rf"(?<![\w\-])(?P<title>(?i:{_PUBLIC_TITLES})|{_CASED_PUBLIC_TITLES}|"
+    rf"(?i:patronne?)(?={_OFFICE_COMPLEMENT}))"
+    rf"(?:{_OFFICE_COMPLEMENT})?(?:[ \t]+(?i:{_NATIONALITY_AFTER}))?[ \t]*,?[ \t]*$"
+)
+# "our CEO", "notre président", "unser Gründer", "mi alcalde": the writer's own firm or
+# club. An internal e-mail about "our CEO Dana Whitfield" names a colleague, whom an AI
+# tool has no more business seeing than any other: reported.
+_POSSESSIVE_BEFORE_RE = re.compile(
+    r"(?:^|[^\w])(?i:our|my|your|their|his|her|notre|nos|mon|ma|votre|vos|unser\w*|"
+    r"mein\w*|euer|eure\w*|nuestr[oa]s?|mis?|tus?|sus?|nostr[oa]|nostri|mio|mia|onze|ons|"
+    r"mijn|jullie|noss[oa]s?|meu|minha)[ \t]+(?:[\w\-]+[ \t]+)?$"
+)
+# Cues that a name in the news meets as well as a private person does; a labelled field,
+# an e-mail header, a signature or a chat speaker is someone writing or written to.
+_PUBLIC_WEAK_CUES = _FICTION_WEAK_CUES
+
+
+def _public_title_before(text: str, start: int) -> bool:
+    """True when a public office or the head of a firm is written right before ``start``
+    on its line, not after a possessive ("our CEO")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    lo = max(line_start, start - 80)
+    m = _PUBLIC_TITLE_BEFORE_RE.search(text, lo, start)
+    if m is None:
+        return False
+    return _POSSESSIVE_BEFORE_RE.search(text, max(line_start, m.start("title") - 40),
+                                        m.start("title")) is None
+
+
+def _leading_title_end(text: str, start: int, end: int) -> int:
+    """Where the name begins in a span that starts with an office ("President Joe Biden",
+    "Kanzler Olaf Scholz" read whole by the model): ``start`` when it does not."""
+    pos = start
+    for m in re.finditer(r"\S+", text[start:end]):
+        if _PUBLIC_TITLE_BEFORE_RE.search(text, start, start + m.end()) is None:
+            break
+        pos = start + m.end()
+    if pos == start:
+        return start
+    while pos < end and text[pos] in " \t,":
+        pos += 1
+    return pos if pos < end else start
+
+
+def _without_public_figures(text: str, spans: list[_Span],
+                            ) -> tuple[list[_Span], list[tuple[int, int]]]:
+    """Drop weakly cued names that follow a public office or a firm's leadership title
+    (news about public figures, "French President Emmanuel Macron"), and the other weak
+    mentions of those names in the text ("Macron said"). Returns the spans kept and the
+    places of the public names (never to be found again by propagation)."""
+    weak = [s for s in spans if s.cue in _PUBLIC_WEAK_CUES]
+    if not weak:
+        return spans, []
+    public: set[str] = set()
+    public_words: set[str] = set()
+    places: list[tuple[int, int]] = []
+    for s in weak:
+        name_start = _leading_title_end(text, s.start, s.end)
+        if not _public_title_before(text, name_start):
+            continue
+        value = text[name_start:s.end]
+        public.add(value)
+        public_words.update(w for w in _tokens(value) if len(w) >= 3)
+        places.append((s.start, s.end))
+    if not public:
+        return spans, []
+    kept = []
+    for s in spans:
+        value = text[s.start:s.end]
+        if s.cue in _PUBLIC_WEAK_CUES and (
+            _overlaps(_union(places), s.start, s.end) or value in public
+            or value in public_words
+            or text[_leading_title_end(text, s.start, s.end):s.end] in public
+        ):
+            continue
+        kept.append(s)
+    return kept, _union(places)
+
+
 # --- merging --------------------------------------------------------------------------------
 
 
-def _propagate(text: str, spans: list[_Span]) -> list[_Span]:
-    """Later mentions of a name already found (full, or its first/last word alone)."""
+def _propagate(text: str, spans: list[_Span],
+               public: list[tuple[int, int]] | None = None) -> list[_Span]:
+    """Later mentions of a name already found (full, or its first/last word alone); never
+    inside the name of a public figure (``public``: "Tim" of "Tim Cook")."""
     strong = [s for s in spans if s.score >= 0.75]
     if not strong:
         return spans
@@ -1592,7 +1889,7 @@ def _propagate(text: str, spans: list[_Span]) -> list[_Span]:
     targets = name_mentions.ordered(list(full | parts))[:200]
     if not targets:
         return spans
-    taken = _union((s.start, s.end) for s in spans)
+    taken = _union([(s.start, s.end) for s in spans] + list(public or ()))
     out = list(spans)
     for start, end in name_mentions.find_mentions(text, targets):
         if _overlaps(taken, start, end):
