@@ -22,10 +22,11 @@ How the set is found, on the parse tree of ``classifiers.regex_signature``:
   fewest strings): all of them are necessary, one is enough.
 
 Letters are lower-cased (case-insensitive rules, ``(?i)`` groups and case-sensitive ones
-alike: lower-casing both sides can only find more). A non-ASCII literal breaks a run:
-``bytes.lower`` leaves non-ASCII as it is. RE2 folds ``k`` to U+212A KELVIN SIGN and ``s``
-to U+017F LONG S under case-insensitivity; the detector checks texts holding those two
-characters the slow way.
+alike: lower-casing both sides can only find more). ``bytes.lower`` leaves non-ASCII
+letters as they are, so the detector looks for an anchor with non-ASCII letters in each of
+their cases ("hasło", "hasŁo"). RE2 folds ``k`` to U+212A KELVIN SIGN and ``s`` to U+017F
+LONG S under case-insensitivity; the detector checks texts holding those two characters
+the slow way.
 """
 
 from __future__ import annotations
@@ -51,8 +52,7 @@ Strings = frozenset[str]
 
 
 def _char(text: str) -> str | None:
-    """The one character a literal item stands for, lower-cased; None when unknown or not
-    ASCII."""
+    """The one character a literal item stands for, lower-cased; None when unknown."""
     if len(text) == 1:
         c = text
     elif text.startswith("\\x") and len(text) == 4:
@@ -69,7 +69,8 @@ def _char(text: str) -> str | None:
             return None  # an escape this module does not know (a back-reference, \0…)
     else:
         return None
-    return c.lower() if c.isascii() else None
+    lowered = c.lower()
+    return lowered if len(lowered) == 1 else None
 
 
 _CLASS_BODY = re.compile(r"\[((?:\\[^A-Za-z0-9]|[^\]\\\[^-])+)\]")
@@ -92,7 +93,7 @@ def _class_chars(text: str) -> Strings | None:
         else:
             chars.add(body[i])
             i += 1
-    if not all(c.isascii() for c in chars):
+    if any(len(c.lower()) != 1 for c in chars):
         return None
     lowered = frozenset(c.lower() for c in chars)
     return lowered if len(lowered) <= _MAX_CLASS else None
@@ -195,7 +196,7 @@ def _required_seq(seq: list[_Item]) -> Strings | None:
 
 
 def required_literals(regex: str, min_length: int = MIN_ANCHOR) -> Strings | None:
-    """Lower-case ASCII strings of at least ``min_length`` characters, one of which every
+    """Lower-case strings of at least ``min_length`` characters, one of which every
     match of ``regex`` contains (case-insensitively); None when there is no such set."""
     try:
         branches = _Parser(regex).parse()

@@ -262,7 +262,9 @@ class _Anchors:
             words, lines_after = anchors
             after[index] = lines_after
             for word in words:
-                owners.setdefault(word, []).append(index)
+                # the automaton reads ASCII lower-cased and the rest as it is
+                for variant in _case_variants(word):
+                    owners.setdefault(variant, []).append(index)
         for index, rule_keywords in keywords:
             for kw in {k.lower() for k in rule_keywords}:
                 if not kw.isascii():

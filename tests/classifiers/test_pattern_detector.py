@@ -561,3 +561,12 @@ def test_keywords_are_found_by_the_same_pass_in_any_case_and_any_length() -> Non
         assert [f.value for f in d.detect(f"{keyword}: {value}")] == ["493817"], keyword
     # the letters RE2 folds k and s to: the keyword set decides, as RE2 would
     assert [f.value for f in d.detect(f"\u017ftraße {value}")] == ["493817"]
+
+
+def test_an_anchor_with_non_ascii_letters_is_found_in_any_case() -> None:
+    d = detector(rule(id="pl", entity_type="PASSWORD", regex=r"(?i)hasło\s*=\s*(?P<value>\S{6,})",
+                      value_group="value", keywords=["hasło"]))
+    assert d._anchors is not None and d._set_rules == 0  # anchored on "hasło", not "has"
+    for key in ("hasło", "HASŁO", "Hasło"):
+        assert [f.value for f in d.detect(f"x\n{key} = Zq8x!Lp0Mn4\n")] == ["Zq8x!Lp0Mn4"], key
+    assert d.detect("she has = Zq8x!Lp0Mn4") == []
