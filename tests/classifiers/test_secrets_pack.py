@@ -592,3 +592,11 @@ def test_a_password_after_its_key_in_another_language_is_found(text: str, value:
 ])
 def test_foreign_password_words_need_a_real_value_and_clave_needs_a_compound(text: str) -> None:
     assert {v for t, v in found(text) if t == "PASSWORD"} == set()
+
+
+@pytest.mark.parametrize("text", [
+    "MDP=0.95", "gamma_mdp=0.9", "MDP: 0.95", "mdp = 0.99  # discount of the Markov decision process",
+])
+def test_mdp_in_machine_learning_notes_is_not_a_password(text: str) -> None:
+    # "mdp" is French shorthand for mot de passe, and the Markov decision process in ML
+    assert not [v for t, v in found(text) if t == "PASSWORD"]
