@@ -118,10 +118,9 @@ class _WordFinder:
         if not words:
             return None
         alternation = _word_alternation(words)
-        plain = re.compile(
-            rf"(?:^|(?<=[^A-Za-z0-9]))({alternation})(?=[^A-Za-z0-9]|$)",
-            re.IGNORECASE | re.ASCII,
-        )
+        # the words with Unicode case folding ("NÉ LE" holds "né"), their edges ASCII and
+        # case-sensitive (a Kelvin sign after "ssn" is not a letter of the word)
+        plain = re.compile(rf"(?:^|(?<=[^A-Za-z0-9]))(?i:({alternation}))(?=[^A-Za-z0-9]|$)")
         capitalised = [w[0].upper() + w[1:] for w in words if w[:1].isalpha()]
         camel = None
         if capitalised:
@@ -196,13 +195,12 @@ class _CompiledRule:
 def _anchors_of(c: _CompiledRule) -> tuple[frozenset[str], int] | None:
     """What finds the lines a rule can match on, with how many lines below each place
     count too: the literals every match holds (``classifiers.regex_literals``), or for a
-    rule that needs context its context words (when all are ASCII); None: neither, the
-    rule goes in an RE2 set."""
+    rule that needs context its context words (non-ASCII ones are looked for in each case
+    of their letters, as RE2 folds them); None: neither, the rule goes in an RE2 set."""
     literals = required_literals(c.rule.regex)
     if literals:
         return literals, 0
-    if (c.rule.requires_context and c.context is not None
-            and c.context.anywhere_lowered is not None):
+    if c.rule.requires_context and c.context is not None:
         return frozenset(c.context.words), c.rule.context_lines
     return None
 

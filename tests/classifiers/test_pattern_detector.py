@@ -570,3 +570,14 @@ def test_an_anchor_with_non_ascii_letters_is_found_in_any_case() -> None:
     for key in ("hasło", "HASŁO", "Hasło"):
         assert [f.value for f in d.detect(f"x\n{key} = Zq8x!Lp0Mn4\n")] == ["Zq8x!Lp0Mn4"], key
     assert d.detect("she has = Zq8x!Lp0Mn4") == []
+
+
+def test_a_non_ascii_context_word_counts_in_any_case_and_anchors_its_rule() -> None:
+    d = detector(rule(id="dob", entity_type="DATE_OF_BIRTH",
+                      regex=r"(?P<value>[0-3][0-9]/[01][0-9]/(?:19|20)[0-9]{2})",
+                      value_group="value", keywords=["né"], context=["né", "née"],
+                      requires_context=True, score=0.6, context_score=0.3))
+    assert d._anchors is not None and d._set_rules == 0  # anchored on its context words
+    for line in ("né le 12/03/1985", "NÉ LE 12/03/1985", "Née le 12/03/1985"):
+        assert [f.value for f in d.detect(line)] == ["12/03/1985"], line
+    assert d.detect("Paiement le 12/03/1985") == []
