@@ -517,6 +517,23 @@ def published_test_card(value: str) -> bool:
     return _CARD_SEPARATORS.sub("", value) in _PUBLISHED_TEST_CARDS
 
 
+_PASSWORD_SYMBOLS = frozenset("!@#$%^&*?~+=")
+
+
+def password_shape(value: str) -> bool:
+    """A token typed as a password: 8 to 64 ASCII characters (the rule takes 40 at most), letters and digits or
+    symbols, and a capital letter or a symbol among them (a version, a host name or a
+    lower-case identifier is not); not an e-mail address or a URL."""
+    if not 8 <= len(value) <= 64 or not value.isascii() or "://" in value:
+        return False
+    if "@" in value and "." in value.rsplit("@", 1)[1]:
+        return False  # an e-mail address
+    has_letter = any(c.isalpha() for c in value)
+    has_digit_or_symbol = any(c.isdigit() or c in _PASSWORD_SYMBOLS for c in value)
+    has_capital_or_symbol = any(c.isupper() or c in _PASSWORD_SYMBOLS for c in value)
+    return has_letter and has_digit_or_symbol and has_capital_or_symbol
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "luhn": luhn,
     "iban_mod97": iban_mod97,
@@ -531,4 +548,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "base64_private_key": base64_private_key,
     "basic_auth_b64": basic_auth_b64,
     "published_test_card": published_test_card,
+    "password_shape": password_shape,
 }

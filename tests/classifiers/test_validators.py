@@ -328,3 +328,18 @@ def test_public_ip_rejects_the_6bone_and_the_new_documentation_prefix(value: str
 @pytest.mark.parametrize("value", ["2a00:1450:4001:82a::200e", "3001:4860::1", "2600:1f18::7"])
 def test_public_ip_keeps_global_unicast_addresses_outside_those_blocks(value: str) -> None:
     assert VALIDATORS["public_ip"](value)
+
+
+@pytest.mark.parametrize(("value", "ok"), [
+    ("Gr@fana-Nov24!", True), ("Harbour#Light77", True), ("Verte-Prairie42", True),
+    ("correcthorsebattery", False),  # letters only
+    ("v2.14.3-rc1", False),  # a version: no capital, no symbol
+    ("web-01.internal", False), ("counter2_total", False),  # host, identifier
+    ("ops@acme.co.uk", False), ("https://x.io/Ab1", False),  # address, URL
+    ("Ab1!", False), ("A" * 30 + "1" * 40, False),  # too short, too long
+    ("Straße2024!", False),  # not ASCII: not typed as a password here
+])
+def test_password_shape(value: str, ok: bool) -> None:
+    from classifiers.validators import password_shape
+
+    assert password_shape(value) is ok
