@@ -297,6 +297,7 @@ class Phrase:
     squeezed: re.Pattern[str] | None
     keywords: tuple[str, ...] = ()
     needs_model: bool = False
+    said_to_people: bool = True  # False: the people-to-people cue never lowers it
 
 
 @dataclass(frozen=True)
@@ -802,6 +803,7 @@ def parse_phrase_book(phrases_toml: str, cues_toml: str) -> PhraseBook:
                 squeezed=_compile_squeezed(pattern) if entry.get("squeeze", True) else None,
                 keywords=tuple(str(k) for k in entry.get("keywords", ())),
                 needs_model=bool(entry.get("needs_model", False)),
+                said_to_people=bool(entry.get("said_to_people", True)),
             )
         )
     return PhraseBook(
@@ -1313,6 +1315,7 @@ class InjectionDetector:
         people = (
             set()
             if "addresses an AI model" in raised or phrase.kind in _NOT_SAID_TO_PEOPLE
+            or not phrase.said_to_people
             else {m.group() for m in self.book.people.finditer(before[-100:] + " " + after[:120])}
         )
         if people:
