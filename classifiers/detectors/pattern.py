@@ -3,9 +3,10 @@
 How a text is scanned (all matching is RE2, so linear in the text):
 
 1. The text is encoded to UTF-8 once.
-2. Keyword prefilter: one case-insensitive RE2 set of every rule's keywords tells which
-   keywords occur anywhere in the text; a rule whose keywords are all absent cannot fire
-   (rules with ``prefilter = "none"`` always can).
+2. Keyword prefilter: a rule whose keywords are all absent from the text (case-insensitive,
+   anywhere) cannot fire (rules with ``prefilter = "none"`` always can). The keywords are
+   found by the pass of step 3 (an RE2 set of them serves texts holding the two letters
+   RE2 folds k and s to, which lower-casing bytes misses).
 3. Anchored rules (most of them): ``classifiers.regex_literals`` finds, for each rule
    regex, literals one of which every match must hold (``AKIA``, ``-----begin ``,
    ``password``); a rule that needs context and has none uses its context words. One
@@ -19,10 +20,8 @@ How a text is scanned (all matching is RE2, so linear in the text):
    rules per set) tell which rules can match in a chunk; only those rules' own regexes
    run, and only over that chunk. A set holds each rule's *signature*
    (``classifiers.regex_signature``): a necessary condition of the regex without its
-   leading ``[A-Za-z0-9_.-]*`` and its long counted repetitions. A rule that requires
-   context runs only on the lines of the chunk where one of its context words occurs
-   and the lines after them (a value's context region is its own line and part of the
-   one before).
+   leading ``[A-Za-z0-9_.-]*`` and its long counted repetitions. (A rule that requires
+   context is anchored on its context words in step 3, never here.)
 5. Each match goes through its rule's value group, extender, minimum length, allowlist,
    filters, entropy threshold, validator and context words, and becomes a ``Finding``
    whose explanation says which of those steps applied (never the value).
@@ -95,19 +94,14 @@ class _WordFinder:
     engine: the pattern is built here from escaped literals (an alternation of fixed
     words between character classes, no nested repetition) and the region is bounded, so
     it is linear, and about ten times cheaper per call than RE2's Python wrapper on such
-    short strings. ``places`` finds where any word occurs in a long chunk (Aho-Corasick on
-    lower-cased bytes, or RE2 when a word is not ASCII), much faster than the standard
-    library there.
+    short strings. (Where the words occur in a whole text, the detector's one Aho-Corasick
+    pass finds: ``_Anchors``.)
     """
 
     words: tuple[str, ...]
     rough: ahocorasick_rs.AhoCorasick  # the lower-cased words anywhere (a superset of both)
     plain: re.Pattern[str]
     camel: re.Pattern[str] | None
-    anywhere: object  # RE2 pattern
-    # the words as bytes, for lower-cased UTF-8 (None when a word is not ASCII: bytes
-    # lower-casing leaves "É" as it is, so RE2's case folding is needed)
-    anywhere_lowered: ahocorasick_rs.BytesAhoCorasick | None = None
     outside_names: bool = False
 
     @classmethod
@@ -127,14 +121,9 @@ class _WordFinder:
             camel = re.compile(
                 rf"(?<=[a-z0-9])({_word_alternation(capitalised)})(?=[^a-z0-9]|$)", re.ASCII
             )
-        # a superset of both: the words anywhere, case-insensitive, boundaries ignored
-        anywhere = re2.compile(alternation, re2_options(case_insensitive=True))
         lowered = tuple(w.lower() for w in words)
-        ascii_words = sorted({w.encode("ascii") for w in lowered if w.isascii()})
-        in_bytes = (ahocorasick_rs.BytesAhoCorasick(ascii_words)
-                    if len(ascii_words) == len(set(lowered)) else None)
-        return cls(lowered, ahocorasick_rs.AhoCorasick(list(set(lowered))), plain, camel, anywhere,
-                   in_bytes, outside_names)
+        return cls(lowered, ahocorasick_rs.AhoCorasick(list(set(lowered))), plain, camel,
+                   outside_names)
 
     def search(self, region: str) -> str | None:
         # cheap pre-check, one Aho-Corasick pass: no word at all, not even inside another
@@ -150,15 +139,6 @@ class _WordFinder:
         if m is None and self.camel is not None:
             m = self.camel.search(region)
         return None if m is None else m.group(1).lower()
-
-    def places(self, data: bytes, lowered: bytes, start: int, end: int) -> Iterable[int]:
-        """Offsets in ``data[start:end]`` where a word occurs (case-insensitive, anywhere in
-        a word), at least one on every line that holds one. ``lowered`` is
-        ``data.lower()``: one Aho-Corasick pass costs ~1 us a hit, an RE2 iteration ~10."""
-        if self.anywhere_lowered is not None:
-            hits = self.anywhere_lowered.find_matches_as_indexes(lowered[start:end])
-            return [start + at for _, at, _ in hits]
-        return [m.start() for m in self.anywhere.finditer(data, start, end)]  # type: ignore[attr-defined]
 
 
 _TOKEN_EDGE = frozenset(" \t\n\r\"'<>()[]{},;|")
@@ -309,8 +289,7 @@ class _Anchors:
         for pattern, start, _ in hits:
             for found in lists[pattern]:
                 found.append(start)
-        n = len(data)
-        return {index: _lines_after(data, sorted(at), 0, n, self.after[index])
+        return {index: _lines_after(data, sorted(at), self.after[index])
                 for index, at in places.items() if at}
 
 
@@ -484,7 +463,6 @@ class PatternDetector:
                 sets.append((base, rule_set, local))
         if not sets:
             return
-        lowered: bytes | None = None  # data.lower(), made when a context rule first runs
         n = len(data)
         pos = 0
         while pos < n:
@@ -495,19 +473,8 @@ class PatternDetector:
                 nl = data.find(b"\n", cut)
                 end = n if nl == -1 else nl + 1
             chunk = data[pos:end]
+            # (a rule that needs context is anchored on its context words: never here)
             for index in self._rules_in(chunk, sets):
-                c = self._rules[index]
-                if c.rule.requires_context and c.context is not None:
-                    # Run the rule only on the lines where a value can have a context
-                    # word: every value's context region lies inside this span (a UTF-8
-                    # character is at most 4 bytes: look back 4 bytes per char).
-                    lookback = max(0, pos - 4 * c.rule.context_window)
-                    if lowered is None:
-                        lowered = data.lower()
-                    places = c.context.places(data, lowered, lookback, end)
-                    for lo, hi in _lines_after(data, places, pos, end, c.rule.context_lines):
-                        self._run_rule(index, data[lo:hi], chars.at(lo), text, findings, seen)
-                    continue
                 self._run_rule(index, chunk, chars.at(pos), text, findings, seen)
             pos = end
 
@@ -662,13 +629,10 @@ class PatternDetector:
         )
 
 
-def _lines_after(
-    data: bytes, places: Iterable[int], start: int, end: int, after: int = 1,
-) -> list[tuple[int, int]]:
-    """The whole lines of ``data[start:end]`` (cut at line ends) that hold one of
-    ``places`` (ascending byte offsets, some maybe before ``start``) or lie at most
-    ``after`` lines below one, as ranges; ranges closer than ``_CONTEXT_MERGE_GAP`` are
-    joined.
+def _lines_after(data: bytes, places: Iterable[int], after: int) -> list[tuple[int, int]]:
+    """The whole lines of ``data`` that hold one of ``places`` (ascending byte offsets) or
+    lie at most ``after`` lines below one, as ranges; ranges closer than
+    ``_CONTEXT_MERGE_GAP`` are joined.
 
     With ``after = 0`` and the places of a rule's anchors, these are the lines that can hold
     a match (a rule never matches across a newline). With the places of its context words
@@ -678,26 +642,25 @@ def _lines_after(
     values with context as matching the whole text."""
     ranges: list[tuple[int, int]] = []
     find, rfind = data.find, data.rfind
+    end = len(data)
     lo = hi = -1  # the range being built
     line_end = -1  # end of the line holding the previous place
     for at in places:
         if at < line_end:
             continue  # same line as the previous place
-        nl = find(b"\n", at, end)
+        nl = find(b"\n", at)
         line_end = end if nl == -1 else nl + 1
         top = line_end
         for _ in range(after):
-            nl = find(b"\n", top, end) if top < end else -1
+            nl = find(b"\n", top) if top < end else -1
             top = end if nl == -1 else nl + 1
-        if top <= start:
-            continue
         if lo >= 0 and at <= hi + _CONTEXT_MERGE_GAP:
             if top > hi:
                 hi = top
             continue
         if lo >= 0:
             ranges.append((lo, hi))
-        lo = max(start, rfind(b"\n", start, at) + 1, hi)
+        lo = max(rfind(b"\n", 0, at) + 1, hi)
         hi = top
     if lo >= 0:
         ranges.append((lo, hi))
