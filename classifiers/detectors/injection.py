@@ -300,6 +300,11 @@ class Phrase:
     said_to_people: bool = True  # False: the people-to-people cue never lowers it
 
 
+# up to this many phrases, ``PhraseBook.possible`` checks each on its own
+_FEW_PHRASES = 4
+_UNSET = object()
+
+
 @dataclass(frozen=True)
 class PhraseBook:
     phrases: tuple[Phrase, ...]
@@ -334,28 +339,55 @@ class PhraseBook:
             ahocorasick_rs.AhoCorasick(list(squeezed)) if squeezed else None,
         )
         gate, always = _build_gate(self.phrases)
+        object.__setattr__(self, "_single_gates", {})
         object.__setattr__(self, "_gate", gate)
         object.__setattr__(self, "_always", always)
 
-    def possible(self, text: str) -> frozenset[int]:
-        """Indexes of the phrases that can match somewhere in ``text``.
+    def possible(self, text: str, among: frozenset[int] | None = None) -> frozenset[int]:
+        """Indexes of the phrases (of ``among``, if given) that can match somewhere in
+        ``text``.
 
         One RE2 set pass (linear, no backtracking) over a superset of every phrase: each
         phrase's pattern with its look-arounds and anchors removed and its Unicode classes
         widened, so a phrase outside the result cannot match ``text`` or any part of it.
+        For a few phrases (``among``), each one's superset on its own instead: a small
+        automaton builds its states on new text much faster than the sets.
         """
         gates: list[tuple[int, Any]] = self._gate  # type: ignore[attr-defined]
         always: frozenset[int] = self._always  # type: ignore[attr-defined]
         data = _utf8(text)
+        if among is not None and len(among) <= _FEW_PHRASES:
+            if data is None:
+                return among
+            return frozenset(i for i in among if self._may_match(i, data))
         if not gates or data is None:
-            return frozenset(range(len(self.phrases)))
+            everything = frozenset(range(len(self.phrases)))
+            return everything if among is None else everything & among
         found: set[int] = set(always)
         for base, gate in gates:
             hits = gate.Match(data)
             if not hits:  # no sentinel: the set could not run, so every phrase is possible
                 return frozenset(range(len(self.phrases)))
             found.update(base + i - 1 for i in hits if i > 0)
-        return frozenset(found)
+        return frozenset(found) if among is None else frozenset(found) & among
+
+    def _may_match(self, index: int, data: bytes) -> bool:
+        """Whether phrase ``index``'s superset matches the UTF-8 ``data`` (True when it
+        has none: the phrase is then always tried)."""
+        gates: dict[int, Any] = self._single_gates  # type: ignore[attr-defined]
+        gate = gates.get(index, _UNSET)
+        if gate is _UNSET:
+            gate = None
+            superset = _re2_superset(self.phrases[index].regex.pattern)
+            if superset is not None:
+                options = re2.Options()
+                options.log_errors = False
+                try:
+                    gate = re2.compile(superset, options)
+                except re2.error:
+                    gate = None
+            gates[index] = gate
+        return gate is None or gate.search(data) is not None
 
     def squeezed_candidates(self, squeezed: str) -> set[int]:
         """Indexes of phrases whose keywords occur in letters-only ``squeezed`` text."""
@@ -1065,6 +1097,10 @@ class InjectionDetector:
                     found = [sp for sp in found if self._may_spell(scan.data, *sp)]
                 spans += found
         regions = self._regions(text, scan, sorted(spans)) if spans else []
+        # a phrase whose trigger did not fire matches neither the folded text nor its
+        # leet reading anywhere (the trigger is a superset of both): regions opened for
+        # letter-spaced runs or turns do not try it
+        fired_phrases = frozenset(i for i in fired if names[i] == "phrase")
         whole: list[_Folded] = []
 
         def fold_whole() -> _Folded:
@@ -1098,7 +1134,9 @@ class InjectionDetector:
             piece = text[start:end]
             folded = fold_whole() if len(piece) == len(text) else fold_for_matching(piece)
             for bucket, cands in zip(
-                parts, self._folded_stages(piece, folded, doc_meta, mixed_words), strict=True
+                parts,
+                self._folded_stages(piece, folded, doc_meta, mixed_words, fired_phrases),
+                strict=True,
             ):
                 for c in cands:
                     c.start += start
@@ -1161,17 +1199,22 @@ class InjectionDetector:
         folded: _Folded,
         doc_meta: _MetaCount,
         mixed_words: Callable[[], int] | None = None,
+        only: frozenset[int] | None = None,
     ) -> tuple[list[_Candidate], ...]:
         """The stages that read folded text: phrases, letter-spaced, leet, fake turns and
-        chat-template tokens (in that order)."""
-        phrases = [
-            self._score(text, folded, phrase, m.start(), m.end(), doc_meta)
-            for phrase, m in self.book.search(folded.text)
-        ]
+        chat-template tokens (in that order). ``only``: the phrases that can match (in
+        the text or its leet reading); None: all."""
+        phrases: list[_Candidate] = []
+        if only is None or only:
+            possible = self.book.possible(folded.text, only)
+            phrases = [
+                self._score(text, folded, phrase, m.start(), m.end(), doc_meta)
+                for phrase, m in self.book.search(folded.text, possible)
+            ]
         return (
             phrases,
             self._spaced(text, folded, doc_meta),
-            self._leet(text, folded, mixed_words),
+            self._leet(text, folded, mixed_words, only) if only is None or only else [],
             self._turns(text, folded, doc_meta),
             self._template_tokens(text, folded, doc_meta),
         )
@@ -1399,16 +1442,18 @@ class InjectionDetector:
         return out
 
     def _leet(
-        self, text: str, folded: _Folded, mixed_words: Callable[[], int] | None = None
+        self, text: str, folded: _Folded, mixed_words: Callable[[], int] | None = None,
+        only: frozenset[int] | None = None,
     ) -> list[_Candidate]:
         """Digits and symbols for letters: ``1gn0r3 4ll pr3v10us 1nstruct10ns`` (only in a
         text with two or more words mixing them with letters). ``mixed_words``: for a part
-        of a text, how many such words (up to two) the whole text has."""
+        of a text, how many such words (up to two) the whole text has. ``only``: the
+        phrases that can match at all (None: all)."""
         ftext = folded.text
         plain = _ascii_translate(ftext, _LEET_BYTES)
         # every window below is part of ``plain``: a phrase the gate rules out in all of
         # it matches in none of them (the common case, so the word scan is skipped too)
-        possible = self.book.possible(plain)
+        possible = self.book.possible(plain, only)
         if not possible:
             return []
         spots = [m.start() for m in _LEET_WORD.finditer(ftext)]
@@ -1418,7 +1463,7 @@ class InjectionDetector:
         out = []
         for lo, hi in _merge_windows(spots, 160, len(ftext)):
             window = plain[lo:hi]
-            for phrase, m in self.book.search(window, possible & self.book.possible(window)):
+            for phrase, m in self.book.search(window, self.book.possible(window, possible)):
                 start, end = m.start() + lo, m.end() + lo
                 if phrase.kind == "tool" or not _LEET_WORD.search(ftext, start, end):
                     continue
