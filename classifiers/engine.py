@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from dataclasses import dataclass
 
 from classifiers.detectors.base import Detector
@@ -28,6 +39,10 @@ class Budget:
     window: int = 262_144
     overlap: int = 16_384
     threads: int = 2  # windows scanned at once when a text has more than one
+    # worker processes for a text of more than one window (0: threads only). Used only
+    # where a process can be forked safely (``can_fork_workers``): on Linux, from a
+    # process running no other thread and no Qt — the command line, not the tray.
+    processes: int = 0
 
 
 def _priority(f: Finding) -> tuple[int, float, int]:
@@ -182,32 +197,65 @@ class Engine:
     def _detect_windows(
         self, reader: _WindowReader, deadline: float
     ) -> Iterator[tuple[_Window, tuple[list[Finding], bool, list[str]]]]:
-        """Each window with its detectors' results, in order. The first window runs in the
-        calling thread; from the second on, up to ``budget.threads`` run at once."""
+        """Each window with its detectors' results, in order. A text of one window runs
+        in the calling thread; a longer one runs ``budget.processes`` windows at once in
+        forked worker processes where that is safe (``can_fork_workers``), else
+        ``budget.threads`` at once in threads (the first window in the calling thread)."""
         windows = iter(reader)
         first = next(windows, None)
         if first is None:
             return
-        if first.last or self.budget.threads <= 1:
+        budget = self.budget
+        if first.last or (budget.threads <= 1 and budget.processes <= 1):
             yield first, self._run_detectors(first.chunk, deadline)
             for window in windows:
                 yield window, self._run_detectors(window.chunk, deadline)
             return
-        pool = ThreadPoolExecutor(self.budget.threads, thread_name_prefix="presend-scan")
+        pool: Executor | None = None
+        at_once = budget.threads
+        if budget.processes > 1 and can_fork_workers():
+            pool = _fork_pool(self, budget.processes)
+            at_once = budget.processes
+        if pool is None:
+            pool = ThreadPoolExecutor(budget.threads, thread_name_prefix="presend-scan")
+            run: Callable[..., tuple[list[Finding], bool, list[str]]] = self._run_detectors
+        else:
+            run = _run_forked
         pending: deque[tuple[_Window, Future[tuple[list[Finding], bool, list[str]]]]] = deque()
+        broken = False
         try:
             for window in itertools.chain((first,), windows):
-                pending.append((window, pool.submit(self._run_detectors, window.chunk, deadline)))
-                if len(pending) > self.budget.threads:
+                future: Future[tuple[list[Finding], bool, list[str]]] | None = None
+                if not broken:
+                    try:
+                        future = pool.submit(run, window.chunk, deadline)
+                    except (BrokenExecutor, RuntimeError):
+                        broken = True  # a worker died: the rest is scanned here
+                if future is None:
+                    future = Future()
+                    future.set_result(self._run_detectors(window.chunk, deadline))
+                pending.append((window, future))
+                if len(pending) > at_once:
                     done, future = pending.popleft()
-                    yield done, future.result()
+                    yield done, self._result(future, done, deadline)
             while pending:
                 done, future = pending.popleft()
-                yield done, future.result()
+                yield done, self._result(future, done, deadline)
         finally:
             for _, future in pending:
                 future.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _result(
+        self, future: Future[tuple[list[Finding], bool, list[str]]], window: _Window,
+        deadline: float,
+    ) -> tuple[list[Finding], bool, list[str]]:
+        """A window's results; if its worker died (killed, out of memory) the window is
+        scanned again here: a lost worker must not drop findings."""
+        try:
+            return future.result()
+        except Exception:
+            return self._run_detectors(window.chunk, deadline)
 
     def _run_detectors(
         self, chunk: str, deadline: float
@@ -228,6 +276,57 @@ class Engine:
                 notes.append(f"detector {detector.name} failed ({type(exc).__name__})")
                 ok = False
         return found, ok, notes
+
+
+# the engine a forked worker runs: set in the parent just before it forks the workers,
+# inherited by them (module state, not pickled)
+_FORKED_ENGINE: Engine | None = None
+_FORK_LOCK = threading.Lock()
+
+
+def can_fork_workers() -> bool:
+    """Whether worker processes can be forked from this process safely: on Linux (fork is
+    unavailable on Windows and unsafe with macOS's frameworks), with no other thread
+    running (a lock another thread holds at the fork would stay held in the child) and
+    without Qt loaded (the tray scans in threads)."""
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and "PySide6.QtCore" not in sys.modules
+    )
+
+
+def _fork_pool(engine: Engine, workers: int) -> ProcessPoolExecutor | None:
+    """A pool of ``workers`` processes forked now, each holding ``engine`` as it is (its
+    rules compiled, its automata warm); None if they cannot be started."""
+    global _FORKED_ENGINE
+    with _FORK_LOCK:
+        _FORKED_ENGINE = engine
+        try:
+            pool = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=_worker_started,
+            )
+            # fork every worker now, while this is the only thread (the pool starts its
+            # own threads after its processes)
+            pool.submit(os.getpid).result()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        finally:
+            _FORKED_ENGINE = None  # the workers hold their copy; the parent needs none
+    return pool
+
+
+def _worker_started() -> None:
+    # Ctrl-C goes to the whole process group: the parent stops the scan and the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_forked(chunk: str, deadline: float) -> tuple[list[Finding], bool, list[str]]:
+    engine = _FORKED_ENGINE
+    if engine is None:  # not forked from a scanning engine: cannot happen; say so
+        return [], False, ["scan worker has no engine; scan again"]
+    return engine._run_detectors(chunk, deadline)
 
 
 @dataclass(frozen=True, slots=True)

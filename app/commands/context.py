@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -59,10 +60,13 @@ class CliContext:
 
         policy = self.policy(args)
         options = policy.engine_options
-        if getattr(args, "no_names", False):
-            from dataclasses import replace
+        from dataclasses import replace
 
+        if getattr(args, "no_names", False):
             options = replace(options, names=False)
+        # a text of more than one window is scanned in worker processes, one per core the
+        # command may use (the engine forks them only where that is safe)
+        options = replace(options, budget=replace(options.budget, processes=_cores()))
         try:
             engine = make_engine(options)
         except RulePackError as exc:
@@ -125,3 +129,13 @@ def _load_policy(ctx: CliContext, override: str | None):  # type: ignore[no-unty
         raise CliError(f"invalid policy {path.name}: {exc}") from None
     combine = getattr(policy_mod, "try_out", None)
     return combine(base, tried) if combine else tried
+
+
+def _cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS has one), at most 4:
+    more workers than that mostly add memory."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    return max(1, min(count, 4))
