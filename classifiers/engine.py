@@ -198,9 +198,9 @@ class Engine:
         self, reader: _WindowReader, deadline: float
     ) -> Iterator[tuple[_Window, tuple[list[Finding], bool, list[str]]]]:
         """Each window with its detectors' results, in order. A text of one window runs
-        in the calling thread; a longer one runs ``budget.processes`` windows at once in
-        forked worker processes where that is safe (``can_fork_workers``), else
-        ``budget.threads`` at once in threads (the first window in the calling thread)."""
+        in the calling thread; of a longer one, the first runs here and the rest
+        ``budget.processes`` at once in forked worker processes where that is safe
+        (``can_fork_workers``), else ``budget.threads`` at once in threads."""
         windows = iter(reader)
         first = next(windows, None)
         if first is None:
@@ -213,9 +213,16 @@ class Engine:
             return
         pool: Executor | None = None
         at_once = budget.threads
+        rest: Iterator[_Window] = itertools.chain((first,), windows)
         if budget.processes > 1 and can_fork_workers():
-            pool = _fork_pool(self, budget.processes)
-            at_once = budget.processes
+            # The first window here: the workers forked after it inherit the automata
+            # states it built, which the rest of the same text mostly needs again (each
+            # worker would otherwise build them anew).
+            yield first, self._run_detectors(first.chunk, deadline)
+            rest = windows
+            if can_fork_workers():
+                pool = _fork_pool(self, budget.processes)
+                at_once = budget.processes
         if pool is None:
             pool = ThreadPoolExecutor(budget.threads, thread_name_prefix="presend-scan")
             run: Callable[..., tuple[list[Finding], bool, list[str]]] = self._run_detectors
@@ -224,7 +231,7 @@ class Engine:
         pending: deque[tuple[_Window, Future[tuple[list[Finding], bool, list[str]]]]] = deque()
         broken = False
         try:
-            for window in itertools.chain((first,), windows):
+            for window in rest:
                 future: Future[tuple[list[Finding], bool, list[str]]] | None = None
                 if not broken:
                     try:

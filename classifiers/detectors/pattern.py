@@ -219,12 +219,17 @@ class _Anchors:
     characters, in one Aho-Corasick automaton over lower-cased UTF-8 (a DFA: ~200 MB/s
     with thousands of hits per MB, against ~10 MB/s for RE2 sets building their states on
     new text). Shorter keywords are looked for one by one (``in``: most occur early, in
-    ordinary text)."""
+    ordinary text).
+
+    Rules with the same anchors and the same lines below are a group (the password rules
+    share theirs): a group's lines are found, and cut out of the text, once for all its
+    rules."""
 
     finder: ahocorasick_rs.BytesAhoCorasick
-    owners: tuple[tuple[int, ...], ...]  # per string, the rules it anchors
+    owners: tuple[tuple[int, ...], ...]  # per string, the groups it anchors
     keyword_of: tuple[tuple[int, ...], ...]  # per string, the rules it is a keyword of
-    after: dict[int, int]  # rule index -> lines below a place that count too
+    members: tuple[tuple[int, ...], ...]  # per group, its rules (ascending)
+    after: tuple[int, ...]  # per group, lines below a place that count too
     rules: tuple[int, ...]  # the anchored rules
     short_keywords: tuple[tuple[bytes, tuple[int, ...]], ...]
 
@@ -234,15 +239,16 @@ class _Anchors:
         owners: dict[str, list[int]] = {}
         keyword_of: dict[str, list[int]] = {}
         short: dict[bytes, list[int]] = {}
-        after: dict[int, int] = {}
+        groups: dict[tuple[frozenset[str], int], list[int]] = {}
         for index, anchors in items:
             assert anchors is not None
-            words, lines_after = anchors
-            after[index] = lines_after
+            groups.setdefault((anchors[0], anchors[1]), []).append(index)
+        members = tuple(tuple(sorted(rules)) for rules in groups.values())
+        for group, (words, _after) in enumerate(groups):
             for word in words:
                 # the automaton reads ASCII lower-cased and the rest as it is
                 for variant in _case_variants(word):
-                    owners.setdefault(variant, []).append(index)
+                    owners.setdefault(variant, []).append(group)
         for index, rule_keywords in keywords:
             for kw in {k.lower() for k in rule_keywords}:
                 if not kw.isascii():
@@ -260,9 +266,11 @@ class _Anchors:
         finder = ahocorasick_rs.BytesAhoCorasick(
             [k.encode() for k in keys], implementation=ahocorasick_rs.Implementation.DFA
         )
-        return cls(finder, tuple(tuple(owners.get(k, ())) for k in keys),
-                   tuple(tuple(keyword_of.get(k, ())) for k in keys), after,
-                   tuple(sorted(after)), tuple((k, tuple(v)) for k, v in short.items()))
+        return cls(finder, tuple(tuple(sorted(set(owners.get(k, ())))) for k in keys),
+                   tuple(tuple(keyword_of.get(k, ())) for k in keys), members,
+                   tuple(after for _words, after in groups),
+                   tuple(sorted(i for rules in members for i in rules)),
+                   tuple((k, tuple(v)) for k, v in short.items()))
 
     def find(self, lowered: bytes) -> list[tuple[int, int, int]]:
         return self.finder.find_matches_as_indexes(lowered, overlapping=True)
@@ -280,17 +288,24 @@ class _Anchors:
         return rules
 
     def line_ranges(self, data: bytes, hits: list[tuple[int, int, int]], wanted: frozenset[int]
-                    ) -> dict[int, list[tuple[int, int]]]:
-        """For each rule of ``wanted`` with an anchor among ``hits``, the line ranges of
-        ``data`` it must run on."""
-        places: dict[int, list[int]] = {index: [] for index in wanted}
-        # each anchor's wanted rules, as their place lists
-        lists = [[places[i] for i in rules if i in wanted] for rules in self.owners]
+                    ) -> list[tuple[tuple[int, ...], list[tuple[int, int]]]]:
+        """For each group with a rule of ``wanted`` and an anchor among ``hits``: those
+        rules, and the line ranges of ``data`` they must run on."""
+        places: dict[int, list[int]] = {}
+        for group, rules in enumerate(self.members):
+            if not wanted.isdisjoint(rules):
+                places[group] = []
+        owners = self.owners
         for pattern, start, _ in hits:
-            for found in lists[pattern]:
-                found.append(start)
-        return {index: _lines_after(data, sorted(at), self.after[index])
-                for index, at in places.items() if at}
+            for group in owners[pattern]:
+                found = places.get(group)
+                if found is not None:
+                    found.append(start)
+        return [
+            (tuple(i for i in self.members[group] if i in wanted),
+             _lines_after(data, sorted(at), self.after[group]))
+            for group, at in places.items() if at
+        ]
 
 
 def _alternation(patterns: Sequence[str]) -> object | None:
@@ -442,12 +457,15 @@ class PatternDetector:
         if hits is None:
             # RE2 folds k and s to two non-ASCII letters that lower-casing bytes misses:
             # such a text runs every rule over all of it
-            ranges = {i: [(0, len(data))] for i in wanted}
+            groups = [(tuple(wanted), [(0, len(data))])]
         else:
-            ranges = anchors.line_ranges(data, hits, frozenset(wanted))
-        for index, spans in ranges.items():
+            groups = anchors.line_ranges(data, hits, frozenset(wanted))
+        run = self._run_rule
+        for rules, spans in groups:
             for lo, hi in spans:
-                self._run_rule(index, data[lo:hi], chars.at(lo), text, findings, seen)
+                piece, base = data[lo:hi], chars.at(lo)
+                for index in rules:
+                    run(index, piece, base, text, findings, seen)
 
     def _detect_by_sets(
         self, data: bytes, text: str, enabled: frozenset[int], chars: _CharOffsets,
