@@ -198,8 +198,8 @@ class Engine:
         self, reader: _WindowReader, deadline: float
     ) -> Iterator[tuple[_Window, tuple[list[Finding], bool, list[str]]]]:
         """Each window with its detectors' results, in order. A text of one window runs
-        in the calling thread; of a longer one, the first runs here and the rest
-        ``budget.processes`` at once in forked worker processes where that is safe
+        in the calling thread; of a longer one, the first runs here and the rest in
+        ``budget.processes`` processes (this one and forked workers) where forking is safe
         (``can_fork_workers``), else ``budget.threads`` at once in threads."""
         windows = iter(reader)
         first = next(windows, None)
@@ -211,8 +211,6 @@ class Engine:
             for window in windows:
                 yield window, self._run_detectors(window.chunk, deadline)
             return
-        pool: Executor | None = None
-        at_once = budget.threads
         rest: Iterator[_Window] = itertools.chain((first,), windows)
         if budget.processes > 1 and can_fork_workers():
             # The first window here: the workers forked after it inherit the automata
@@ -220,34 +218,59 @@ class Engine:
             # worker would otherwise build them anew).
             yield first, self._run_detectors(first.chunk, deadline)
             rest = windows
-            if can_fork_workers():
-                pool = _fork_pool(self, budget.processes)
-                at_once = budget.processes
-        if pool is None:
-            pool = ThreadPoolExecutor(budget.threads, thread_name_prefix="presend-scan")
-            run: Callable[..., tuple[list[Finding], bool, list[str]]] = self._run_detectors
-        else:
-            run = _run_forked
+            workers = _fork_pool(self, budget.processes - 1) if can_fork_workers() else None
+            if workers is not None:
+                yield from self._detect_beside_workers(rest, deadline, workers,
+                                                       budget.processes - 1)
+                return
+        pool = ThreadPoolExecutor(budget.threads, thread_name_prefix="presend-scan")
         pending: deque[tuple[_Window, Future[tuple[list[Finding], bool, list[str]]]]] = deque()
-        broken = False
         try:
             for window in rest:
-                future: Future[tuple[list[Finding], bool, list[str]]] | None = None
-                if not broken:
+                pending.append((window, pool.submit(self._run_detectors, window.chunk, deadline)))
+                if len(pending) > budget.threads:
+                    done, future = pending.popleft()
+                    yield done, self._result(future, done, deadline)
+            while pending:
+                done, future = pending.popleft()
+                yield done, self._result(future, done, deadline)
+        finally:
+            for _, future in pending:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _detect_beside_workers(
+        self, windows: Iterator[_Window], deadline: float, pool: Executor, workers: int
+    ) -> Iterator[tuple[_Window, tuple[list[Finding], bool, list[str]]]]:
+        """Windows scanned by forked ``workers`` and by this process alike: a window goes
+        to a worker while fewer than two per worker are in flight, else it is scanned
+        here (this process would otherwise wait, and one process fewer runs). Results
+        are given in order."""
+        Result = tuple[list[Finding], bool, list[str]]
+        pending: deque[tuple[_Window, Future[Result]]] = deque()
+        flying: list[Future[Result]] = []
+        broken = False
+        try:
+            for window in windows:
+                flying = [f for f in flying if not f.done()]
+                future: Future[Result] | None = None
+                if not broken and len(flying) < 2 * workers:
                     try:
-                        future = pool.submit(run, window.chunk, deadline)
+                        future = pool.submit(_run_forked, window.chunk, deadline)
+                        flying.append(future)
                     except (BrokenExecutor, RuntimeError):
                         broken = True  # a worker died: the rest is scanned here
                 if future is None:
                     future = Future()
                     future.set_result(self._run_detectors(window.chunk, deadline))
                 pending.append((window, future))
-                if len(pending) > at_once:
-                    done, future = pending.popleft()
-                    yield done, self._result(future, done, deadline)
+                # what is ready, in order; and never more than a few windows held
+                while pending and (pending[0][1].done() or len(pending) > 4 * (workers + 1)):
+                    done, ready = pending.popleft()
+                    yield done, self._result(ready, done, deadline)
             while pending:
-                done, future = pending.popleft()
-                yield done, self._result(future, done, deadline)
+                done, ready = pending.popleft()
+                yield done, self._result(ready, done, deadline)
         finally:
             for _, future in pending:
                 future.cancel()
