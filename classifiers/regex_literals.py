@@ -142,14 +142,27 @@ def _product(left: Strings, right: Strings) -> Strings | None:
     return frozenset(a + b for a in left for b in right)
 
 
+# how often a string of n characters is expected in ordinary text, relatively: each
+# added character makes it several times rarer ("set" is in every other line of code,
+# "password" seldom); the rare short anchors count as three characters
+def _expected_one(s: str) -> float:
+    n = 3 if s in SHORT_ANCHORS else len(s)
+    return 30.0 * 0.3 ** (n - 3)
+
+
+def _expected(strings: Strings) -> float:
+    return sum(map(_expected_one, strings))
+
+
 def _better(a: Strings | None, b: Strings | None) -> Strings | None:
-    """The more selective of two candidates (longer shortest string, then fewer)."""
+    """The more selective of two candidates: the one expected to occur less often in
+    ordinary text (by the length of its strings), then the one with longer strings."""
     if a is None or not a or "" in a:
         return b if b and "" not in b else None
     if b is None or not b or "" in b:
         return a
-    ka = (min(map(len, a)), -len(a))
-    kb = (min(map(len, b)), -len(b))
+    ka = (-_expected(a), min(map(len, a)), -len(a))
+    kb = (-_expected(b), min(map(len, b)), -len(b))
     return a if ka >= kb else b
 
 

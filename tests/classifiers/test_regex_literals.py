@@ -122,3 +122,15 @@ def test_every_match_holds_one_of_the_anchors(
         found = _match(regex, text, case_insensitive)
         if found is not None:
             assert any(a in found.lower() for a in anchors), (regex, anchors, text, found)
+
+
+def test_of_two_necessary_sets_the_one_rarer_in_ordinary_text_is_kept() -> None:
+    # both "set"/"with" and the password words are in every match; "set" is in every other
+    # line of code, so the password words anchor the rule
+    assert required_literals(r"(?i:(?:set|with)_?(?:password|passwd|pwd))\(") == {
+        "password", "passwd", "pwd"
+    }
+    # a few long specific strings beat one generic one
+    assert required_literals(
+        r"https://(?:[a-z]+\.webhook\.office\.com/webhookb2/|discord\.com/api/webhooks/)"
+    ) == {".webhook.office.com/webhookb2/", "discord.com/api/webhooks/"}
