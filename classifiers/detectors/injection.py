@@ -1529,7 +1529,7 @@ class InjectionDetector:
             return out
         links = (
             [(m.start(), m.end(), m.group("url"), m.group("bang") == "!")
-             for m in _MD_LINK.finditer(text)]
+             for m in _md_links(text)]
             if "](" in text  # every markdown link holds one
             else []
         )
@@ -1869,6 +1869,32 @@ _TEMPLATE_TOKEN = re.compile(
     r"end_header_id|eot_id)\|>|\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>"
 )
 _MD_LINK = re.compile(r"(?P<bang>!?)\[[^\]\n]{0,300}\]\(\s*(?P<url>https?://[^\s)]{4,2000})\s*\)")
+# where a markdown link's URL starts: every match of ``_MD_LINK`` holds one
+_MD_LINK_URL = re.compile(r"\]\(\s*https?://")
+
+
+def _md_links(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_MD_LINK.finditer(text)``, found from their "](http" (code is full
+    of "[" that the regex would try one by one, each for up to 300 characters). A match's
+    "[" is the first on the line after the last "]" before its "](" and at most 301
+    characters before it; links past that are the same for every "[" there."""
+    last_end = 0
+    for cand in _MD_LINK_URL.finditer(text):
+        at = cand.start()
+        if at < last_end:
+            continue
+        seg = max(text.rfind("\n", 0, at) + 1, text.rfind("]", 0, at) + 1, at - 301, last_end)
+        start = text.find("[", seg, at)
+        if start == -1:
+            continue
+        if start > last_end and text[start - 1] == "!":
+            start -= 1
+        m = _MD_LINK.match(text, start)
+        if m is not None:
+            last_end = m.end()
+            yield m
+
+
 _HTML_IMG = re.compile(
     r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<url>https?://[^\"'\s]{4,2000})[\"']", re.I
 )

@@ -4,6 +4,7 @@ import base64
 import codecs
 import importlib.util
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -823,3 +824,17 @@ def test_a_region_opened_for_letter_spacing_does_not_try_phrases_that_never_fire
     assert found == _every_stage(text)
     assert {f[3] for f in found} >= {"injection/en-ignore-previous"}
     assert _findings(DET.detect(code * 2)) == _every_stage(code * 2)
+
+
+_LINK_PIECES = ["[", "]", "(", ")", "!", "https://", "http://e.example/p?q={chat}", " ", "\n",
+                "\t", "abc", "x" * 150, "[a](https://e.example/x)", "](", "![i](http://a.b/c)",
+                "`", "https://q.example/long/path", "]( ", "))", "[[", "]]"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINK_PIECES), max_size=40).map("".join))
+def test_markdown_links_found_from_their_urls_are_the_regex_matches(text: str) -> None:
+    def spans(matches: Iterator[_re.Match[str]]) -> list[tuple[int, int, str, str]]:
+        return [(m.start(), m.end(), m.group("bang"), m.group("url")) for m in matches]
+
+    assert spans(_inj._md_links(text)) == spans(_inj._MD_LINK.finditer(text))
