@@ -615,6 +615,7 @@ _WORD_START = "(?:^|[^0-9a-z_])"
 _LEET_DIGITS = "0134578"
 _LEET_DIGIT_LETTERS = "oieastb"
 _DIGIT_LETTERS = bytes.maketrans(_LEET_DIGITS.encode(), _LEET_DIGIT_LETTERS.encode())
+_DIGIT_LETTERS_STR = str.maketrans(_LEET_DIGITS, _LEET_DIGIT_LETTERS)
 # what the prescan bytes are: ``_FOLD_BYTES``, then ``_DIGIT_LETTERS``, in one table
 _READ_BYTES = _FOLD_BYTES.translate(_DIGIT_LETTERS)
 _CATEGORY_TESTS: dict[Any, re.Pattern[str]] = {}
@@ -1173,7 +1174,10 @@ class InjectionDetector:
         set's classes take a digit's letter where they take the digit)."""
         around = data[max(0, start - _SPACED_AROUND) : end + _SPACED_AROUND]
         squeezed = _NOT_ALNUM.sub("", around.decode("utf-8", "ignore"))
-        possible = _triggers(self.book).squeezed_possible(squeezed)
+        triggers = _triggers(self.book)
+        if not triggers.squeezed_keyword_in(squeezed):
+            return False  # ``_spaced`` tries only phrases with a keyword there
+        possible = triggers.squeezed_possible(squeezed)
         return True if possible is None else possible  # unknown: look at the run
 
     @staticmethod
@@ -2341,6 +2345,12 @@ class _Triggers:
         self._locators: list[Any] = [None] * len(self.patterns)
         # the letter-spaced stage's squeezed patterns (``PhraseBook.squeezed_candidates``),
         # read over the UTF-8 of squeezed text (which is folded text too)
+        words = {
+            re.sub(r"[\W_]+", "", word).translate(_DIGIT_LETTERS_STR)
+            for phrase in book.phrases if phrase.squeezed is not None
+            for word in phrase.keywords
+        }
+        self._squeezed_words = ahocorasick_rs.AhoCorasick(sorted(words)) if words else None
         self._squeezed: Any = re2.Set.SearchSet(options)
         self._squeezed.Add(b"")
         try:
@@ -2363,6 +2373,15 @@ class _Triggers:
                 return None
             fired += [base + i - 1 for i in hits if i > 0]
         return fired
+
+    def squeezed_keyword_in(self, squeezed: str) -> bool:
+        """Whether letters-only ``squeezed`` (prescan text: digits read as letters) holds
+        a keyword of a phrase tried on letter-spaced text, as ``_spaced`` looks for them
+        (``PhraseBook.squeezed_candidates``; its text has the digits, the keywords here
+        are read as the prescan reads them)."""
+        return self._squeezed_words is None or bool(
+            self._squeezed_words.find_matches_as_indexes(_no_surrogates(squeezed))
+        )
 
     def squeezed_possible(self, squeezed: str) -> bool | None:
         """Whether a squeezed phrase can match letters-only ``squeezed`` (None: unknown)."""
