@@ -2418,44 +2418,53 @@ def _triggers(book: PhraseBook) -> _Triggers:
 
 def _is_cut(text: str, pos: int) -> bool:  # the definition `_CUT` finds (tests compare)
     """Whether folding ``text[:pos]`` and ``text[pos:]`` apart gives the same text as
-    folding it whole, with a line start at ``pos``: a lone newline (or CR LF) between two
-    ASCII characters that are not whitespace."""
-    if pos < 2 or pos >= len(text) or text[pos - 1] != "\n":
+    folding it whole, with a line start at ``pos``: ``pos`` ends a run of ASCII whitespace
+    holding a newline (folded whole or apart, the run is one newline), between two ASCII
+    characters that are not whitespace. In indented code nearly every line starts one."""
+    if pos < 2 or pos >= len(text) or not _cut_edge(text[pos]):
         return False
-    back = 3 if text[pos - 2] == "\r" else 2
-    if pos < back:
-        return False
-    before, after = text[pos - back], text[pos]
-    return before.isascii() and after.isascii() and not before.isspace() and not after.isspace()
+    start = pos
+    while start > 0 and text[start - 1] in _ASCII_SPACE:
+        start -= 1
+    return 0 < start < pos and "\n" in text[start:pos] and _cut_edge(text[start - 1])
 
 
-# a cut (``_is_cut``): an ASCII character that is not whitespace, a lone newline (or CR LF),
-# another such character; the cut is after the newline
-_CUT = re.compile(r"[\x00-\x08\x0e-\x1b\x21-\x7f]\r?\n(?=[\x00-\x08\x0e-\x1b\x21-\x7f])")
+def _cut_edge(ch: str) -> bool:
+    return ch.isascii() and not ch.isspace()
+
+
+_ASCII_SPACE = frozenset(c for c in map(chr, range(128)) if c.isspace())
+# a cut (``_is_cut``): an ASCII character that is not whitespace, a run of ASCII whitespace
+# holding a newline, another such character; the cut is after the run
+_CUT = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x21-\x7f][\t\x0b-\x0d\x1c-\x20]*\n[\t-\r\x1c-\x20]*"
+    r"(?=[\x00-\x08\x0e-\x1b\x21-\x7f])"
+)
 
 
 def _cut_before(text: str, pos: int) -> int:
-    """The last cut at or before ``pos`` after its text's first newline, else 0 (one regex
-    pass over a window before ``pos``, doubled until it holds a cut: in indented code the
-    nearest one can be hundreds of lines back)."""
+    """The last cut at or before ``pos``, else 0 (one regex pass over a window before
+    ``pos``, doubled until it holds a cut)."""
     span = 4096
     while True:
         lo = max(0, pos - span)
         last = 0
         for m in _CUT.finditer(text, lo, min(len(text), pos + 1)):
-            cut = m.end()
-            if cut <= pos and cut - 1 >= 1:
-                last = cut
+            if m.end() <= pos:
+                last = m.end()
         if last or lo == 0:
             return last
         span *= 4
 
 
 def _cut_after(text: str, pos: int) -> int:
-    """The first cut whose newline is at or after ``pos``, else the text's end."""
-    m = _CUT.search(text, max(0, pos - 2))
-    while m is not None and m.end() - 1 < pos:
-        m = _CUT.search(text, m.start() + 1)
+    """The first cut after ``pos``, else the text's end."""
+    start = min(pos, len(text))
+    while start > 0 and text[start - 1] in _ASCII_SPACE:
+        start -= 1  # a run holding ``pos`` is found from the character before it
+    m = _CUT.search(text, max(0, start - 1))
+    while m is not None and m.end() <= pos:
+        m = _CUT.search(text, m.end())
     return len(text) if m is None else m.end()
 
 

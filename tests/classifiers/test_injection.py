@@ -719,26 +719,12 @@ def test_words_about_attacks_are_counted_alike_without_folding_the_whole_text(
     assert _findings(discussed) == _every_stage(about + filler + attack)
 
 
-def _walk_before(text: str, pos: int) -> int:  # the definition: newline by newline
-    while pos > 0:
-        nl = text.rfind("\n", 0, pos)
-        if nl < 1:
-            return 0
-        if _inj._is_cut(text, nl + 1):
-            return nl + 1
-        pos = nl
-    return 0
+def _walk_before(text: str, pos: int) -> int:  # the definition: position by position
+    return next((c for c in range(min(pos, len(text)), 0, -1) if _inj._is_cut(text, c)), 0)
 
 
 def _walk_after(text: str, pos: int) -> int:
-    while pos < len(text):
-        nl = text.find("\n", pos)
-        if nl == -1:
-            return len(text)
-        if _inj._is_cut(text, nl + 1):
-            return nl + 1
-        pos = nl + 1
-    return len(text)
+    return next((c for c in range(pos + 1, len(text)) if _inj._is_cut(text, c)), len(text))
 
 
 @settings(max_examples=300, deadline=None)
@@ -852,3 +838,15 @@ def test_letter_spaced_phrases_in_long_code_are_found_as_every_stage_finds_them(
     code = "x = f(a, b, c, d, e, g)\nfor i, j in zip(p, q): k[i] = j\n" * 300
     text = code + "# " + spaced + "\n" + code
     assert _findings(DET.detect(text)) == _every_stage(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "x = 1", " ", "  ", "\n", "\r\n", "\t", "\n    ", "\n\n",
+                                 "é", "\u00a0", "\u200b", "\u2028", "\x1c", "ﬁ", "Ｉ", "#"]),
+                max_size=40).map("".join))
+def test_folding_a_text_apart_at_any_cut_gives_the_text_folded_whole(text: str) -> None:
+    whole = _inj.fold_for_matching(text).text
+    for pos in range(len(text)):
+        if _inj._is_cut(text, pos):
+            head, tail = _inj.fold_for_matching(text[:pos]), _inj.fold_for_matching(text[pos:])
+            assert head.text + tail.text == whole
