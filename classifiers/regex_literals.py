@@ -46,6 +46,10 @@ MIN_ANCHOR = 3
 # prose; "@" is where e-mail addresses are (a rule anchored on it runs on their lines)
 SHORT_ANCHORS = frozenset({"pw", "@"})
 
+# marks a string that every match holds right after a word boundary (``\\b`` or ``^``
+# just before it): a detector may skip places inside a word ("urn" in "return")
+_EDGE = "\uffff"
+
 _SIMPLE_ESCAPE = {"t": "\t", "f": "\f", "v": "\v", "r": "\r", "n": "\n", "a": "\a"}
 
 Strings = frozenset[str]
@@ -146,12 +150,17 @@ def _product(left: Strings, right: Strings) -> Strings | None:
 # added character makes it several times rarer ("set" is in every other line of code,
 # "password" seldom); the rare short anchors count as three characters
 def _expected_one(s: str) -> float:
+    s = s.lstrip(_EDGE)
     n = 3 if s in SHORT_ANCHORS else len(s)
     return 30.0 * 0.3 ** (n - 3)
 
 
 def _expected(strings: Strings) -> float:
     return sum(map(_expected_one, strings))
+
+
+def _length(s: str) -> int:
+    return len(s.lstrip(_EDGE))
 
 
 def _better(a: Strings | None, b: Strings | None) -> Strings | None:
@@ -161,21 +170,27 @@ def _better(a: Strings | None, b: Strings | None) -> Strings | None:
         return b if b and "" not in b else None
     if b is None or not b or "" in b:
         return a
-    ka = (-_expected(a), min(map(len, a)), -len(a))
-    kb = (-_expected(b), min(map(len, b)), -len(b))
+    ka = (-_expected(a), min(map(_length, a)), -len(a))
+    kb = (-_expected(b), min(map(_length, b)), -len(b))
     return a if ka >= kb else b
 
 
-def _required_seq(seq: list[_Item]) -> Strings | None:
+def _required_seq(seq: list[_Item], edge: bool = False) -> Strings | None:
+    """``edge``: the sequence starts right after a word boundary."""
     best: Strings | None = None
-    run: Strings = frozenset({""})
+    start = frozenset({_EDGE}) if edge else frozenset({""})
+    run: Strings = start
 
     def close() -> None:
         nonlocal best, run
-        best = _better(best, run)
+        if run != frozenset({_EDGE}):
+            best = _better(best, run)
         run = frozenset({""})
 
     for item in seq:
+        if item.kind == "zw" and item.text in ("\\b", "^") and run == frozenset({""}):
+            run = frozenset({_EDGE})  # what follows starts a word
+            continue
         if item.kind in ("zw", "flag"):
             continue
         if item.qmin == 0:
@@ -193,11 +208,12 @@ def _required_seq(seq: list[_Item]) -> Strings | None:
                 close()
                 run = strings
             continue
+        at_edge = run == frozenset({_EDGE})
         close()
         if item.kind == "group" and item.branches is not None:
             inner: set[str] = set()
             for branch in item.branches:
-                found = _required_seq(branch)
+                found = _required_seq(branch, at_edge)
                 if found is None:
                     inner = set()
                     break
@@ -211,6 +227,16 @@ def _required_seq(seq: list[_Item]) -> Strings | None:
 def required_literals(regex: str, min_length: int = MIN_ANCHOR) -> Strings | None:
     """Lower-case strings of at least ``min_length`` characters, one of which every
     match of ``regex`` contains (case-insensitively); None when there is no such set."""
+    found = required_anchors(regex, min_length)
+    return None if found is None else found[0]
+
+
+def required_anchors(
+    regex: str, min_length: int = MIN_ANCHOR
+) -> tuple[Strings, Strings] | None:
+    """``required_literals(regex)`` and the part of it that every match holds only right
+    after a word boundary (the regex has ``\\b`` or ``^`` just before the string: a place
+    where the string follows a letter, digit or "_" cannot be that match's)."""
     try:
         branches = _Parser(regex).parse()
     except (_Unsupported, IndexError, ValueError):
@@ -224,9 +250,13 @@ def required_literals(regex: str, min_length: int = MIN_ANCHOR) -> Strings | Non
     if not out or len(out) > _MAX_STRINGS:
         return None
     kept = _minimal(frozenset(out))
-    if any(len(s) < min_length and s not in SHORT_ANCHORS for s in kept):
+    if any(_length(s) < min_length and s.lstrip(_EDGE) not in SHORT_ANCHORS for s in kept):
         return None
-    return kept
+    plain = frozenset(s.lstrip(_EDGE) for s in kept)
+    edged = frozenset(s.lstrip(_EDGE) for s in kept if s.startswith(_EDGE))
+    if len(plain) != len(kept):  # a string both after an edge and not: not at an edge
+        edged = frozenset(s for s in edged if s not in kept)
+    return plain, edged
 
 
 def _minimal(strings: Strings) -> Strings:
@@ -234,4 +264,4 @@ def _minimal(strings: Strings) -> Strings:
     return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
 
 
-__all__ = ["MIN_ANCHOR", "SHORT_ANCHORS", "required_literals"]
+__all__ = ["MIN_ANCHOR", "SHORT_ANCHORS", "required_anchors", "required_literals"]

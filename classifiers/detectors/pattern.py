@@ -42,7 +42,7 @@ from classifiers.errors import RulePackError
 from classifiers.extenders import EXTENDERS
 from classifiers.filters import FILTERS
 from classifiers.model import Category, Finding, Severity
-from classifiers.regex_literals import required_literals
+from classifiers.regex_literals import required_anchors
 from classifiers.regex_signature import signature
 from classifiers.rules import Rule, RulePack, re2_options, rule_pattern_text
 from classifiers.taxonomy import category_of, default_severity
@@ -172,18 +172,22 @@ class _CompiledRule:
     severity: Severity
 
 
-def _anchors_of(c: _CompiledRule) -> tuple[frozenset[str], int] | None:
+def _anchors_of(c: _CompiledRule) -> tuple[frozenset[str], int, frozenset[str]] | None:
     """What finds the lines a rule can match on, with how many lines below each place
-    count too: the literals every match holds (``classifiers.regex_literals``), or for a
-    rule that needs context its context words (non-ASCII ones are looked for in each case
-    of their letters, as RE2 folds them); None: neither, the rule goes in an RE2 set."""
-    literals = required_literals(c.rule.regex)
-    if literals:
-        return literals, 0
+    count too, and which of the strings count only where no letter, digit or "_" comes
+    just before them: the literals every match holds (``classifiers.regex_literals``), or
+    for a rule that needs context its context words (non-ASCII ones are looked for in each
+    case of their letters, as RE2 folds them); None: neither, the rule goes in an RE2 set."""
+    found = required_anchors(c.rule.regex)
+    if found:
+        return found[0], 0, found[1]
     if c.rule.requires_context and c.context is not None:
-        return frozenset(c.context.words), c.rule.context_lines
+        return frozenset(c.context.words), c.rule.context_lines, frozenset()
     return None
 
+
+# bytes of ASCII word characters (RE2's ``\b`` is ASCII: any other byte is a boundary)
+_WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 # RE2 folds ASCII k and s, under case-insensitivity, to these two letters as well
 _KELVIN = "\u212a".encode()
@@ -226,7 +230,9 @@ class _Anchors:
     rules."""
 
     finder: ahocorasick_rs.BytesAhoCorasick
-    owners: tuple[tuple[int, ...], ...]  # per string, the groups it anchors
+    # per string, the groups it anchors, each with whether a place counts only after a
+    # byte that is no ASCII letter, digit or "_" (the rule has a word boundary there)
+    owners: tuple[tuple[tuple[int, bool], ...], ...]
     keyword_of: tuple[tuple[int, ...], ...]  # per string, the rules it is a keyword of
     members: tuple[tuple[int, ...], ...]  # per group, its rules (ascending)
     after: tuple[int, ...]  # per group, lines below a place that count too
@@ -234,21 +240,23 @@ class _Anchors:
     short_keywords: tuple[tuple[bytes, tuple[int, ...]], ...]
 
     @classmethod
-    def build(cls, items: Sequence[tuple[int, tuple[frozenset[str], int] | None]],
-              keywords: Sequence[tuple[int, tuple[str, ...]]] = ()) -> _Anchors | None:
-        owners: dict[str, list[int]] = {}
+    def build(
+        cls, items: Sequence[tuple[int, tuple[frozenset[str], int, frozenset[str]] | None]],
+        keywords: Sequence[tuple[int, tuple[str, ...]]] = (),
+    ) -> _Anchors | None:
+        owners: dict[str, set[tuple[int, bool]]] = {}
         keyword_of: dict[str, list[int]] = {}
         short: dict[bytes, list[int]] = {}
-        groups: dict[tuple[frozenset[str], int], list[int]] = {}
+        groups: dict[tuple[frozenset[str], int, frozenset[str]], list[int]] = {}
         for index, anchors in items:
             assert anchors is not None
-            groups.setdefault((anchors[0], anchors[1]), []).append(index)
+            groups.setdefault(anchors, []).append(index)
         members = tuple(tuple(sorted(rules)) for rules in groups.values())
-        for group, (words, _after) in enumerate(groups):
+        for group, (words, _after, edged) in enumerate(groups):
             for word in words:
                 # the automaton reads ASCII lower-cased and the rest as it is
                 for variant in _case_variants(word):
-                    owners.setdefault(variant, []).append(group)
+                    owners.setdefault(variant, set()).add((group, word in edged))
         for index, rule_keywords in keywords:
             for kw in {k.lower() for k in rule_keywords}:
                 if not kw.isascii():
@@ -266,9 +274,9 @@ class _Anchors:
         finder = ahocorasick_rs.BytesAhoCorasick(
             [k.encode() for k in keys], implementation=ahocorasick_rs.Implementation.DFA
         )
-        return cls(finder, tuple(tuple(sorted(set(owners.get(k, ())))) for k in keys),
+        return cls(finder, tuple(tuple(sorted(owners.get(k, ()))) for k in keys),
                    tuple(tuple(keyword_of.get(k, ())) for k in keys), members,
-                   tuple(after for _words, after in groups),
+                   tuple(after for _words, after, _edged in groups),
                    tuple(sorted(i for rules in members for i in rules)),
                    tuple((k, tuple(v)) for k, v in short.items()))
 
@@ -297,9 +305,9 @@ class _Anchors:
                 places[group] = []
         owners = self.owners
         for pattern, start, _ in hits:
-            for group in owners[pattern]:
+            for group, edge in owners[pattern]:
                 found = places.get(group)
-                if found is not None:
+                if found is not None and not (edge and start and data[start - 1] in _WORD_BYTES):
                     found.append(start)
         return [
             (tuple(i for i in self.members[group] if i in wanted),

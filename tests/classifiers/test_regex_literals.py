@@ -7,7 +7,7 @@ import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifiers.regex_literals import required_literals
+from classifiers.regex_literals import required_anchors, required_literals
 from classifiers.rules import load_builtin_packs, re2_options, rule_pattern_text
 
 
@@ -134,3 +134,50 @@ def test_of_two_necessary_sets_the_one_rarer_in_ordinary_text_is_kept() -> None:
     assert required_literals(
         r"https://(?:[a-z]+\.webhook\.office\.com/webhookb2/|discord\.com/api/webhooks/)"
     ) == {".webhook.office.com/webhookb2/", "discord.com/api/webhooks/"}
+
+
+def _word_char(ch: str) -> bool:  # RE2's \b is ASCII
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), regex=_regex(), case_insensitive=st.booleans())
+def test_every_match_holds_an_anchor_where_a_word_may_start_when_its_regex_says_so(
+    data: st.DataObject, regex: str, case_insensitive: bool
+) -> None:
+    try:
+        compiled = re2.compile(
+            f"(?i:{rule_pattern_text(regex)})" if case_insensitive else rule_pattern_text(regex),
+            re2_options(single_line=True),
+        )
+    except re2.error:
+        return
+    found = required_anchors(regex, min_length=1)
+    if found is None:
+        return
+    anchors, edged = found
+    assert edged <= anchors
+    texts = [data.draw(_pieces) for _ in range(8)]
+    texts += [t.swapcase() for t in texts]
+    for text in texts:
+        m = compiled.search(text)
+        if m is None:
+            continue
+        start, end = m.span()
+        low = text.lower()
+        places = [
+            (a, i) for a in anchors for i in range(start, end - len(a) + 1)
+            if low.startswith(a, i)
+        ]
+        assert any(
+            a not in edged or i == 0 or not _word_char(text[i - 1]) for a, i in places
+        ), (regex, anchors, edged, text, m.group(0))
+
+
+def test_a_string_right_after_a_word_boundary_is_an_edge_anchor() -> None:
+    # "urn" of "(?:nhi|chi|urn)" after \b cannot be the "urn" inside "return"
+    anchors, edged = required_anchors(r"(?i)\b(?:nhi|chi|urn)[ \t]+(?:number|no\.?|#)")
+    assert anchors == edged == {"nhi", "chi", "urn"}
+    assert required_anchors(r"\bfoo|bar") == ({"foo", "bar"}, {"foo"})
+    # after an optional prefix the string may follow a letter
+    assert required_anchors(r"\b(?:x)?foobar")[1] == frozenset()
