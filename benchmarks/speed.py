@@ -9,7 +9,9 @@ other documents, as a running guard is; the first pass is printed too), throughp
 text with sparse findings (the corpus mix: mostly clean documents dense with hard
 negatives, one document in 25 sensitive) and on real text nobody here wrote (the Python
 standard library's source; Debian's copyright files where present), and peak RSS — each
-worker is its own subprocess, so RSS is per tool. Presidio's throughput is measured on a smaller sample (in 10 KB chunks, as its
+worker is its own subprocess, so RSS is per tool. presend scans a text of several windows as
+``presend scan`` does: in one process per core, the scanning process and forked workers
+(``presend-fast-1p`` is the same engine in one process, as the tray runs it). Presidio's throughput is measured on a smaller sample (in 10 KB chunks, as its
 context step is quadratic) and extrapolated; the output says so.
 """
 
@@ -32,7 +34,9 @@ TARGETS = {
     "mb_per_s_names_off": (">=", 20.0), "mb_per_s_names_on": (">=", 1.0),
     "cold_start_s": ("<=", 1.5), "peak_rss_mb": ("<=", 250.0),
 }
-VARIANTS = ("presend-fast", "presend", "presidio")  # presend-fast = names off
+# presend-fast: names off; presend-fast-1p: names off in one process (throughput only: the
+# command line scans a large text in a worker process per core, the tray in one process)
+VARIANTS = ("presend-fast", "presend-fast-1p", "presend", "presidio")
 
 
 # --- children -------------------------------------------------------------------------------
@@ -53,10 +57,12 @@ def _make_engine(variant: str):  # type: ignore[no-untyped-def]
 
         return presidio_tool().scan, None
     from classifiers.build import EngineOptions, make_engine
-    from classifiers.engine import Budget
+    from classifiers.engine import Budget, usable_cores
 
+    # as ``presend scan`` runs it: a text of several windows in one process per core
+    processes = 0 if variant.endswith("-1p") else usable_cores()
     engine = make_engine(EngineOptions(names=variant == "presend",
-                                       budget=Budget(max_seconds=3600.0)))
+                                       budget=Budget(max_seconds=3600.0, processes=processes)))
     return engine.scan, engine
 
 
@@ -99,7 +105,8 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def child_measure(variant: str, mb: float, quick: bool) -> dict[str, object]:
+def child_measure(variant: str, mb: float, quick: bool,
+                  throughput_only: bool = False) -> dict[str, object]:
     from benchmarks.corpus import generate_corpus
     from benchmarks.samples import real_texts, sized_texts, sparse_text
 
@@ -126,6 +133,8 @@ def child_measure(variant: str, mb: float, quick: bool) -> dict[str, object]:
     passes = [("first_", docs)]
     if not slow:
         passes.append(("", docs))
+    if throughput_only:
+        passes = []
     for prefix, texts in passes:
         if prefix == "" and not slow:
             warm_docs = generate_corpus(12, 300)
@@ -139,7 +148,7 @@ def child_measure(variant: str, mb: float, quick: bool) -> dict[str, object]:
                 times.append((time.perf_counter() - t) * 1000)
             out[f"{prefix}p50_{label}_ms"] = statistics.median(times)
             out[f"{prefix}p95_{label}_ms"] = _percentile(times, 95)
-    if slow:
+    if slow and not throughput_only:
         for key in ("p50_1kb_ms", "p95_1kb_ms", "p50_10kb_ms", "p95_10kb_ms"):
             out[key] = out.pop(f"first_{key}")
     out["peak_rss_mb"] = _rss_mb()
@@ -169,6 +178,8 @@ def child_measure(variant: str, mb: float, quick: bool) -> dict[str, object]:
             real[name] = nbytes / 1e6 / (time.perf_counter() - t)
         out["real_mb_per_s"] = real
         out["real_mb"] = sample / 1e6
+    # the worker processes' own peak (each is a fork of this one, sharing its pages)
+    out["peak_rss_workers_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return out
 
 
@@ -206,6 +217,12 @@ def _run_child(args: list[str]) -> dict[str, object]:
 def measure(variants: tuple[str, ...], mb: float, quick: bool, repeats: int) -> dict[str, dict]:
     results: dict[str, dict] = {}
     for variant in variants:
+        if variant.endswith("-1p"):
+            print(f"  {variant}: throughput in one process", file=sys.stderr)
+            results[variant] = _run_child(["--child", "measure", "--variant", variant, "--mb",
+                                           str(mb), "--throughput-only"]
+                                          + (["--quick"] if quick else []))
+            continue
         print(f"  {variant}: cold start x{repeats}", file=sys.stderr)
         colds = [_run_child(["--child", "cold", "--variant", variant]) for _ in range(repeats)]
         cold = {k: statistics.median(float(c[k]) for c in colds) for k in colds[0]}
@@ -258,6 +275,7 @@ def table(results: dict[str, dict]) -> str:
         lines.append(f"{'throughput, ' + name + ', MB/s':34}" + "".join(cells))
     row("peak RSS (latency workload), MB", "peak_rss_mb", "{:.0f}", "<= 250 MB")
     row("peak RSS incl. the big text, MB", "peak_rss_with_big_text_mb", "{:.0f}")
+    row("  peak RSS of a worker process, MB", "peak_rss_workers_mb", "{:.0f}")
     notes = []
     for name, data in results.items():
         rates = data.get("detector_mb_per_s")
@@ -291,11 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--child", choices=("cold", "measure"), help=argparse.SUPPRESS)
     parser.add_argument("--variant", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--throughput-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         logging_off()
         data = (child_cold(args.variant) if args.child == "cold"
-                else child_measure(args.variant, args.mb, args.quick))
+                else child_measure(args.variant, args.mb, args.quick, args.throughput_only))
         print(json.dumps(data))
         return 0
     variants = tuple(v for v in VARIANTS if not args.only or v.startswith(args.only))

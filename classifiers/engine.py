@@ -314,6 +314,16 @@ _FORKED_ENGINE: Engine | None = None
 _FORK_LOCK = threading.Lock()
 
 
+def usable_cores(limit: int = 4) -> int:
+    """Cores this process may run on (its CPU affinity where the OS has one), at most
+    ``limit``: more worker processes than that mostly add memory."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    return max(1, min(count, limit))
+
+
 def can_fork_workers() -> bool:
     """Whether worker processes can be forked from this process safely: on Linux (fork is
     unavailable on Windows and unsafe with macOS's frameworks), with no other thread

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -56,6 +55,7 @@ class CliContext:
     def pipeline(self, args: Any = None):  # type: ignore[no-untyped-def]
         from app.services.pipeline import Pipeline
         from classifiers.build import make_engine
+        from classifiers.engine import usable_cores
         from classifiers.errors import RulePackError
 
         policy = self.policy(args)
@@ -66,7 +66,7 @@ class CliContext:
             options = replace(options, names=False)
         # a text of more than one window is scanned in worker processes, one per core the
         # command may use (the engine forks them only where that is safe)
-        options = replace(options, budget=replace(options.budget, processes=_cores()))
+        options = replace(options, budget=replace(options.budget, processes=usable_cores()))
         try:
             engine = make_engine(options)
         except RulePackError as exc:
@@ -130,12 +130,3 @@ def _load_policy(ctx: CliContext, override: str | None):  # type: ignore[no-unty
     combine = getattr(policy_mod, "try_out", None)
     return combine(base, tried) if combine else tried
 
-
-def _cores() -> int:
-    """Cores this process may run on (its CPU affinity where the OS has one), at most 4:
-    more workers than that mostly add memory."""
-    try:
-        count = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        count = os.cpu_count() or 1
-    return max(1, min(count, 4))
