@@ -1118,7 +1118,7 @@ class InjectionDetector:
             if whole:
                 return whole[0].text
             if not letters:
-                letters.append(fold_letters(text))
+                letters.append(scan.letters())  # as ``fold_letters(text)``, already folded
             return letters[0]
 
         doc_meta = _MetaCount(self.book.meta, whole_letters)
@@ -2238,6 +2238,11 @@ class _Scan:
     syntax: bool  # a non-ASCII character folded to ASCII syntax
     raw: bytes | None = None  # the text's own bytes when it is ASCII
     starts: list[int] = field(default_factory=list)  # where each run starts in ``data``
+    encoded: bytes = b""  # the text in UTF-8, non-ASCII characters folded, ASCII as written
+
+    def letters(self) -> str:
+        """``fold_letters`` of the text, from the bytes the prescan already folded."""
+        return self.encoded.translate(_FOLD_BYTES).decode("utf-8")
 
     def text_offset(self, pos: int) -> int:
         """The text offset of prescan byte ``pos`` (a folded run's start inside one)."""
@@ -2260,7 +2265,7 @@ def _prescan(text: str) -> _Scan | None:
     """The prescan bytes of ``text``, or None when it holds lone surrogates."""
     if text.isascii():
         raw = text.encode("ascii")
-        return _Scan(raw.translate(_READ_BYTES), [], False, False, raw)
+        return _Scan(raw.translate(_READ_BYTES), [], False, False, raw, encoded=raw)
     state = _prescan_state
     state.runs = []
     try:
@@ -2272,7 +2277,7 @@ def _prescan(text: str) -> _Scan | None:
     runs = [(start, end, len(out)) for start, end, (out, _h, _s) in found]
     hidden = any(h for _s, _e, (_o, h, _x) in found)
     syntax = any(x for _s, _e, (_o, _h, x) in found)
-    return _Scan(data.translate(_READ_BYTES), runs, hidden, syntax)
+    return _Scan(data.translate(_READ_BYTES), runs, hidden, syntax, encoded=data)
 
 
 # stages that read the folded text: where their triggers match, a region of the text is

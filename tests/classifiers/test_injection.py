@@ -850,3 +850,12 @@ def test_folding_a_text_apart_at_any_cut_gives_the_text_folded_whole(text: str) 
         if _inj._is_cut(text, pos):
             head, tail = _inj.fold_for_matching(text[:pos]), _inj.fold_for_matching(text[pos:])
             assert head.text + tail.text == whole
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aZ 09\n\t\r\u00a0\u200bÉéßﬁİıΣσ\u2028\u202eＡ𝐀\u0301\ufe0f\U000e0041Kk\u212a\u017f.",
+               max_size=120))
+def test_the_prescan_bytes_give_the_letters_fold_letters_gives(text: str) -> None:
+    scan = _inj._prescan(text)
+    if scan is not None:  # lone surrogates: no prescan
+        assert scan.letters() == _inj.fold_letters(text)
