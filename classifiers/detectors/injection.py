@@ -2124,9 +2124,15 @@ def _longest_run(text: str, cluster: Sequence[int]) -> int:
     return best
 
 
+# base64 characters whose value puts the first decoded byte at 0x80-0xBF (a UTF-8
+# continuation byte) or 0xF8-0xFF: a run starting with one never decodes to UTF-8 text
+# (paths such as "libs/..." and "/usr/..." are most of the runs in ordinary text)
+_NOT_A_UTF8_START = frozenset("ghijklmnopqrstuv+/-_")
+
+
 def _decode_base64(chunk: str) -> str | None:
     data = chunk.rstrip("=")
-    if len(set(data)) < 12:
+    if not data or data[0] in _NOT_A_UTF8_START or len(set(data)) < 12:
         return None
     padded = data + "=" * (-len(data) % 4)
     try:

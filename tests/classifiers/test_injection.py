@@ -859,3 +859,33 @@ def test_the_prescan_bytes_give_the_letters_fold_letters_gives(text: str) -> Non
     scan = _inj._prescan(text)
     if scan is not None:  # lone surrogates: no prescan
         assert scan.letters() == _inj.fold_letters(text)
+
+
+def _decode_base64_reference(chunk: str) -> str | None:  # without the first-character test
+    data = chunk.rstrip("=")
+    if len(set(data)) < 12:
+        return None
+    padded = data + "=" * (-len(data) % 4)
+    try:
+        raw = (base64.urlsafe_b64decode(padded) if ("-" in data or "_" in data)
+               else base64.b64decode(padded, validate=True))
+        decoded = raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not decoded:
+        return None
+    printable = sum(1 for c in decoded if c.isprintable() or c in "\n\t")
+    if printable / len(decoded) < 0.9 or sum(c.isalpha() for c in decoded) < len(decoded) * 0.5:
+        return None
+    return decoded
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=",
+            min_size=24, max_size=80),
+    st.text(max_size=60).map(lambda t: base64.b64encode(t.encode()).decode()),
+    st.text(max_size=60).map(lambda t: base64.urlsafe_b64encode(t.encode()).decode()),
+))
+def test_base64_runs_decode_as_without_the_first_character_shortcut(chunk: str) -> None:
+    assert _inj._decode_base64(chunk) == _decode_base64_reference(chunk)
