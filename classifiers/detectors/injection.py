@@ -1154,9 +1154,11 @@ class InjectionDetector:
         if _URL_TRIGGER.search(raw) is not None:
             found += self._markdown_exfil(text, doc_meta)
         cands = self._boost(found)
-        if scan.hidden:
+        if scan.hidden & _HIDDEN_TAGS:
             cands += self._tag_characters(text)
+        if scan.hidden & _HIDDEN_INVISIBLE:
             cands += self._invisible_characters(text)
+        if scan.hidden & _HIDDEN_SELECTORS:
             cands += self._variation_selectors(text)
         if ("comment" in stages or "hidden-tag" in stages) and _looks_like_html(text):
             if "comment" in stages:
@@ -2191,6 +2193,9 @@ def make_detector(options: Any) -> tuple[InjectionDetector | None, str | None]:
 _PRESCAN_ERRORS = "presend-injection-prescan"
 _prescan_state = threading.local()
 _HIDDEN_CPS = frozenset(INVISIBLE | BIDI_CONTROLS | BIDI_MARKS)
+# what a prescan run holds for the hidden-text stages: characters ``_invisible_characters``,
+# ``_variation_selectors`` and ``_tag_characters`` look for
+_HIDDEN_INVISIBLE, _HIDDEN_SELECTORS, _HIDDEN_TAGS = 1, 2, 4
 # ASCII that the raw-text stages (HTML, markdown, URLs) read as syntax: when a non-ASCII
 # character folds to one of these, those stages' triggers read the raw bytes instead
 _SYNTAX = frozenset("<>\"'`()[]{}:=#/!$%&;|*-_\\?@")
@@ -2201,18 +2206,24 @@ class _NoPrescan(Exception):
 
 
 @lru_cache(maxsize=8192)
-def _prescan_run(run: str) -> tuple[bytes, bool, bool]:
+def _prescan_run(run: str) -> tuple[bytes, int, bool]:
     """A run of non-ASCII characters as the prescan bytes hold it: (UTF-8 of its folded
-    form, as ``fold_for_matching`` folds it; whether it holds a character the hidden-text
-    stages look for; whether a character folds to ASCII syntax, ``_SYNTAX``)."""
+    form, as ``fold_for_matching`` folds it; which characters the hidden-text stages look
+    for it holds, ``_HIDDEN_*`` bits; whether a character folds to ASCII syntax,
+    ``_SYNTAX``)."""
     out: list[str] = []
-    hidden = syntax = False
+    hidden = 0
+    syntax = False
     for ch in run:
         cp = ord(ch)
         if 0xD800 <= cp <= 0xDFFF:
             raise _NoPrescan
-        if cp in _HIDDEN_CPS or 0xFE00 <= cp <= 0xFE0F or 0xE0000 <= cp <= 0xE01EF:
-            hidden = True
+        if cp in _HIDDEN_CPS:
+            hidden |= _HIDDEN_INVISIBLE
+        if 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+            hidden |= _HIDDEN_SELECTORS
+        elif 0xE0000 <= cp <= 0xE007F:
+            hidden |= _HIDDEN_TAGS
         folded = " " if ch.isspace() else _fold_char(ch)[0]
         if any(c.isspace() for c in folded):
             folded = "".join(" " if c.isspace() else c for c in folded)
@@ -2240,7 +2251,7 @@ class _Scan:
     data: bytes  # the text in UTF-8: lower case, non-ASCII characters folded, leet digits
     # read as letters (``_READ_BYTES``)
     runs: list[tuple[int, int, int]]  # (text start, text end, bytes) of each folded run
-    hidden: bool  # holds a character the hidden-text stages look for
+    hidden: int  # which characters the hidden-text stages look for it holds (bits)
     syntax: bool  # a non-ASCII character folded to ASCII syntax
     raw: bytes | None = None  # the text's own bytes when it is ASCII
     starts: list[int] = field(default_factory=list)  # where each run starts in ``data``
@@ -2271,7 +2282,7 @@ def _prescan(text: str) -> _Scan | None:
     """The prescan bytes of ``text``, or None when it holds lone surrogates."""
     if text.isascii():
         raw = text.encode("ascii")
-        return _Scan(raw.translate(_READ_BYTES), [], False, False, raw, encoded=raw)
+        return _Scan(raw.translate(_READ_BYTES), [], 0, False, raw, encoded=raw)
     state = _prescan_state
     state.runs = []
     try:
@@ -2281,7 +2292,9 @@ def _prescan(text: str) -> _Scan | None:
     finally:
         found, state.runs = state.runs, []
     runs = [(start, end, len(out)) for start, end, (out, _h, _s) in found]
-    hidden = any(h for _s, _e, (_o, h, _x) in found)
+    hidden = 0
+    for _s, _e, (_o, h, _x) in found:
+        hidden |= h
     syntax = any(x for _s, _e, (_o, _h, x) in found)
     return _Scan(data.translate(_READ_BYTES), runs, hidden, syntax, encoded=data)
 

@@ -889,3 +889,16 @@ def _decode_base64_reference(chunk: str) -> str | None:  # without the first-cha
 ))
 def test_base64_runs_decode_as_without_the_first_character_shortcut(chunk: str) -> None:
     assert _inj._decode_base64(chunk) == _decode_base64_reference(chunk)
+
+
+_HIDDEN_PIECES = ["\U000E0049\U000E0067\U000E006E\U000E006F\U000E0072\U000E0065 all",  # tags
+                  "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+                  "x\ufe0f", "\u2764\ufe0f", "a" + "\ufe01\ufe02\ufe03\ufe04" * 3,
+                  "\U000E0100\U000E0101\U000E0102\U000E0103\U000E0104", "\u200b", "\u200d",
+                  "\u202e", "\u2066", "\u200f", "word", " ", "\n", "é", "שלום"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HIDDEN_PIECES + _ATTACK_PIECES[:6]), max_size=25).map("".join))
+def test_hidden_text_stages_run_for_the_characters_they_look_for(text: str) -> None:
+    assert _findings(DET.detect(text)) == _every_stage(text)
