@@ -169,10 +169,7 @@ class Engine:
                     continue
                 last_end[layer] = end
                 line, col = lines.locate(start)
-                kept.append(
-                    f.with_changes(start=start, end=end, line=line, column=col,
-                                   location=f.location or f"line {line}")
-                )
+                kept.append(f.placed(start, end, line, col, f.location or f"line {line}"))
             if not window.last and self._clock() > deadline:
                 complete = False
                 notes.append(

@@ -87,6 +87,13 @@ class Finding:
     def with_changes(self, **changes: Any) -> Finding:
         return replace(self, **changes)
 
+    def placed(self, start: int, end: int, line: int, column: int, location: str) -> Finding:
+        """This finding at ``start``..``end`` of the whole text, on ``line`` and ``column``
+        (the engine moves each window's findings to the whole text: ``with_changes``
+        goes through ``dataclasses.replace``, several times slower)."""
+        return Finding(self.entity_type, self.category, start, end, self.score, self.severity,
+                       self.recognizer, self.explanation, self.value, location, line, column)
+
     def to_dict(self, preview: str, show_value: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "entity_type": self.entity_type,

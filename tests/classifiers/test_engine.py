@@ -287,3 +287,10 @@ def test_a_failing_detector_on_a_worker_thread_marks_the_scan_incomplete() -> No
     assert not result.complete
     assert "detector broken failed (RuntimeError)" in result.notes
     assert [f.entity_type for f in result.findings] == ["GITHUB_TOKEN"]
+
+
+def test_a_finding_placed_in_the_whole_text_keeps_everything_else() -> None:
+    f = make_finding("GENERIC_SECRET", "x secret y", 2, 8, 0.7, "t/r")
+    moved = f.placed(102, 108, 5, 3, "line 5")
+    assert moved == f.with_changes(start=102, end=108, line=5, column=3, location="line 5")
+    assert moved.value == f.value and moved.explanation == f.explanation
