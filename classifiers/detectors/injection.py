@@ -338,10 +338,10 @@ class PhraseBook:
             self, "_squeezed_automaton",
             ahocorasick_rs.AhoCorasick(list(squeezed)) if squeezed else None,
         )
-        gate, always = _build_gate(self.phrases)
         object.__setattr__(self, "_single_gates", {})
-        object.__setattr__(self, "_gate", gate)
-        object.__setattr__(self, "_always", always)
+        # the RE2 gate sets are built on first use: most texts open no region to try
+        # phrases in, and building them is a tenth of the engine's cold start
+        object.__setattr__(self, "_gate_sets", None)
 
     def possible(self, text: str, among: frozenset[int] | None = None) -> frozenset[int]:
         """Indexes of the phrases (of ``among``, if given) that can match somewhere in
@@ -353,8 +353,11 @@ class PhraseBook:
         For a few phrases (``among``), each one's superset on its own instead: a small
         automaton builds its states on new text much faster than the sets.
         """
-        gates: list[tuple[int, Any]] = self._gate  # type: ignore[attr-defined]
-        always: frozenset[int] = self._always  # type: ignore[attr-defined]
+        built = self._gate_sets  # type: ignore[attr-defined]
+        if built is None:
+            built = _build_gate(self.phrases)
+            object.__setattr__(self, "_gate_sets", built)  # one tuple: safe across threads
+        gates, always = built
         data = _utf8(text)
         if among is not None and len(among) <= _FEW_PHRASES:
             if data is None:
