@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import multiprocessing
 import os
-import signal
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import (
-    BrokenExecutor,
-    Executor,
     Future,
-    ProcessPoolExecutor,
     ThreadPoolExecutor,
 )
 from dataclasses import dataclass
 
 from classifiers.detectors.base import Detector
 from classifiers.model import Category, Finding, ScanResult
+from classifiers.scan_workers import SLOTS_PER_WORKER, ForkedWorkers
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +211,9 @@ class Engine:
             # worker would otherwise build them anew).
             yield first, self._run_detectors(first.chunk, deadline)
             rest = windows
-            workers = _fork_pool(self, budget.processes - 1) if can_fork_workers() else None
+            workers = self._fork_workers(budget.processes - 1) if can_fork_workers() else None
             if workers is not None:
-                yield from self._detect_beside_workers(rest, deadline, workers,
-                                                       budget.processes - 1)
+                yield from self._detect_beside_workers(rest, deadline, workers)
                 return
         pool = ThreadPoolExecutor(budget.threads, thread_name_prefix="presend-scan")
         pending: deque[tuple[_Window, Future[tuple[list[Finding], bool, list[str]]]]] = deque()
@@ -237,41 +232,48 @@ class Engine:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _detect_beside_workers(
-        self, windows: Iterator[_Window], deadline: float, pool: Executor, workers: int
+        self, windows: Iterator[_Window], deadline: float, workers: ForkedWorkers
     ) -> Iterator[tuple[_Window, tuple[list[Finding], bool, list[str]]]]:
         """Windows scanned by forked ``workers`` and by this process alike: a window goes
-        to a worker while fewer than two per worker are in flight, else it is scanned
-        here (this process would otherwise wait, and one process fewer runs). Results
-        are given in order."""
+        to a worker that has a free slot (two each), else it is scanned here. Results are
+        given in order; a window whose worker died is scanned again here."""
         Result = tuple[list[Finding], bool, list[str]]
-        pending: deque[tuple[_Window, Future[Result]]] = deque()
-        flying: list[Future[Result]] = []
-        broken = False
+        pending: deque[tuple[_Window, int | None, Result | None]] = deque()
+
+        def first_ready(wait: bool) -> bool:
+            window, ticket, result = pending[0]
+            return ticket is None or wait or workers.ready(ticket)
+
+        def pop() -> tuple[_Window, Result]:
+            window, ticket, result = pending.popleft()
+            if ticket is not None:
+                result = workers.take(ticket)
+                if result is None:  # its worker died: no window is lost
+                    result = self._run_detectors(window.chunk, deadline)
+            assert result is not None
+            return window, result
+
         try:
             for window in windows:
-                flying = [f for f in flying if not f.done()]
-                future: Future[Result] | None = None
-                if not broken and len(flying) < 2 * workers:
-                    try:
-                        future = pool.submit(_run_forked, window.chunk, deadline)
-                        flying.append(future)
-                    except (BrokenExecutor, RuntimeError):
-                        broken = True  # a worker died: the rest is scanned here
-                if future is None:
-                    future = Future()
-                    future.set_result(self._run_detectors(window.chunk, deadline))
-                pending.append((window, future))
+                ticket = workers.submit(window.chunk, deadline)
+                local = self._run_detectors(window.chunk, deadline) if ticket is None else None
+                pending.append((window, ticket, local))
                 # what is ready, in order; and never more than a few windows held
-                while pending and (pending[0][1].done() or len(pending) > 4 * (workers + 1)):
-                    done, ready = pending.popleft()
-                    yield done, self._result(ready, done, deadline)
+                while pending and first_ready(len(pending) > 4 * SLOTS_PER_WORKER):
+                    yield pop()
             while pending:
-                done, ready = pending.popleft()
-                yield done, self._result(ready, done, deadline)
+                yield pop()
         finally:
-            for _, future in pending:
-                future.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+            workers.close()
+
+    def _fork_workers(self, count: int) -> ForkedWorkers | None:
+        """``count`` workers forked now, each holding this engine as it is (its rules
+        compiled, its automata warm); None if they cannot be started."""
+        slot = (self.budget.window + self.budget.overlap) * 4  # UTF-8: 4 bytes at most
+        try:
+            return ForkedWorkers(self._run_detectors, count, slot)
+        except (OSError, ValueError):
+            return None
 
     def _result(
         self, future: Future[tuple[list[Finding], bool, list[str]]], window: _Window,
@@ -305,12 +307,6 @@ class Engine:
         return found, ok, notes
 
 
-# the engine a forked worker runs: set in the parent just before it forks the workers,
-# inherited by them (module state, not pickled)
-_FORKED_ENGINE: Engine | None = None
-_FORK_LOCK = threading.Lock()
-
-
 def usable_cores(limit: int = 4) -> int:
     """Cores this process may run on (its CPU affinity where the OS has one), at most
     ``limit``: more worker processes than that mostly add memory."""
@@ -331,39 +327,6 @@ def can_fork_workers() -> bool:
         and threading.active_count() == 1
         and "PySide6.QtCore" not in sys.modules
     )
-
-
-def _fork_pool(engine: Engine, workers: int) -> ProcessPoolExecutor | None:
-    """A pool of ``workers`` processes forked now, each holding ``engine`` as it is (its
-    rules compiled, its automata warm); None if they cannot be started."""
-    global _FORKED_ENGINE
-    with _FORK_LOCK:
-        _FORKED_ENGINE = engine
-        try:
-            pool = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_worker_started,
-            )
-            # fork every worker now, while this is the only thread (the pool starts its
-            # own threads after its processes)
-            pool.submit(os.getpid).result()
-        except (OSError, RuntimeError, ValueError):
-            return None
-        finally:
-            _FORKED_ENGINE = None  # the workers hold their copy; the parent needs none
-    return pool
-
-
-def _worker_started() -> None:
-    # Ctrl-C goes to the whole process group: the parent stops the scan and the pool
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run_forked(chunk: str, deadline: float) -> tuple[list[Finding], bool, list[str]]:
-    engine = _FORKED_ENGINE
-    if engine is None:  # not forked from a scanning engine: cannot happen; say so
-        return [], False, ["scan worker has no engine; scan again"]
-    return engine._run_detectors(chunk, deadline)
 
 
 @dataclass(frozen=True, slots=True)

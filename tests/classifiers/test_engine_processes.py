@@ -141,3 +141,50 @@ def test_the_command_line_finds_every_window_of_a_large_file(tmp_path: Path) -> 
     doc = json.loads(out.stdout)
     found = [f for r in doc["results"] for f in r["findings"] if f["entity_type"] == "GITHUB_TOKEN"]
     assert [f["line"] for f in found] == [6001 * (i + 1) for i in range(8)]
+
+
+def test_workers_are_reaped_and_text_with_lone_surrogates_crosses_intact() -> None:
+    data = _run(_SETUP + """
+    bad = ("a line with a lone surrogate \\ud800 and words\\n" * 100 + TOKEN + "\\n") * 12
+    serial = Engine([PatternDetector([PACK])], budget=Budget(window=4096, overlap=64, threads=1))
+    forked = Engine([PatternDetector([PACK]), Pids()],
+                    budget=Budget(window=4096, overlap=64, processes=3))
+    one, two = serial.scan(bad), forked.scan(bad)
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        left = True
+    except ChildProcessError:
+        left = False
+    marks = {f.recognizer for f in two.findings if f.recognizer.startswith("pid-")}
+    print(json.dumps({"same": key(one) == key(two), "count": len(key(two)),
+                      "processes": len(marks), "children_left": left}))
+    """)
+    assert data["same"] and data["count"] == 12
+    assert data["processes"] == 3  # this one and two workers
+    assert not data["children_left"]
+
+
+def test_a_scan_stopped_by_its_time_budget_stops_its_workers() -> None:
+    data = _run(_SETUP + """
+    import time
+
+    class Slow:
+        name = "slow"
+        def detect(self, text):
+            time.sleep(0.05)
+            return []
+
+    engine = Engine([Slow(), PatternDetector([PACK])],
+                    budget=Budget(window=4096, overlap=64, processes=2, max_seconds=0.3))
+    result = engine.scan(text)
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        left = True
+    except ChildProcessError:
+        left = False
+    print(json.dumps({"complete": result.complete, "notes": list(result.notes),
+                      "children_left": left}))
+    """)
+    assert not data["complete"]
+    assert any("time budget" in n for n in data["notes"])
+    assert not data["children_left"]
