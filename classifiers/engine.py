@@ -235,7 +235,7 @@ class Engine:
         self, windows: Iterator[_Window], deadline: float, workers: ForkedWorkers
     ) -> Iterator[tuple[_Window, tuple[list[Finding], bool, list[str]]]]:
         """Windows scanned by forked ``workers`` and by this process alike: a window goes
-        to a worker that has a free slot (two each), else it is scanned here. Results are
+        to a worker that has a free slot (three each), else it is scanned here. Results are
         given in order; a window whose worker died is scanned again here."""
         Result = tuple[list[Finding], bool, list[str]]
         pending: deque[tuple[_Window, int | None, Result | None]] = deque()

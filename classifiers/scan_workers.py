@@ -6,7 +6,7 @@ the same pipe. The scanning process runs no thread for this: a process pool's fe
 manager threads compete with the scan for the GIL, and a worker waiting for its next
 window sat idle a quarter of the time.
 
-Each worker holds two slots, so it always has its next window while the scanning process
+Each worker holds three slots, so it always has its next window while the scanning process
 scans one itself. A worker that dies (killed, out of memory) gives no result for its
 windows: the caller scans them again, so no window is lost.
 """
@@ -27,7 +27,7 @@ from typing import Any
 
 # a window's slot, its length in bytes, the scan's deadline
 _HEADER = struct.Struct("<IId")
-SLOTS_PER_WORKER = 2
+SLOTS_PER_WORKER = 3
 
 Run = Callable[[str, float], Any]
 
