@@ -9,7 +9,8 @@ other documents, as a running guard is; the first pass is printed too), throughp
 text with sparse findings (the corpus mix: mostly clean documents dense with hard
 negatives, one document in 25 sensitive) and on real text nobody here wrote (the Python
 standard library's source; Debian's copyright files where present), and peak RSS — each
-worker is its own subprocess, so RSS is per tool. presend scans a text of several windows as
+worker is its own subprocess, so RSS is per tool. Cold start and throughput are the medians of
+``--repeats`` fresh processes (default 3): the machines here vary by 15% from minute to minute. presend scans a text of several windows as
 ``presend scan`` does: in one process per core, the scanning process and forked workers
 (``presend-fast-1p`` is the same engine in one process, as the tray runs it). Presidio's throughput is measured on a smaller sample (in 10 KB chunks, as its
 context step is quadratic) and extrapolated; the output says so.
@@ -224,14 +225,31 @@ def _run_child(args: list[str]) -> dict[str, object]:
     return data
 
 
+def _median_throughput(runs: list[dict]) -> dict[str, object]:
+    """Each throughput figure as the median over ``runs`` (fresh processes: every run
+    meets the text for the first time); the single runs are kept beside it."""
+    out: dict[str, object] = {"mb_per_s": statistics.median(float(r["mb_per_s"]) for r in runs)}
+    names = set(runs[0].get("real_mb_per_s", {}))
+    if names:
+        out["real_mb_per_s"] = {n: statistics.median(float(r["real_mb_per_s"][n]) for r in runs)
+                                for n in names}
+    out["throughput_runs"] = [
+        {"corpus mix": r["mb_per_s"], **r.get("real_mb_per_s", {})} for r in runs
+    ]
+    return out
+
+
 def measure(variants: tuple[str, ...], mb: float, quick: bool, repeats: int) -> dict[str, dict]:
+    """Cold start: the median of ``repeats`` fresh interpreters. Throughput: the median of
+    ``repeats`` fresh processes (the machines here vary by 15% from minute to minute)."""
     results: dict[str, dict] = {}
+    throughput_args = ["--mb", str(mb), "--throughput-only"] + (["--quick"] if quick else [])
     for variant in variants:
         if variant.endswith("-1p"):
-            print(f"  {variant}: throughput in one process", file=sys.stderr)
-            results[variant] = _run_child(["--child", "measure", "--variant", variant, "--mb",
-                                           str(mb), "--throughput-only"]
-                                          + (["--quick"] if quick else []))
+            print(f"  {variant}: throughput in one process x{repeats}", file=sys.stderr)
+            runs = [_run_child(["--child", "measure", "--variant", variant, *throughput_args])
+                    for _ in range(repeats)]
+            results[variant] = {**runs[0], **_median_throughput(runs)}
             continue
         print(f"  {variant}: cold start x{repeats}", file=sys.stderr)
         colds = [_run_child(["--child", "cold", "--variant", variant]) for _ in range(repeats)]
@@ -239,6 +257,13 @@ def measure(variants: tuple[str, ...], mb: float, quick: bool, repeats: int) -> 
         print(f"  {variant}: latency and throughput", file=sys.stderr)
         child_args = ["--child", "measure", "--variant", variant, "--mb", str(mb)]
         data = _run_child(child_args + (["--quick"] if quick else []))
+        if variant != "presidio" and repeats > 1:
+            print(f"  {variant}: throughput x{repeats - 1} more", file=sys.stderr)
+            runs = [data] + [
+                _run_child(["--child", "measure", "--variant", variant, *throughput_args])
+                for _ in range(repeats - 1)
+            ]
+            data.update(_median_throughput(runs))
         data["cold_start_s"] = cold["cold_start_s"]
         for key in ("model_load_s", "cold_start_model_s"):
             if key in cold:
@@ -293,6 +318,12 @@ def table(results: dict[str, dict]) -> str:
     row("  peak RSS of a worker process, MB", "peak_rss_workers_mb", "{:.0f}")
     notes = []
     for name, data in results.items():
+        runs = data.get("throughput_runs", [])
+        if len(runs) > 1:
+            notes.append(f"{name}: throughput in each of {len(runs)} fresh processes, MB/s (the "
+                         "medians are above): " + "; ".join(
+                             f"{k} " + " / ".join(f"{float(r[k]):.1f}" for r in runs)
+                             for k in runs[0]))
         rates = data.get("detector_mb_per_s")
         if rates:
             notes.append(f"{name}: each detector alone on 1 MB of it, MB/s: "
@@ -328,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mb", type=float, default=20.0, help="size of the throughput text")
     parser.add_argument("--quick", action="store_true", help="fewer samples, smaller texts")
     parser.add_argument("--only", choices=("presend", "presidio"))
-    parser.add_argument("--repeats", type=int, default=3, help="cold starts per tool")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="cold starts and throughput runs per tool (medians)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--child", choices=("cold", "measure"), help=argparse.SUPPRESS)
     parser.add_argument("--variant", choices=VARIANTS, help=argparse.SUPPRESS)
