@@ -16,7 +16,11 @@ What the load leaves out, and why (RSS measured after the load, spaCy already im
   the labels' strings come with the NER component. Same entities, same offsets;
 - pipeline plugins other packages register with spaCy (``spacy_factories`` entry points):
   spaCy imports every one of them whenever a pipeline is built, which here meant all of
-  Presidio (~10 MB, ~1 s) for a component the model never uses.
+  Presidio (~10 MB, ~1 s) for a component the model never uses;
+- spaCy's command line (``spacy.cli``: its download, project and HTTP modules), which
+  ``import spacy`` pulls in for one function, ``spacy.info``: a stand-in takes its place
+  while spaCy is imported (0.1-0.2 s of the cold start), and ``import spacy.cli`` still
+  gives the real one afterwards.
 
 Thread-safe: the first caller loads the model under a lock; later callers get the same
 object. A failed load is remembered, so a missing model costs one lookup per process.
@@ -74,7 +78,8 @@ def load_ner() -> Any:
         if _failure is not None:
             raise ModelUnavailable(_failure)
         try:
-            package = _import_model_package()
+            with _without_spacy_cli():
+                package = _import_model_package()
             with _without_plugin_factories():
                 _model = package.load(exclude=[*_UNUSED_COMPONENTS, *_UNUSED_PARTS])
         except ImportError:
@@ -84,6 +89,41 @@ def load_ner() -> Any:
             _failure = f"the offline name model could not be loaded ({type(exc).__name__})"
             raise ModelUnavailable(_failure) from None
         return _model
+
+
+@contextmanager
+def _without_spacy_cli() -> Iterator[None]:
+    """While spaCy is first imported, ``spacy.cli`` and ``spacy.cli.info`` are stand-ins
+    (``spacy/__init__.py`` imports ``info`` from its command line, which imports the
+    download and project tools and an HTTP client). They are taken out again afterwards,
+    so a later ``import spacy.cli`` loads the real package; ``spacy.info`` stays the
+    stand-in, which says so if called. Nothing changes when spaCy is already imported."""
+    import sys
+    import types
+
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        yield
+        return
+
+    def info(*_args: object, **_kwargs: object) -> Any:
+        raise RuntimeError("presend imported spaCy without its command line: "
+                           "import spacy.cli first to use spacy.info")
+
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []  # a package, so "spacy.cli.info" resolves to the module below
+    cli_info = types.ModuleType("spacy.cli.info")
+    cli_info.info = info  # type: ignore[attr-defined]
+    cli.info = cli_info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, cli_info
+    try:
+        yield
+    finally:
+        for name in ("spacy.cli.info", "spacy.cli"):
+            if sys.modules.get(name) in (cli, cli_info):
+                del sys.modules[name]
+        spacy = sys.modules.get("spacy")
+        if spacy is not None and getattr(spacy, "cli", None) is cli:
+            delattr(spacy, "cli")
 
 
 @contextmanager

@@ -41,6 +41,22 @@ def test_other_packages_spacy_plugins_are_not_imported_and_the_setting_is_restor
     assert out.stdout.split("\n")[:2] == ["[]", "True"]
 
 
+def test_spacy_loads_without_its_command_line_which_still_imports_afterwards() -> None:
+    code = (
+        "import sys\n"
+        "from classifiers import nlp\n"
+        "doc = nlp.load_ner()('Dear Mr Alan Turing, see you in Leeds.')\n"
+        "print([e.text for e in doc.ents if e.label_ == 'PERSON'])\n"
+        "print('spacy.cli' in sys.modules, 'requests' in sys.modules)\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.download))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=120, check=True)
+    assert out.stdout.split("\n")[:3] == ["['Alan Turing']", "False False", "True"]
+
+
 def test_words_the_model_sees_are_forgotten_after_each_scan() -> None:
     # A long-running guard scans text after text: the model's vocabulary must not keep
     # every new word (the NER call runs inside a spaCy memory zone). spaCy's len(vocab) is
