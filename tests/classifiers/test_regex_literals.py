@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from classifiers.regex_literals import required_anchors, required_literals
 from classifiers.rules import load_builtin_packs, re2_options, rule_pattern_text
+from tests.classifiers.regex_strategies import nested_regexes
 
 
 def _match(regex: str, text: str, case_insensitive: bool = False) -> str | None:
@@ -84,19 +85,15 @@ _pieces = st.lists(
 ).map("".join)
 
 
-def _regex(depth: int = 0) -> st.SearchStrategy[str]:
-    item = st.tuples(_atoms, _quants).map(
-        lambda t: t[0] if t[0] in (r"\b", "^", "$") else
-        (f"(?:{t[0]})" if len(t[0]) > 1 and t[0][0] not in "[\\" else t[0]) + t[1]
-    )
-    if depth < 2:
-        group = st.tuples(
-            st.sampled_from(["(?:", "(", "(?P<value>", "(?i:"]),
-            st.lists(st.deferred(lambda: _regex(depth + 1)), min_size=1, max_size=3),
-            _quants,
-        ).map(lambda t: f"{t[0]}{'|'.join(t[1])}){t[2]}")
-        item = st.one_of(item, item, group)
-    return st.lists(item, min_size=1, max_size=6).map("".join)
+def _item(t: tuple[str, str]) -> str:
+    atom, quant = t
+    if atom in (r"\b", "^", "$"):
+        return atom
+    return (f"(?:{atom})" if len(atom) > 1 and atom[0] not in "[\\" else atom) + quant
+
+
+def _regex() -> st.SearchStrategy[str]:
+    return nested_regexes(_atoms, _quants, _item)
 
 
 @settings(max_examples=400, deadline=None)

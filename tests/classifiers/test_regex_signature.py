@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from classifiers.regex_signature import signature
 from classifiers.rules import load_builtin_packs, re2_options, rule_pattern_text
+from tests.classifiers.regex_strategies import nested_regexes
 
 
 def _search(regex: str, text: str, case_insensitive: bool = False) -> bool:
@@ -70,21 +71,13 @@ _quants = st.sampled_from(["", "", "", "*", "+", "?", "{2}", "{1,3}", "{0,12}", 
                            "*?", "{3,20}?"])
 
 
-def _regex(depth: int = 0) -> st.SearchStrategy[str]:
-    def seq(items: list[str]) -> str:
-        return "".join(items)
+def _item(t: tuple[str, str]) -> str:
+    atom, quant = t
+    return atom if atom in (r"\b", "^", "$", "(?i)") else atom + quant
 
-    item = st.tuples(_atoms, _quants).map(
-        lambda t: t[0] if t[0] in (r"\b", "^", "$", "(?i)") else t[0] + t[1]
-    )
-    if depth < 2:
-        group = st.tuples(
-            st.sampled_from(["(?:", "(", "(?P<value>", "(?i:"]),
-            st.lists(st.deferred(lambda: _regex(depth + 1)), min_size=1, max_size=3),
-            _quants,
-        ).map(lambda t: f"{t[0]}{'|'.join(t[1])}){t[2]}")
-        item = st.one_of(item, item, group)
-    return st.lists(item, min_size=1, max_size=6).map(seq)
+
+def _regex() -> st.SearchStrategy[str]:
+    return nested_regexes(_atoms, _quants, _item)
 
 
 @settings(max_examples=300, deadline=None)
