@@ -15,10 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import (
-    Future,
-    ThreadPoolExecutor,
-)
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from classifiers.detectors.base import Detector
@@ -211,7 +208,7 @@ class Engine:
             # worker would otherwise build them anew).
             yield first, self._run_detectors(first.chunk, deadline)
             rest = windows
-            workers = self._fork_workers(budget.processes - 1) if can_fork_workers() else None
+            workers = self._fork_workers(budget.processes - 1)
             if workers is not None:
                 yield from self._detect_beside_workers(rest, deadline, workers)
                 return
@@ -222,10 +219,10 @@ class Engine:
                 pending.append((window, pool.submit(self._run_detectors, window.chunk, deadline)))
                 if len(pending) > budget.threads:
                     done, future = pending.popleft()
-                    yield done, self._result(future, done, deadline)
+                    yield done, future.result()
             while pending:
                 done, future = pending.popleft()
-                yield done, self._result(future, done, deadline)
+                yield done, future.result()
         finally:
             for _, future in pending:
                 future.cancel()
@@ -241,7 +238,7 @@ class Engine:
         pending: deque[tuple[_Window, int | None, Result | None]] = deque()
 
         def first_ready(wait: bool) -> bool:
-            window, ticket, result = pending[0]
+            ticket = pending[0][1]
             return ticket is None or wait or workers.ready(ticket)
 
         def pop() -> tuple[_Window, Result]:
@@ -274,17 +271,6 @@ class Engine:
             return ForkedWorkers(self._run_detectors, count, slot)
         except (OSError, ValueError):
             return None
-
-    def _result(
-        self, future: Future[tuple[list[Finding], bool, list[str]]], window: _Window,
-        deadline: float,
-    ) -> tuple[list[Finding], bool, list[str]]:
-        """A window's results; if its worker died (killed, out of memory) the window is
-        scanned again here: a lost worker must not drop findings."""
-        try:
-            return future.result()
-        except Exception:
-            return self._run_detectors(window.chunk, deadline)
 
     def _run_detectors(
         self, chunk: str, deadline: float

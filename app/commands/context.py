@@ -129,4 +129,3 @@ def _load_policy(ctx: CliContext, override: str | None):  # type: ignore[no-unty
         raise CliError(f"invalid policy {path.name}: {exc}") from None
     combine = getattr(policy_mod, "try_out", None)
     return combine(base, tried) if combine else tried
-
