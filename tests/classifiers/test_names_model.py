@@ -17,6 +17,14 @@ pytestmark = pytest.mark.skipif(not nlp.model_installed(),
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _fresh_interpreter(code: str) -> list[str]:
+    """The lines ``code`` prints in a new interpreter (spaCy not yet imported there)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=120, check=True)
+    return out.stdout.split("\n")
+
+
 def test_loaded_model_still_labels_people_without_the_vocabulary_string_table() -> None:
     model = nlp.load_ner()
     with model.memory_zone():
@@ -35,10 +43,7 @@ def test_other_packages_spacy_plugins_are_not_imported_and_the_setting_is_restor
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'presidio_analyzer')[:3])\n"
         "print(spacy.util.registry._entry_point_factories.entry_points)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, cwd=ROOT, timeout=120, check=True)
-    assert out.stdout.split("\n")[:2] == ["[]", "True"]
+    assert _fresh_interpreter(code)[:2] == ["[]", "True"]
 
 
 def test_spacy_loads_without_its_command_line_which_still_imports_afterwards() -> None:
@@ -51,10 +56,7 @@ def test_spacy_loads_without_its_command_line_which_still_imports_afterwards() -
         "import spacy.cli\n"
         "print(callable(spacy.cli.download))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, cwd=ROOT, timeout=120, check=True)
-    assert out.stdout.split("\n")[:3] == ["['Alan Turing']", "False False", "True"]
+    assert _fresh_interpreter(code)[:3] == ["['Alan Turing']", "False False", "True"]
 
 
 def test_words_the_model_sees_are_forgotten_after_each_scan() -> None:
